@@ -1,0 +1,1 @@
+"""Adapters: the only place that knows Google JSON and the client libraries."""

@@ -1,0 +1,1 @@
+"""The reconcile flows: load -> validate -> plan -> diff -> apply, talking to the adapters."""
