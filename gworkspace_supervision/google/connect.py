@@ -1,0 +1,194 @@
+"""One connection, two back ends: Google Workspace, or the embedded local Workspace.
+
+The services and adapters get a `Connection` and never know which one they talk to: both hand
+out the real google-api-python-client services and gspread clients. This is the only module
+outside the emulator (and the tests) that imports the emulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from googleapiclient.discovery import build
+
+from ..errors import InputError, Problem
+from .auth import CredentialSource, GoogleAuthSettings, credentials
+from .retry import Meter, RetryPolicy
+
+_APIS = {
+    "calendar": ("calendar", "v3"),
+    "drive": ("drive", "v3"),
+    "docs": ("docs", "v1"),
+    "sheets": ("sheets", "v4"),
+    "gmail": ("gmail", "v1"),
+}
+
+
+@dataclass(frozen=True)
+class WorkspaceSpec:
+    """`local:DIR` (the embedded Workspace kept in DIR) or `google`."""
+
+    kind: str  # "local" | "google"
+    directory: Path | None = None
+
+
+def parse_workspace(spec: str) -> WorkspaceSpec:
+    """Read a `--workspace` value; InputError with the accepted forms otherwise."""
+    text = (spec or "").strip()
+    if text == "google":
+        return WorkspaceSpec("google")
+    if text.startswith("local:") and text[len("local:") :].strip():
+        return WorkspaceSpec("local", Path(text[len("local:") :].strip()))
+    raise InputError(
+        Problem(
+            "--workspace",
+            None,
+            None,
+            f"{spec!r} is not a workspace; use 'local:DIR' (the embedded local Workspace kept in "
+            "folder DIR, e.g. local:.gws-workspace) or 'google' (Google Workspace, signed in as "
+            "the settings' [google] section says)",
+        )
+    )
+
+
+@dataclass
+class Connection:
+    """Per-user API clients, cached; `kind` is "local" or "google"."""
+
+    kind: str
+    _http_for: Callable[[str], dict[str, Any]]  # user -> build() keyword arguments
+    _gspread_for: Callable[[str], Any]
+    workspace: Any = None  # the LocalWorkspace when kind == "local"
+    delegated: bool = True  # False: one operator account reaches others' calendars by id
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    meter: Meter = field(default_factory=Meter)
+    _services: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def service(self, api: str, user: str) -> Any:
+        """The googleapiclient service for `api` acting as `user` (built once per user)."""
+        key = (api, user.lower())
+        if key not in self._services:
+            name, version = _APIS[api]
+            self._services[key] = build(
+                name, version, static_discovery=True, **self._http_for(user)
+            )
+        return self._services[key]
+
+    def calendar(self, user: str) -> Any:
+        return self.service("calendar", user)
+
+    def drive(self, user: str) -> Any:
+        return self.service("drive", user)
+
+    def docs(self, user: str) -> Any:
+        return self.service("docs", user)
+
+    def sheets(self, user: str) -> Any:
+        return self.service("sheets", user)
+
+    def gmail(self, user: str) -> Any:
+        return self.service("gmail", user)
+
+    def gspread(self, user: str) -> Any:
+        key = ("gspread", user.lower())
+        if key not in self._services:
+            self._services[key] = self._gspread_for(user)
+        return self._services[key]
+
+    def calendar_id(self, user: str) -> str:
+        """Impersonating, a user's calendar is `primary`; with delegated access it is their email."""
+        return "primary" if self.delegated else user.lower()
+
+    def close(self) -> None:
+        """Close the local Workspace's database handles (and any HTTP sessions)."""
+        for (api, _user), client in self._services.items():
+            if api == "gspread":
+                session = getattr(getattr(client, "http_client", None), "session", None)
+                if session is not None:
+                    session.close()
+        self._services.clear()
+        closer = getattr(self.workspace, "close", None)
+        if callable(closer):
+            closer()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def connect(
+    workspace_spec: str, settings: Any = None, *, retry: RetryPolicy | None = None
+) -> Connection:
+    """Open the workspace `--workspace` names, signed in as the settings say."""
+    spec = parse_workspace(workspace_spec)
+    policy = retry or RetryPolicy()
+    if spec.kind == "local":
+        return _connect_local(spec.directory or Path(".gws-workspace"), policy)
+    return _connect_google(auth_settings(settings), policy)
+
+
+def _connect_local(directory: Path, policy: RetryPolicy) -> Connection:
+    import gspread
+
+    from ..emulator.server import LocalWorkspace
+
+    ws = LocalWorkspace(directory)
+    return Connection(
+        kind="local",
+        _http_for=lambda user: {"http": ws.http(user)},
+        _gspread_for=lambda user: gspread.Client(None, session=ws.session(user)),  # type: ignore[arg-type]
+        workspace=ws,
+        retry=policy,
+    )
+
+
+def _connect_google(settings: GoogleAuthSettings, policy: RetryPolicy) -> Connection:
+    import gspread
+    from google.auth.transport.requests import AuthorizedSession
+
+    source: CredentialSource = credentials(settings)
+    return Connection(
+        kind="google",
+        _http_for=lambda user: {"credentials": source.for_user(user), "cache_discovery": False},
+        _gspread_for=lambda user: gspread.Client(
+            None,  # type: ignore[arg-type]
+            session=AuthorizedSession(source.for_user(user)),
+        ),
+        delegated=source.delegated,
+        retry=policy,
+    )
+
+
+def auth_settings(settings: Any) -> GoogleAuthSettings:
+    """The `[google]` part of the settings (a mapping or an object with attributes)."""
+    section: Any = getattr(settings, "google", None)
+    if section is None and isinstance(settings, Mapping):
+        section = settings.get("google")
+    if section is None:
+        return GoogleAuthSettings()
+    if isinstance(section, GoogleAuthSettings):
+        return section
+
+    def get(name: str) -> Any:
+        if isinstance(section, Mapping):
+            return section.get(name)
+        return getattr(section, name, None)
+
+    def path(name: str) -> Path | None:
+        value = get(name)
+        return Path(value).expanduser() if value else None
+
+    return GoogleAuthSettings(
+        auth=str(get("auth") or "service_account"),
+        service_account_key=path("service_account_key"),
+        client_secrets=path("client_secrets"),
+        operator=get("operator"),
+        token_file=path("token_file"),
+        digest=bool(get("digest")),
+        source=str(getattr(settings, "source", None) or "settings"),
+    )
