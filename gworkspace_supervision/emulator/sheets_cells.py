@@ -1,0 +1,241 @@
+"""Reading and writing cells of a stored sheet: ValueRanges, CellData and effective values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .sheets_a1 import Box
+from .sheets_formula import FormulaError, Uncomputed, evaluate, hyperlink_target
+from .sheets_model import (
+    DEFAULT_FORMAT,
+    get_cell,
+    grid_size,
+    has_content,
+    intern,
+    lookup,
+    pack,
+    set_cell,
+    sheet_by_title,
+    unpack,
+)
+from .sheets_values import extended_value, formatted, number_out, parse_input, render
+
+
+class Reader:
+    """Evaluates cells of one spreadsheet for one request (formula results are cached)."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+        self.locale = str(doc["properties"].get("locale", "en_US"))
+        self._cache: dict[tuple[int, int, int], tuple[Any, FormulaError | None, bool]] = {}
+        self._depth = 0
+
+    def effective(
+        self, sheet: dict[str, Any], r: int, c: int
+    ) -> tuple[Any, FormulaError | None, bool]:
+        """(value, error, computed) of a cell; computed is False for a formula the emulator skips."""
+        cell = get_cell(sheet, r, c)
+        if not isinstance(cell, dict) or not cell.get("f"):
+            return (cell.get("v") if isinstance(cell, dict) else cell), None, True
+        key = (sheet["properties"]["sheetId"], r, c)
+        if key in self._cache:
+            return self._cache[key]
+        self._cache[key] = (
+            None,
+            FormulaError("REF", "#REF!", "Circular dependency detected."),
+            True,
+        )
+        self._depth += 1
+        try:
+            value = evaluate(
+                cell["f"], lambda title, box: self._block(sheet, title, box), self._depth
+            )
+            result: tuple[Any, FormulaError | None, bool] = (_clean(value), None, True)
+        except FormulaError as err:
+            result = (None, err, True)
+        except Uncomputed:
+            result = (cell["f"], None, False)
+        except (IndexError, TypeError, ValueError, ZeroDivisionError, OverflowError):
+            result = (None, FormulaError("ERROR", "#ERROR!", "Formula parse error."), True)
+        finally:
+            self._depth -= 1
+        self._cache[key] = result
+        return result
+
+    def _block(self, here: dict[str, Any], title: str | None, box: Box) -> list[list[Any]]:
+        sheet = here if title is None else sheet_by_title(self.doc, title)
+        if sheet is None:
+            raise FormulaError("REF", "#REF!", f"Unresolved sheet name '{title}'.")
+        rows, cols = grid_size(sheet)
+        last_row = min(rows, max(len(sheet["rows"]), box.r0 + 1))
+        b = box.clamp(last_row if box.r1 is None else rows, cols)
+        return [
+            [self.effective(sheet, r, c)[0] for c in range(b.c0, b.c1 or 0)]
+            for r in range(b.r0, b.r1 or 0)
+        ]
+
+    def fmt(self, cell: Any) -> dict[str, Any] | None:
+        return lookup(self.doc, "formats", cell.get("F")) if isinstance(cell, dict) else None
+
+    def cell_value(self, sheet: dict[str, Any], r: int, c: int, option: str, dt_option: str) -> Any:
+        cell = get_cell(sheet, r, c)
+        if cell is None:
+            return ""
+        if not isinstance(cell, dict):
+            return render(cell, None, None, option, dt_option, self.locale)
+        formula = cell.get("f")
+        fmt = self.fmt(cell)
+        number_format = (fmt or {}).get("numberFormat")
+        if formula and option != "FORMULA":
+            value, error, _ = self.effective(sheet, r, c)
+            if error is not None:
+                return error.shown
+            return render(value, None, number_format, option, dt_option, self.locale)
+        return render(cell.get("v"), formula, number_format, option, dt_option, self.locale)
+
+    def values(
+        self, sheet: dict[str, Any], box: Box, option: str, dt_option: str, major: str
+    ) -> list[list[Any]]:
+        """The ValueRange `values` of a bounded box, trailing empty rows and cells trimmed."""
+        r1 = min(box.r1 or 0, len(sheet["rows"]))
+        grid: list[list[Any]] = []
+        for r in range(box.r0, r1):
+            row = sheet["rows"][r]
+            if not row:
+                grid.append([])
+                continue
+            end = min(box.c1 or 0, len(row))
+            while end > box.c0 and not has_content(row[end - 1]):
+                end -= 1
+            grid.append(
+                [self.cell_value(sheet, r, c, option, dt_option) for c in range(box.c0, end)]
+            )
+        if major == "COLUMNS":
+            width = max((len(row) for row in grid), default=0)
+            grid = [[row[c] if c < len(row) else "" for row in grid] for c in range(width)]
+            for col in grid:
+                while col and col[-1] == "":
+                    col.pop()
+        while grid and not grid[-1]:
+            grid.pop()
+        return grid
+
+    def cell_data(self, sheet: dict[str, Any], r: int, c: int) -> dict[str, Any]:
+        """Google's CellData for includeGridData."""
+        cell = get_cell(sheet, r, c)
+        if cell is None:
+            return {}
+        parts = unpack(cell)
+        out: dict[str, Any] = {}
+        fmt = self.fmt(cell)
+        number_format = (fmt or {}).get("numberFormat")
+        if parts.get("f"):
+            out["userEnteredValue"] = {"formulaValue": parts["f"]}
+            value, error, _ = self.effective(sheet, r, c)
+            if error is not None:
+                out["effectiveValue"] = {
+                    "errorValue": {"type": error.kind, "message": error.message}
+                }
+                out["formattedValue"] = error.shown
+            elif value is not None:
+                out["effectiveValue"] = extended_value(value)
+                out["formattedValue"] = formatted(value, number_format, self.locale)
+            link = hyperlink_target(parts["f"])
+            if link:
+                out["hyperlink"] = link
+        elif parts.get("v") is not None:
+            out["userEnteredValue"] = extended_value(parts["v"])
+            out["effectiveValue"] = extended_value(parts["v"])
+            out["formattedValue"] = formatted(parts["v"], number_format, self.locale)
+        if fmt:
+            out["userEnteredFormat"] = fmt
+            out["effectiveFormat"] = merge(DEFAULT_FORMAT, fmt)
+        validation = lookup(self.doc, "validations", parts.get("V"))
+        if validation:
+            out["dataValidation"] = validation
+        if parts.get("n"):
+            out["note"] = parts["n"]
+        return out
+
+
+def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return number_out(value)
+    return value
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def write_value(
+    doc: dict[str, Any],
+    sheet: dict[str, Any],
+    r: int,
+    c: int,
+    raw: Any,
+    user_entered: bool,
+    locale: str,
+) -> None:
+    """Write one input value (RAW or USER_ENTERED) into a cell, keeping its format and validation."""
+    value, formula, implied = parse_input(raw, user_entered, locale)
+    parts = unpack(get_cell(sheet, r, c))
+    parts["v"], parts["f"] = value, formula
+    if implied is not None:
+        fmt = lookup(doc, "formats", parts.get("F")) or {}
+        current = fmt.get("numberFormat") or {}
+        keep = current.get("type") in ("DATE", "DATE_TIME", "TIME") and implied["type"] in (
+            "DATE",
+            "DATE_TIME",
+        )
+        if not keep and current.get("type") != implied["type"]:
+            fmt["numberFormat"] = implied
+            parts["F"] = intern(doc, "formats", fmt)
+    set_cell(sheet, r, c, pack(parts))
+
+
+def clear_values(sheet: dict[str, Any], box: Box) -> None:
+    """values.clear: values and formulas go; formats and validation stay."""
+    r1 = min(box.r1 or 0, len(sheet["rows"]))
+    for r in range(box.r0, r1):
+        row = sheet["rows"][r]
+        if not row:
+            continue
+        for c in range(box.c0, min(box.c1 or 0, len(row))):
+            cell = row[c]
+            if cell is None:
+                continue
+            parts = unpack(cell)
+            parts.pop("v", None)
+            parts.pop("f", None)
+            row[c] = pack(parts)
+
+
+def table_extent(sheet: dict[str, Any], box: Box) -> Box | None:
+    """values.append's table: the first block of consecutive non-empty rows within the box."""
+    r1 = min(box.r1 or 0, len(sheet["rows"]))
+    start = end = None
+    lo, hi = None, None
+    for r in range(box.r0, r1):
+        row = sheet["rows"][r] or []
+        cols = [c for c in range(box.c0, min(box.c1 or 0, len(row))) if has_content(row[c])]
+        if cols:
+            if start is None:
+                start = r
+            end = r
+            lo = cols[0] if lo is None else min(lo, cols[0])
+            hi = cols[-1] if hi is None else max(hi, cols[-1])
+        elif start is not None:
+            break
+    if start is None or end is None or lo is None or hi is None:
+        return None
+    return Box(start, end + 1, lo, hi + 1)

@@ -1,0 +1,700 @@
+"""spreadsheets.batchUpdate request kinds: each edits the loaded document and returns its reply.
+
+A request raises `bad_request(...)`; the dispatcher (sheets.py) prefixes Google's
+"Invalid requests[i].kind: " and, since nothing is saved until every request succeeded,
+the whole batch is atomic.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .api import Call, bad_request
+from .sheets_a1 import Box, grid_to_box
+from .sheets_dimensions import delete, insert
+from .sheets_model import (
+    apply_mask,
+    get_cell,
+    grid_size,
+    intern,
+    lookup,
+    new_int_id,
+    new_sheet,
+    pack,
+    reindex,
+    set_cell,
+    sheet_by_id,
+    trim,
+    unpack,
+)
+from .sheets_values import extended_value, from_extended
+
+Request = Callable[[Call, dict[str, Any], dict[str, Any]], dict[str, Any] | None]
+REQUESTS: dict[str, Request] = {}
+CONDITIONS = {
+    "NUMBER_GREATER",
+    "NUMBER_GREATER_THAN_EQ",
+    "NUMBER_LESS",
+    "NUMBER_LESS_THAN_EQ",
+    "NUMBER_EQ",
+    "NUMBER_NOT_EQ",
+    "NUMBER_BETWEEN",
+    "NUMBER_NOT_BETWEEN",
+    "TEXT_CONTAINS",
+    "TEXT_NOT_CONTAINS",
+    "TEXT_STARTS_WITH",
+    "TEXT_ENDS_WITH",
+    "TEXT_EQ",
+    "TEXT_IS_EMAIL",
+    "TEXT_IS_URL",
+    "DATE_EQ",
+    "DATE_BEFORE",
+    "DATE_AFTER",
+    "DATE_ON_OR_BEFORE",
+    "DATE_ON_OR_AFTER",
+    "DATE_BETWEEN",
+    "DATE_NOT_BETWEEN",
+    "DATE_IS_VALID",
+    "ONE_OF_RANGE",
+    "ONE_OF_LIST",
+    "BLANK",
+    "NOT_BLANK",
+    "CUSTOM_FORMULA",
+    "BOOLEAN",
+    "TEXT_NOT_EQ",
+    "DATE_NOT_EQ",
+    "FILTER_EXPRESSION",
+}
+NO_VALUE_CONDITIONS = {
+    "BLANK",
+    "NOT_BLANK",
+    "TEXT_IS_EMAIL",
+    "TEXT_IS_URL",
+    "DATE_IS_VALID",
+    "BOOLEAN",
+}
+
+
+def request(name: str) -> Callable[[Request], Request]:
+    def register(fn: Request) -> Request:
+        REQUESTS[name] = fn
+        return fn
+
+    return register
+
+
+def _box(sheet: dict[str, Any], grid: dict[str, Any]) -> Box:
+    rows, cols = grid_size(sheet)
+    box = grid_to_box(grid)
+    if box.r0 >= rows and rows or box.c0 >= cols and cols:
+        raise bad_request(
+            f"Range ({box.r0}, {box.c0}) is outside the grid ({rows} rows, {cols} columns)."
+        )
+    if box.r1 is not None and box.r1 > rows or box.c1 is not None and box.c1 > cols:
+        raise bad_request(f"Range exceeds grid limits. Max rows: {rows}, max columns: {cols}")
+    return box.clamp(rows, cols)
+
+
+def _sheet_of(doc: dict[str, Any], grid: dict[str, Any] | None) -> dict[str, Any]:
+    return sheet_by_id(doc, (grid or {}).get("sheetId", 0))
+
+
+def _copy(value: Any) -> Any:
+    return json.loads(json.dumps(value))
+
+
+# -- cells ------------------------------------------------------------------------------------
+
+
+class CellWriter:
+    """Applies CellData under a field mask, caching format-only edits per old format id."""
+
+    def __init__(self, doc: dict[str, Any], data: dict[str, Any], mask: str) -> None:
+        self.doc, self.data, self.mask = doc, data, mask or ""
+        paths = [p.strip().split("(")[0].split(".")[0].split("/")[0] for p in self.mask.split(",")]
+        self.format_only = bool(paths) and all(
+            p in ("userEnteredFormat", "dataValidation") for p in paths
+        )
+        self.cache: dict[tuple[Any, Any], tuple[Any, Any]] = {}
+
+    def apply(self, sheet: dict[str, Any], r: int, c: int) -> None:
+        parts = unpack(get_cell(sheet, r, c))
+        key = (parts.get("F"), parts.get("V"))
+        if self.format_only and key in self.cache:
+            parts["F"], parts["V"] = self.cache[key]
+            set_cell(sheet, r, c, pack(parts))
+            return
+        view: dict[str, Any] = {}
+        if parts.get("f"):
+            view["userEnteredValue"] = {"formulaValue": parts["f"]}
+        elif parts.get("v") is not None:
+            view["userEnteredValue"] = extended_value(parts["v"])
+        if parts.get("F") is not None:
+            view["userEnteredFormat"] = lookup(self.doc, "formats", parts["F"])
+        if parts.get("V") is not None:
+            view["dataValidation"] = lookup(self.doc, "validations", parts["V"])
+        if parts.get("n"):
+            view["note"] = parts["n"]
+        mask = (
+            self.mask
+            if self.mask.strip() != "*"
+            else "userEnteredValue,userEnteredFormat,dataValidation,note"
+        )
+        apply_mask(view, self.data, mask)
+        try:
+            value, formula = from_extended(view.get("userEnteredValue") or {})
+        except ValueError as exc:
+            raise bad_request(str(exc)) from None
+        new_f = intern(self.doc, "formats", view.get("userEnteredFormat"))
+        new_v = intern(self.doc, "validations", view.get("dataValidation"))
+        self.cache[key] = (new_f, new_v)
+        parts.update({"v": value, "f": formula, "F": new_f, "V": new_v, "n": view.get("note")})
+        set_cell(sheet, r, c, pack(parts))
+
+
+@request("repeatCell")
+def repeat_cell(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    sheet = _sheet_of(doc, req.get("range"))
+    box = _box(sheet, req.get("range") or {})
+    if not req.get("fields"):
+        raise bad_request("At least one field must be specified in 'fields'.")
+    writer = CellWriter(doc, req.get("cell") or {}, req["fields"])
+    for r in range(box.r0, box.r1 or 0):
+        for c in range(box.c0, box.c1 or 0):
+            writer.apply(sheet, r, c)
+    trim(sheet)
+    return None
+
+
+@request("updateCells")
+def update_cells(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    if not req.get("fields"):
+        raise bad_request("At least one field must be specified in 'fields'.")
+    if "start" in req:
+        start = req["start"]
+        sheet = sheet_by_id(doc, start.get("sheetId", 0))
+        r0, c0, limit = int(start.get("rowIndex", 0)), int(start.get("columnIndex", 0)), None
+    else:
+        sheet = _sheet_of(doc, req.get("range"))
+        limit = _box(sheet, req.get("range") or {})
+        r0, c0 = limit.r0, limit.c0
+    rows, cols = grid_size(sheet)
+    mask = req["fields"]
+    for i, row in enumerate(req.get("rows") or []):
+        for j, data in enumerate(row.get("values") or []):
+            r, c = r0 + i, c0 + j
+            if limit is not None and (r >= (limit.r1 or 0) or c >= (limit.c1 or 0)):
+                continue
+            if r >= rows or c >= cols:
+                raise bad_request(
+                    f"Range exceeds grid limits. Max rows: {rows}, max columns: {cols}"
+                )
+            CellWriter(doc, data or {}, mask).apply(sheet, r, c)
+    if limit is not None:  # cells of the range without data are cleared for the masked fields
+        given = req.get("rows") or []
+        for r in range(limit.r0, limit.r1 or 0):
+            values = given[r - r0].get("values") or [] if r - r0 < len(given) else []
+            for c in range(limit.c0 + len(values), limit.c1 or 0):
+                CellWriter(doc, {}, mask).apply(sheet, r, c)
+    trim(sheet)
+    return None
+
+
+@request("setDataValidation")
+def set_data_validation(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    rule = req.get("rule")
+    if rule:
+        _check_condition(rule.get("condition") or {})
+    repeat_cell(
+        call,
+        doc,
+        {
+            "range": req.get("range"),
+            "cell": {"dataValidation": rule} if rule else {},
+            "fields": "dataValidation",
+        },
+    )
+
+
+def _check_condition(condition: dict[str, Any]) -> None:
+    kind = condition.get("type")
+    if kind not in CONDITIONS:
+        raise bad_request(f"Invalid ConditionType: {kind}")
+    values = condition.get("values") or []
+    if kind not in NO_VALUE_CONDITIONS and kind != "ONE_OF_LIST" and not values:
+        raise bad_request(f"{kind} condition requires at least one value")
+    if kind == "CUSTOM_FORMULA" and not str(
+        (values[0] or {}).get("userEnteredValue", "")
+    ).startswith("="):
+        raise bad_request("CUSTOM_FORMULA condition requires a formula starting with '='")
+
+
+@request("updateBorders")
+def update_borders(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    sheet = _sheet_of(doc, req.get("range"))
+    box = _box(sheet, req.get("range") or {})
+    r1, c1 = (box.r1 or 1) - 1, (box.c1 or 1) - 1
+    for r in range(box.r0, r1 + 1):
+        for c in range(box.c0, c1 + 1):
+            borders: dict[str, Any] = {}
+            edges = {"top": r == box.r0, "bottom": r == r1, "left": c == box.c0, "right": c == c1}
+            for side, on_edge in edges.items():
+                if on_edge and req.get(side):
+                    borders[side] = req[side]
+            if r < r1 and req.get("innerHorizontal"):
+                borders["bottom"] = req["innerHorizontal"]
+            if c < c1 and req.get("innerVertical"):
+                borders["right"] = req["innerVertical"]
+            if borders:
+                fields = ",".join(f"userEnteredFormat.borders.{side}" for side in borders)
+                CellWriter(doc, {"userEnteredFormat": {"borders": borders}}, fields).apply(
+                    sheet, r, c
+                )
+    return None
+
+
+@request("mergeCells")
+def merge_cells(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    sheet = _sheet_of(doc, req.get("range"))
+    _box(sheet, req.get("range") or {})
+    sheet.setdefault("merges", []).append(_copy(req["range"]))
+    return None
+
+
+@request("unmergeCells")
+def unmerge_cells(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    sheet = _sheet_of(doc, req.get("range"))
+    target = grid_to_box(req.get("range") or {})
+    sheet["merges"] = [
+        m
+        for m in sheet.get("merges", [])
+        if not (
+            grid_to_box(m).r0 >= target.r0
+            and grid_to_box(m).c0 >= target.c0
+            and (target.r1 is None or (grid_to_box(m).r1 or 0) <= target.r1)
+            and (target.c1 is None or (grid_to_box(m).c1 or 0) <= target.c1)
+        )
+    ]
+    return None
+
+
+# -- sheets and dimensions --------------------------------------------------------------------
+
+
+@request("addSheet")
+def add_sheet(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    sheet = new_sheet(doc, _copy(req.get("properties") or {}))
+    return {"properties": _copy(sheet["properties"])}
+
+
+@request("deleteSheet")
+def delete_sheet(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    sheet = sheet_by_id(doc, req.get("sheetId", 0))
+    if len(doc["sheets"]) == 1:
+        raise bad_request("You can't remove all the sheets in a document.")
+    doc["sheets"].remove(sheet)
+    sid = sheet["properties"]["sheetId"]
+    doc["namedRanges"] = [
+        n for n in doc.get("namedRanges", []) if int(n["range"].get("sheetId", 0)) != sid
+    ]
+    reindex(doc)
+    return None
+
+
+@request("updateSheetProperties")
+def update_sheet_properties(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    given = req.get("properties") or {}
+    sheet = sheet_by_id(doc, given.get("sheetId", 0))
+    if not req.get("fields"):
+        raise bad_request("At least one field must be specified in 'fields'.")
+    props = sheet["properties"]
+    old_title, old_index = props["title"], props["index"]
+    updated = _copy(props)
+    apply_mask(updated, given, req["fields"])
+    for key in ("sheetId", "sheetType"):
+        updated[key] = props[key]
+    if updated.get("title") != old_title:
+        title = str(updated.get("title") or "")
+        if not title or any(
+            s is not sheet and s["properties"]["title"].lower() == title.lower()
+            for s in doc["sheets"]
+        ):
+            raise bad_request(
+                f'A sheet with the name "{title}" already exists. Please enter another name.'
+            )
+    grid = updated.get("gridProperties") or {}
+    if props.get("sheetType", "GRID") == "GRID":
+        for key in ("rowCount", "columnCount"):
+            grid.setdefault(key, props["gridProperties"][key])
+            if int(grid[key]) < 1:
+                raise bad_request(f"Invalid {key}: must be at least 1")
+        if int(grid.get("frozenRowCount", 0)) >= int(grid["rowCount"]):
+            raise bad_request("You can't freeze all visible rows on the sheet.")
+        if int(grid.get("frozenColumnCount", 0)) >= int(grid["columnCount"]):
+            raise bad_request("You can't freeze all visible columns on the sheet.")
+        _shrink(sheet, int(grid["rowCount"]), int(grid["columnCount"]))
+        updated["gridProperties"] = grid
+    sheet["properties"] = updated
+    new_index = updated.get("index", old_index)
+    if new_index != old_index:
+        doc["sheets"].remove(sheet)
+        doc["sheets"].insert(max(0, min(int(new_index), len(doc["sheets"]))), sheet)
+    reindex(doc)
+    return None
+
+
+def _shrink(sheet: dict[str, Any], rows: int, cols: int) -> None:
+    """Resizing a grid smaller drops the cells outside it."""
+    del sheet["rows"][rows:]
+    for row in sheet["rows"]:
+        if row:
+            del row[cols:]
+    trim(sheet)
+
+
+def _dimension(
+    doc: dict[str, Any], rng: dict[str, Any]
+) -> tuple[dict[str, Any], str, int, int | None]:
+    sheet = sheet_by_id(doc, rng.get("sheetId", 0))
+    dim = rng.get("dimension")
+    if dim not in ("ROWS", "COLUMNS"):
+        raise bad_request(f"Invalid dimension: {dim}")
+    end = rng.get("endIndex")
+    return sheet, dim, int(rng.get("startIndex", 0)), None if end is None else int(end)
+
+
+@request("appendDimension")
+def append_dimension(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    sheet, dim, _, _ = _dimension(
+        doc, {"sheetId": req.get("sheetId", 0), "dimension": req.get("dimension")}
+    )
+    length = int(req.get("length", 0))
+    if length < 1:
+        raise bad_request("length must be at least 1")
+    key = "rowCount" if dim == "ROWS" else "columnCount"
+    sheet["properties"]["gridProperties"][key] += length
+    return None
+
+
+@request("insertDimension")
+def insert_dimension(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    sheet, dim, start, end = _dimension(doc, req.get("range") or {})
+    insert(doc, sheet, dim, start, (end or start) - start)
+    return None
+
+
+@request("deleteDimension")
+def delete_dimension(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    sheet, dim, start, end = _dimension(doc, req.get("range") or {})
+    rows, cols = grid_size(sheet)
+    delete(doc, sheet, dim, start, end if end is not None else (rows if dim == "ROWS" else cols))
+    return None
+
+
+@request("updateDimensionProperties")
+def update_dimension_properties(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    sheet, dim, start, end = _dimension(doc, req.get("range") or {})
+    rows, cols = grid_size(sheet)
+    end = min(
+        end if end is not None else (rows if dim == "ROWS" else cols),
+        rows if dim == "ROWS" else cols,
+    )
+    meta = sheet.setdefault("rowMeta" if dim == "ROWS" else "colMeta", {})
+    for i in range(start, end):
+        entry = meta.get(str(i), {})
+        apply_mask(entry, req.get("properties") or {}, req.get("fields") or "*")
+        meta[str(i)] = entry
+    return None
+
+
+@request("autoResizeDimensions")
+def auto_resize_dimensions(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    """Fit widths to the longest text (about 7 pixels a character), heights to 21 pixels."""
+    sheet, dim, start, end = _dimension(doc, req.get("dimensions") or {})
+    rows, cols = grid_size(sheet)
+    end = end if end is not None else (rows if dim == "ROWS" else cols)
+    meta = sheet.setdefault("rowMeta" if dim == "ROWS" else "colMeta", {})
+    for i in range(start, end):
+        if dim == "ROWS":
+            size = 21
+        else:
+            longest = max(
+                (
+                    len(str(_val(row[i])))
+                    for row in sheet["rows"]
+                    if row and i < len(row) and row[i] is not None
+                ),
+                default=0,
+            )
+            size = max(100 if longest == 0 else 0, min(7 * longest + 12, 1000), 25)
+        meta[str(i)] = {**meta.get(str(i), {}), "pixelSize": size}
+    return None
+
+
+def _val(cell: Any) -> Any:
+    return (
+        (cell.get("v") if cell.get("v") is not None else cell.get("f", ""))
+        if isinstance(cell, dict)
+        else cell
+    )
+
+
+# -- filters, conditional formats, protection, charts, names, metadata --------------------------
+
+
+@request("setBasicFilter")
+def set_basic_filter(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    filt = _copy(req.get("filter") or {})
+    sheet = _sheet_of(doc, filt.get("range"))
+    _box(sheet, filt.get("range") or {})
+    filt["range"] = {k: v for k, v in (filt.get("range") or {}).items() if v is not None}
+    filt["range"].setdefault("sheetId", sheet["properties"]["sheetId"])
+    sheet["basicFilter"] = filt
+    return None
+
+
+@request("clearBasicFilter")
+def clear_basic_filter(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    sheet_by_id(doc, req.get("sheetId", 0)).pop("basicFilter", None)
+    return None
+
+
+def _check_rule(doc: dict[str, Any], rule: dict[str, Any]) -> dict[str, Any]:
+    ranges = rule.get("ranges") or []
+    if not ranges:
+        raise bad_request("At least one range must be specified.")
+    sheets = {int(r.get("sheetId", 0)) for r in ranges}
+    if len(sheets) > 1:
+        raise bad_request("All ranges of a conditional format rule must be on the same sheet.")
+    sheet = sheet_by_id(doc, sheets.pop())
+    for rng in ranges:
+        _box(sheet, rng)
+    if bool(rule.get("booleanRule")) == bool(rule.get("gradientRule")):
+        raise bad_request("Exactly one of booleanRule or gradientRule must be set.")
+    if rule.get("booleanRule"):
+        _check_condition(rule["booleanRule"].get("condition") or {})
+    return sheet
+
+
+@request("addConditionalFormatRule")
+def add_conditional_format_rule(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    rule = _copy(req.get("rule") or {})
+    sheet = _check_rule(doc, rule)
+    rules = sheet.setdefault("conditionalFormats", [])
+    index = int(req.get("index", 0))
+    if index < 0 or index > len(rules):
+        raise bad_request(f"Invalid index {index}: there are {len(rules)} rules.")
+    rules.insert(index, rule)
+    return None
+
+
+@request("updateConditionalFormatRule")
+def update_conditional_format_rule(
+    call: Call, doc: dict[str, Any], req: dict[str, Any]
+) -> dict[str, Any]:
+    sheet = sheet_by_id(doc, req.get("sheetId", 0))
+    rules = sheet.get("conditionalFormats", [])
+    index = int(req.get("index", 0))
+    if not 0 <= index < len(rules):
+        raise bad_request(
+            f"No conditional format on sheet {sheet['properties']['sheetId']} at index {index}"
+        )
+    old = rules[index]
+    if req.get("rule"):
+        new = _copy(req["rule"])
+        target = _check_rule(doc, new)
+        rules.pop(index)
+        target.setdefault("conditionalFormats", []).insert(index, new)
+        return {"oldRule": old, "oldIndex": index, "newRule": new, "newIndex": index}
+    new_index = int(req.get("newIndex", index))
+    rules.insert(new_index, rules.pop(index))
+    return {"oldRule": old, "oldIndex": index, "newRule": old, "newIndex": new_index}
+
+
+@request("deleteConditionalFormatRule")
+def delete_conditional_format_rule(
+    call: Call, doc: dict[str, Any], req: dict[str, Any]
+) -> dict[str, Any]:
+    sheet = sheet_by_id(doc, req.get("sheetId", 0))
+    rules = sheet.get("conditionalFormats", [])
+    index = int(req.get("index", 0))
+    if not 0 <= index < len(rules):
+        raise bad_request(
+            f"No conditional format on sheet {sheet['properties']['sheetId']} at index {index}"
+        )
+    return {"rule": rules.pop(index)}
+
+
+def _all_protected(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [p for s in doc["sheets"] for p in s.get("protectedRanges", [])]
+
+
+@request("addProtectedRange")
+def add_protected_range(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    prot = {k: v for k, v in _copy(req.get("protectedRange") or {}).items() if v is not None}
+    prot.pop("requestingUserCanEdit", None)  # read-only in Google's API
+    if prot.get("warningOnly") and prot.get("editors"):
+        raise bad_request("Protected ranges with warningOnly enabled cannot have editors.")
+    if prot.get("namedRangeId"):
+        named = [n for n in doc.get("namedRanges", []) if n["namedRangeId"] == prot["namedRangeId"]]
+        if not named:
+            raise bad_request(f"No named range with id {prot['namedRangeId']}")
+        sheet = _sheet_of(doc, named[0]["range"])
+    else:
+        prot["range"] = {k: v for k, v in (prot.get("range") or {}).items() if v is not None}
+        sheet = _sheet_of(doc, prot["range"])
+        _box(sheet, prot["range"])
+    taken = {p["protectedRangeId"] for p in _all_protected(doc)}
+    prot["protectedRangeId"] = int(prot.get("protectedRangeId") or new_int_id(taken))
+    if not prot.get("warningOnly"):
+        users = list(dict.fromkeys([call.user, *((prot.get("editors") or {}).get("users") or [])]))
+        prot["editors"] = {**(prot.get("editors") or {}), "users": users}
+        prot["editors"] = {k: v for k, v in prot["editors"].items() if v}
+    sheet.setdefault("protectedRanges", []).append(prot)
+    return {"protectedRange": {**prot, "requestingUserCanEdit": True}}
+
+
+@request("deleteProtectedRange")
+def delete_protected_range(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    target = int(req.get("protectedRangeId", 0))
+    for sheet in doc["sheets"]:
+        for prot in sheet.get("protectedRanges", []):
+            if prot["protectedRangeId"] == target:
+                sheet["protectedRanges"].remove(prot)
+                return None
+    raise bad_request(f"No protected range with id: {target}")
+
+
+@request("addChart")
+def add_chart(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    chart = _copy(req.get("chart") or {})
+    if not chart.get("spec"):
+        raise bad_request("A chart must have a spec.")
+    position = chart.get("position") or {}
+    if position.get("newSheet"):
+        sheet = new_sheet(doc, {"sheetType": "OBJECT", "title": chart["spec"].get("title") or None})
+        chart["position"] = {"sheetId": sheet["properties"]["sheetId"]}
+    elif "sheetId" in position:
+        sheet = sheet_by_id(doc, position["sheetId"])
+    else:
+        anchor = (position.get("overlayPosition") or {}).get("anchorCell") or {}
+        sheet = sheet_by_id(doc, anchor.get("sheetId", 0))
+    taken = {c["chartId"] for s in doc["sheets"] for c in s.get("charts", [])}
+    chart["chartId"] = int(chart.get("chartId") or new_int_id(taken))
+    sheet.setdefault("charts", []).append(chart)
+    return {"chart": chart}
+
+
+@request("updateChartSpec")
+def update_chart_spec(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    for sheet in doc["sheets"]:
+        for chart in sheet.get("charts", []):
+            if chart["chartId"] == int(req.get("chartId", 0)):
+                chart["spec"] = _copy(req.get("spec") or {})
+                return None
+    raise bad_request(f"No chart with id: {req.get('chartId')}")
+
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+
+
+@request("addNamedRange")
+def add_named_range(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
+    named = _copy(req.get("namedRange") or {})
+    name = str(named.get("name") or "")
+    from .sheets_a1 import parse_cells
+
+    if not _NAME.match(name) or parse_cells(name) is not None or name.upper() in ("TRUE", "FALSE"):
+        raise bad_request(f"Invalid name: {name}")
+    if any(n["name"].lower() == name.lower() for n in doc.get("namedRanges", [])):
+        raise bad_request(f"Named range with name {name} already exists.")
+    sheet = _sheet_of(doc, named.get("range"))
+    _box(sheet, named.get("range") or {})
+    named["range"].setdefault("sheetId", sheet["properties"]["sheetId"])
+    named["namedRangeId"] = named.get("namedRangeId") or f"{new_int_id():x}"
+    doc.setdefault("namedRanges", []).append(named)
+    return {"namedRange": named}
+
+
+@request("deleteNamedRange")
+def delete_named_range(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    before = len(doc.get("namedRanges", []))
+    doc["namedRanges"] = [
+        n for n in doc.get("namedRanges", []) if n["namedRangeId"] != req.get("namedRangeId")
+    ]
+    if len(doc["namedRanges"]) == before:
+        raise bad_request(f"No named range with id: {req.get('namedRangeId')}")
+    return None
+
+
+@request("updateSpreadsheetProperties")
+def update_spreadsheet_properties(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    if not req.get("fields"):
+        raise bad_request("At least one field must be specified in 'fields'.")
+    apply_mask(doc["properties"], req.get("properties") or {}, req["fields"])
+    if not doc["properties"].get("title"):
+        raise bad_request("The spreadsheet title must not be empty.")
+    return None
+
+
+@request("createDeveloperMetadata")
+def create_developer_metadata(
+    call: Call, doc: dict[str, Any], req: dict[str, Any]
+) -> dict[str, Any]:
+    meta = _copy(req.get("developerMetadata") or {})
+    if not meta.get("metadataKey") or meta.get("visibility") not in ("DOCUMENT", "PROJECT"):
+        raise bad_request(
+            "developerMetadata needs a metadataKey and a visibility of DOCUMENT or PROJECT."
+        )
+    location = meta.get("location") or {}
+    if "sheetId" in location:
+        sheet_by_id(doc, location["sheetId"])
+        location["locationType"] = "SHEET"
+    elif location.get("dimensionRange"):
+        sheet_by_id(doc, location["dimensionRange"].get("sheetId", 0))
+        dimension = location["dimensionRange"].get("dimension")
+        location["locationType"] = "ROW" if dimension == "ROWS" else "COLUMN"
+    else:
+        location = {"locationType": "SPREADSHEET", "spreadsheet": True}
+    meta["location"] = location
+    taken = {m["metadataId"] for m in doc.get("developerMetadata", [])}
+    meta["metadataId"] = int(meta.get("metadataId") or new_int_id(taken))
+    doc.setdefault("developerMetadata", []).append(meta)
+    return {"developerMetadata": meta}
+
+
+@request("updateDeveloperMetadata")
+def update_developer_metadata(
+    call: Call, doc: dict[str, Any], req: dict[str, Any]
+) -> dict[str, Any]:
+    wanted = {
+        f.get("developerMetadataLookup", {}).get("metadataId") for f in req.get("dataFilters") or []
+    }
+    wanted_keys = {
+        f.get("developerMetadataLookup", {}).get("metadataKey")
+        for f in req.get("dataFilters") or []
+    }
+    changed = []
+    for meta in doc.get("developerMetadata", []):
+        if meta["metadataId"] in wanted or meta["metadataKey"] in wanted_keys:
+            apply_mask(meta, req.get("developerMetadata") or {}, req.get("fields") or "*")
+            changed.append(meta)
+    return {"developerMetadata": changed}
+
+
+@request("deleteDeveloperMetadata")
+def delete_developer_metadata(
+    call: Call, doc: dict[str, Any], req: dict[str, Any]
+) -> dict[str, Any]:
+    lookup_ = (req.get("dataFilter") or {}).get("developerMetadataLookup") or {}
+    gone = [
+        m
+        for m in doc.get("developerMetadata", [])
+        if m["metadataId"] == lookup_.get("metadataId")
+        or m["metadataKey"] == lookup_.get("metadataKey")
+    ]
+    doc["developerMetadata"] = [m for m in doc.get("developerMetadata", []) if m not in gone]
+    return {"deletedDeveloperMetadata": gone}
