@@ -102,7 +102,7 @@ def notify(call: Call, before: dict[str, Any] | None, after: dict[str, Any] | No
         kind = "update" if email in old else "invitation"
         if kind == "invitation" or significant:
             _send(call, email, kind, after or {}, organizer)
-    for email in old.keys() - new.keys():
+    for email in [e for e in old if e not in new]:
         _send(call, email, "cancellation", before or {}, organizer)
 
 
