@@ -1,0 +1,506 @@
+"""The year planner: roster + policy + year in, the exact sessions and calendar series out.
+
+Pure and deterministic: the same inputs give the same sessions, ids and hashes. Occurrence dates
+are computed arithmetically (no rrule parsing in the hot loop); series.expand proves the RRULEs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from ..errors import InputError, Problem, SupervisionError
+from .policy import Category, Phase, Policy, cadence_text
+from .roster import RosterEntry
+from .series import (
+    Series,
+    monthly_ordinal,
+    monthly_rule,
+    nth_weekday,
+    pair_id_for,
+    plan_hash_for,
+    series_id_for,
+    session_id_for,
+    weekly_rule,
+)
+from .workdays import WorkingDays
+
+BusyTimes = (
+    Mapping[str, Iterable[tuple[datetime, datetime]]]
+    | Callable[[str], Iterable[tuple[datetime, datetime]]]
+)
+GRID_MINUTES = 30  # candidate start times when the preferred slot is taken
+MOVE_SEARCH_DAYS = 10  # working days searched for a moved occurrence, each direction
+
+
+@dataclass(frozen=True)
+class Session:
+    session_id: str
+    series_id: str
+    pair_id: str
+    supervisee_email: str
+    supervisee_name: str
+    supervisor_email: str
+    supervisor_name: str
+    line_manager_email: str
+    line_manager_name: str
+    team: str
+    category: str
+    phase: str
+    start: datetime
+    end: datetime
+    record_due: date
+    moved_from: datetime | None = None
+    move_reason: str | None = None
+    location: str | None = None
+    reassigned: str | None = None  # why the series is not at the preferred slot
+
+
+def _fast_session(common: Mapping[str, object], **fields: object) -> Session:
+    """Build a Session without the frozen-dataclass __init__ (12 us each; a year of 5,000 staff
+    is 60,000 sessions). Same object as Session(**common, **fields): all fields are set."""
+    session = object.__new__(Session)
+    session.__dict__.update(common, **fields)
+    return session
+
+
+@dataclass(frozen=True)
+class Plan:
+    year: int
+    policy: Policy
+    sessions: tuple[Session, ...]
+    series: tuple[Series, ...]
+    window: tuple[date, date]
+    reassignments: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def moves(self) -> tuple[Session, ...]:
+        return tuple(s for s in self.sessions if s.moved_from is not None)
+
+
+@dataclass
+class _Segment:
+    """One phase's nominal dates for a person (before holiday moves)."""
+
+    phase: Phase
+    category: str
+    dates: list[date] = field(default_factory=list)
+    every_days: int | None = None  # None = monthly
+
+
+class _Diary:
+    """Everyone's booked minutes per day, and each supervisor's session count per day."""
+
+    def __init__(self, limit: int) -> None:
+        self.busy: dict[str, dict[int, list[tuple[int, int]]]] = {}
+        self.count: dict[str, dict[int, int]] = {}
+        self.limit = limit
+
+    def free(self, email: str, day: int, start: int, end: int) -> bool:
+        for other_start, other_end in self.busy.get(email, {}).get(day, ()):
+            if start < other_end and other_start < end:
+                return False
+        return True
+
+    def fits(self, supervisee: str, supervisor: str, day: int, start: int, end: int) -> bool:
+        if self.count.get(supervisor, {}).get(day, 0) >= self.limit:
+            return False
+        return self.free(supervisee, day, start, end) and self.free(supervisor, day, start, end)
+
+    def fits_all(
+        self, supervisee: str, supervisor: str, days: list[int], start: int, end: int
+    ) -> bool:
+        """`fits` for every day at once (the planner's hot loop)."""
+        limit = self.limit
+        counts = self.count.get(supervisor, {})
+        mine = self.busy.get(supervisee, {})
+        theirs = self.busy.get(supervisor, {})
+        for day in days:
+            if counts.get(day, 0) >= limit:
+                return False
+            for other_start, other_end in mine.get(day, ()):
+                if start < other_end and other_start < end:
+                    return False
+            for other_start, other_end in theirs.get(day, ()):
+                if start < other_end and other_start < end:
+                    return False
+        return True
+
+    def book(self, email: str, day: int, start: int, end: int) -> None:
+        self.busy.setdefault(email, {}).setdefault(day, []).append((start, end))
+
+    def book_pair(self, supervisee: str, supervisor: str, day: int, start: int, end: int) -> None:
+        self.book(supervisee, day, start, end)
+        self.book(supervisor, day, start, end)
+        counts = self.count.setdefault(supervisor, {})
+        counts[day] = counts.get(day, 0) + 1
+
+
+class _Planner:
+    def __init__(self, policy: Policy, year: int, first: date, workdays: WorkingDays) -> None:
+        self.policy, self.year, self.first, self.workdays = policy, year, first, workdays
+        self.last = date(year, 12, 31)
+        self.tz = policy.tz
+        self.minutes = policy.session_minutes
+        open_, close = policy.working_hours
+        self.open = open_.hour * 60 + open_.minute
+        self.close = close.hour * 60 + close.minute
+        self.grid = list(range(self.open, self.close - self.minutes + 1, GRID_MINUTES))
+        self.diary = _Diary(policy.max_sessions_per_day)
+        self.due_cache: dict[date, date] = {}
+        self.near_cache: dict[int, list[int]] = {}
+        self.working_cache: dict[date, bool] = {}
+        self.at_cache: dict[tuple[date, int], datetime] = {}
+        self.utc_cache: dict[datetime, str] = {}
+        self.sessions: list[Session] = []
+        self.series: list[Series] = []
+        self.reassignments: list[str] = []
+        self.notes: list[str] = []
+
+    # -- nominal dates -------------------------------------------------------------------------
+    def phases(self, entry: RosterEntry) -> list[tuple[str, Phase]]:
+        """The person's phase chain, following `then` (asye -> case_holding)."""
+        chain: list[tuple[str, Phase]] = []
+        category: Category | None = self.policy.categories[entry.category]
+        seen: set[str] = set()
+        while category is not None and category.key not in seen:
+            seen.add(category.key)
+            chain += [(category.key, phase) for phase in category.phases]
+            then = category.phases[-1].then if category.phases else None
+            category = self.policy.categories.get(then) if then else None
+        return chain
+
+    def anchor(self, entry: RosterEntry) -> date:
+        category = self.policy.categories[entry.category]
+        if category.needs_start_date and entry.start_date is not None:
+            base = entry.start_date
+        else:
+            base = self.first
+            if entry.preferred_day is None:
+                base = self.workdays.shift(base, "next")
+        if entry.preferred_day is not None:
+            base += timedelta(days=(entry.preferred_day - base.weekday()) % 7)
+        elif base.weekday() >= 5:
+            base += timedelta(days=7 - base.weekday())
+        return base
+
+    def segments(self, entry: RosterEntry, first_day: date) -> list[_Segment]:
+        """Nominal dates per phase from `first_day`, clipped to the plan window."""
+        out: list[_Segment] = []
+        current = first_day
+        for category_key, phase in self.phases(entry):
+            end: date | None = None
+            if entry.start_date is not None and phase.until_weeks is not None:
+                end = entry.start_date + timedelta(weeks=phase.until_weeks)
+            elif entry.start_date is not None and phase.until_months is not None:
+                end = entry.start_date + relativedelta(months=phase.until_months)
+            segment = _Segment(phase, category_key)
+            if phase.monthly:
+                ordinal, weekday = monthly_ordinal(current), current.weekday()
+                year, month = current.year, current.month
+                while current <= self.last and (end is None or current < end):
+                    if current >= self.first:
+                        segment.dates.append(current)
+                    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+                    current = nth_weekday(year, month, weekday, ordinal)
+            else:
+                weeks = phase.every_weeks or entry.interval_weeks or 4
+                segment.every_days = weeks * 7
+                step = timedelta(days=weeks * 7)
+                if end is None and current < self.first:  # skip ahead arithmetically
+                    current += step * ((self.first - current).days // (weeks * 7))
+                while current <= self.last and (end is None or current < end):
+                    if current >= self.first:
+                        segment.dates.append(current)
+                    current += step
+            if segment.dates:
+                out.append(segment)
+            if current > self.last:
+                break
+        return out
+
+    # -- placing -------------------------------------------------------------------------------
+    def candidates(self, anchor: date, preferred: int, horizon: int) -> Iterable[tuple[int, int]]:
+        """(day offset, start minute) nearest first: same day other times, then later days.
+
+        Phased categories stay in the person's first week (Hillingdon 4.3: probation 'within
+        their first week'); fixed cadences may spill into later weeks of their first cycle.
+        """
+        times = self.near(preferred)
+        for offset in range(horizon):
+            if (anchor + timedelta(days=offset)).weekday() < 5:
+                for minute in times:
+                    yield offset, minute
+
+    def place(self, entry: RosterEntry) -> None:
+        category = self.policy.categories[entry.category]
+        anchor = self.anchor(entry)
+        preferred = (
+            entry.preferred_time.hour * 60 + entry.preferred_time.minute
+            if entry.preferred_time
+            else self.open
+        )
+        a, b = entry.supervisee_email, entry.supervisor_email
+        chosen: tuple[int, int, list[_Segment]] | None = None
+        fallback: tuple[int, int, list[_Segment]] | None = None
+        shift_cache: dict[int, tuple[list[_Segment], list[int]]] = {}
+        horizon = 28
+        if category.needs_start_date and entry.start_date and entry.start_date >= self.first:
+            horizon = max(1, 7 - (anchor - entry.start_date).days)  # stay in the first week
+        elif category.needs_start_date:
+            horizon = 7
+        for offset, minute in self.candidates(anchor, preferred, horizon):
+            if offset not in shift_cache:
+                segs = self.segments(entry, anchor + timedelta(days=offset))
+                days = [d.toordinal() for g in segs for d in g.dates if self.is_working(d)]
+                shift_cache[offset] = (segs, days)
+            segs, days = shift_cache[offset]
+            if fallback is None:
+                fallback = (offset, minute, segs)
+            if self.diary.fits_all(a, b, days, minute, minute + self.minutes):
+                chosen = (offset, minute, segs)
+                break
+        if fallback is None or not fallback[2]:
+            self.notes.append(
+                f"{entry.supervisee_email}: no sessions in {self.first}..{self.last} "
+                f"(category {entry.category}, start_date {entry.start_date})"
+            )
+            return
+        offset, minute, segs = chosen or fallback
+        reassigned = None
+        if (offset, minute) != (0, preferred) and (
+            entry.preferred_day is not None or entry.preferred_time
+        ):
+            day = anchor + timedelta(days=offset)
+            reassigned = (
+                f"preferred {anchor:%a} {preferred // 60:02d}:{preferred % 60:02d} taken; "
+                f"booked {day:%a} {minute // 60:02d}:{minute % 60:02d}"
+            )
+            self.reassignments.append(f"{entry.supervisee_email} with {b}: {reassigned}")
+        self.commit(entry, segs, minute, reassigned)
+
+    def commit(
+        self, entry: RosterEntry, segs: list[_Segment], minute: int, reassigned: str | None
+    ) -> None:
+        a, b = entry.supervisee_email, entry.supervisor_email
+        end = minute + self.minutes
+        moves: list[tuple[_Segment, date, str]] = []
+        plain: list[tuple[_Segment, date]] = []
+        for seg in segs:
+            for d in seg.dates:
+                reason = None if self.is_working(d) else self.workdays.reason_closed(d)
+                if reason is None and self.diary.fits(a, b, d.toordinal(), minute, end):
+                    self.diary.book_pair(a, b, d.toordinal(), minute, end)
+                    plain.append((seg, d))
+                else:
+                    moves.append((seg, d, reason or "clash with another booking"))
+        moved: dict[tuple[int, date], tuple[datetime, str]] = {}
+        for seg, d, reason in moves:
+            moved[(id(seg), d)] = (self.relocate(a, b, d, minute), reason)
+        for seg in segs:
+            self.emit_series(entry, seg, minute, moved, reassigned)
+
+    def relocate(self, a: str, b: str, nominal: date, minute: int) -> datetime:
+        """Nearest free working slot for an occurrence that cannot stay (holiday or clash)."""
+        first_dir = self.policy.holiday_shift
+        other = "previous" if first_dir == "next" else "next"
+        for direction in (first_dir, other):
+            step = timedelta(days=1 if direction == "next" else -1)
+            day, tried = nominal, 0
+            while tried < MOVE_SEARCH_DAYS:
+                day = self.workdays.shift(day, direction)
+                if not self.first <= day <= self.last:
+                    break
+                if day != nominal:
+                    tried += 1
+                for start in self.near(minute):
+                    if self.diary.fits(a, b, day.toordinal(), start, start + self.minutes):
+                        self.diary.book_pair(a, b, day.toordinal(), start, start + self.minutes)
+                        return self.at(day, start)
+                day += step
+        raise SupervisionError(
+            f"cannot fit the session of {a} with {b} near {nominal}: no free slot for both within "
+            f"{MOVE_SEARCH_DAYS} working days either side (max_sessions_per_day "
+            f"{self.policy.max_sessions_per_day}); give {b} fewer supervisees"
+        )
+
+    def near(self, minute: int) -> list[int]:
+        """Start times nearest `minute` first (earlier wins a tie), cached per minute."""
+        times = self.near_cache.get(minute)
+        if times is None:
+            times = sorted(set(self.grid) | {minute}, key=lambda m: (abs(m - minute), m))
+            self.near_cache[minute] = times
+        return times
+
+    def is_working(self, day: date) -> bool:
+        known = self.working_cache.get(day)
+        if known is None:
+            known = self.working_cache[day] = self.workdays.is_working_day(day)
+        return known
+
+    # -- output --------------------------------------------------------------------------------
+    def at(self, day: date, minute: int) -> datetime:
+        key = (day, minute)
+        moment = self.at_cache.get(key)
+        if moment is None:
+            moment = datetime(
+                day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=self.tz
+            )
+            self.at_cache[key] = moment
+        return moment
+
+    def session_id(self, series_id: str, moment: datetime) -> str:
+        stamp = self.utc_cache.get(moment)
+        if stamp is None:
+            stamp = self.utc_cache[moment] = session_id_for("", moment)
+        return series_id + stamp
+
+    def due(self, day: date) -> date:
+        if day not in self.due_cache:
+            self.due_cache[day] = self.workdays.add_working_days(
+                day, self.policy.record_due_working_days
+            )
+        return self.due_cache[day]
+
+    def emit_series(
+        self,
+        entry: RosterEntry,
+        seg: _Segment,
+        minute: int,
+        moved: Mapping[tuple[int, date], tuple[datetime, str]],
+        reassigned: str | None,
+    ) -> None:
+        first = seg.dates[0]
+        if seg.every_days is None:
+            rule = monthly_rule(monthly_ordinal(first), first.weekday(), len(seg.dates))
+        else:
+            rule = weekly_rule(seg.every_days // 7, first.weekday(), len(seg.dates))
+        series_id = series_id_for(
+            entry.supervisee_email, entry.supervisor_email, entry.category, seg.category,
+            seg.phase.name, self.year,
+        )  # fmt: skip
+        duration = timedelta(minutes=self.minutes)
+        exdates, rdates = [], []
+        occurrences: list[tuple[datetime, datetime | None, str | None]] = []
+        for d in seg.dates:
+            nominal = self.at(d, minute)
+            move = moved.get((id(seg), d))
+            if move is None:
+                occurrences.append((nominal, None, None))
+            else:
+                exdates.append(nominal)
+                rdates.append(move[0])
+                occurrences.append((move[0], nominal, move[1]))
+        start = self.at(first, minute)
+        plan_hash = plan_hash_for({
+            "start": start.isoformat(), "minutes": self.minutes, "rrule": rule,
+            "exdates": [x.isoformat() for x in exdates], "rdates": [x.isoformat() for x in rdates],
+            "location": entry.location, "supervisee": [entry.supervisee_email, entry.supervisee_name],
+            "supervisor": [entry.supervisor_email, entry.supervisor_name],
+            "line_manager": [entry.line_manager_email, entry.line_manager_name],
+            "category": entry.category, "phase": seg.phase.name, "team": entry.team,
+        })  # fmt: skip
+        pair_id = pair_id_for(entry.supervisee_email, entry.supervisor_email)
+        ids = []
+        common = {
+            "series_id": series_id, "pair_id": pair_id,
+            "supervisee_email": entry.supervisee_email, "supervisee_name": entry.supervisee_name,
+            "supervisor_email": entry.supervisor_email, "supervisor_name": entry.supervisor_name,
+            "line_manager_email": entry.line_manager_email,
+            "line_manager_name": entry.line_manager_name, "team": entry.team,
+            "category": entry.category, "phase": seg.phase.name, "location": entry.location,
+            "reassigned": reassigned,
+        }  # fmt: skip
+        for when, moved_from, reason in sorted(occurrences, key=lambda o: o[0]):
+            session_id = self.session_id(series_id, when)
+            ids.append(session_id)
+            self.sessions.append(
+                _fast_session(
+                    common, session_id=session_id, start=when, end=when + duration,
+                    record_due=self.due(when.date()), moved_from=moved_from, move_reason=reason,
+                )
+            )  # fmt: skip
+        self.series.append(
+            Series(
+                series_id=series_id, pair_id=pair_id, supervisee_email=entry.supervisee_email,
+                supervisee_name=entry.supervisee_name, supervisor_email=entry.supervisor_email,
+                supervisor_name=entry.supervisor_name, line_manager_email=entry.line_manager_email,
+                category=entry.category, phase=seg.phase.name,
+                cadence=cadence_text(None if seg.every_days is None else seg.every_days // 7),
+                start=start, duration=duration, rrule=rule, exdates=tuple(exdates),
+                rdates=tuple(rdates), location=entry.location, plan_hash=plan_hash,
+                session_ids=tuple(ids), line_manager_name=entry.line_manager_name,
+                team=entry.team, timezone=self.policy.timezone,
+            )
+        )  # fmt: skip
+
+    def preload(self, busy: BusyTimes | None, people: Iterable[str]) -> None:
+        """Existing commitments (e.g. Calendar freebusy) block time but not the daily count."""
+        if busy is None:
+            return
+        for email in sorted(set(people)):
+            periods = busy(email) if callable(busy) else busy.get(email, ())
+            for start, end in periods:
+                local_start, local_end = start.astimezone(self.tz), end.astimezone(self.tz)
+                day = local_start.date()
+                while day <= local_end.date():
+                    lo = (
+                        local_start.hour * 60 + local_start.minute
+                        if day == local_start.date()
+                        else 0
+                    )
+                    hi = local_end.hour * 60 + local_end.minute if day == local_end.date() else 1440
+                    if hi > lo:
+                        self.diary.book(email, day.toordinal(), lo, hi)
+                    day += timedelta(days=1)
+
+
+def _order(entry: RosterEntry, policy: Policy) -> tuple[object, ...]:
+    """Stated preferences first, then the most frequent cadences; email breaks ties."""
+    category = policy.categories[entry.category]
+    every = min((p.every_weeks or entry.interval_weeks or 4) for p in category.phases)
+    has_preference = entry.preferred_day is not None or entry.preferred_time is not None
+    return (not has_preference, every, entry.supervisee_email)
+
+
+def plan_year(
+    roster: Sequence[RosterEntry],
+    policy: Policy,
+    year: int,
+    start: date | None = None,
+    busy: BusyTimes | None = None,
+    closure_days: Iterable[date] = (),
+) -> Plan:
+    """Plan every supervision session of `year` (from `start`, default 1 January)."""
+    first = start or date(year, 1, 1)
+    if not date(year, 1, 1) <= first <= date(year, 12, 31):
+        raise InputError(Problem("--from", None, None, f"{first} is not in the plan year {year}"))
+    unknown = sorted({e.category for e in roster} - set(policy.categories))
+    if unknown:
+        raise InputError(Problem(policy.source, None, None, f"categories not in policy: {unknown}"))
+    workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closure_days))
+    planner = _Planner(policy, year, first, workdays)
+    planner.preload(
+        busy, [e.supervisee_email for e in roster] + [e.supervisor_email for e in roster]
+    )
+    for entry in sorted(roster, key=lambda e: _order(e, policy)):
+        planner.place(entry)
+    sessions = sorted(planner.sessions, key=lambda s: (s.start, s.supervisor_email, s.session_id))
+    series = sorted(planner.series, key=lambda s: (s.supervisor_email, s.start, s.series_id))
+    return Plan(
+        year=year,
+        policy=policy,
+        sessions=tuple(sessions),
+        series=tuple(series),
+        window=(first, planner.last),
+        reassignments=tuple(planner.reassignments),
+        notes=tuple(planner.notes),
+    )
+
+
+def local_time(moment: datetime) -> time:
+    return moment.timetz().replace(tzinfo=None)

@@ -1,0 +1,395 @@
+"""Supervision policies as data: a council copies a TOML file, changes a number and plans with it.
+
+Policies are validated as strictly as rosters: an unknown key, a bad duration or an unknown
+category reference is an InputError naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..errors import InputError, Problem
+
+REGIONS = ("ENG", "WLS", "SCT", "NIR")
+SHIFTS = ("next", "previous")
+
+# The repo's config/policies (editable install and fresh clone), then ./config/policies.
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+POLICY_DIRS: tuple[Path, ...] = (_PACKAGE_ROOT / "config" / "policies", Path("config/policies"))
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One cadence stretch of a category, e.g. ASYE weekly for 6 weeks from the start date.
+
+    `until_weeks`/`until_months` are offsets from the person's start_date; both None means the
+    phase runs to the end of the plan. `every_weeks` None with `monthly` False means the cadence
+    comes from the roster (`interval_weeks`, performance plans). `then` names the category whose
+    phases follow this (last) phase, e.g. asye -> case_holding.
+    """
+
+    name: str
+    every_weeks: int | None
+    monthly: bool = False
+    until_weeks: int | None = None
+    until_months: int | None = None
+    then: str | None = None
+
+    @property
+    def cadence(self) -> str:
+        if self.monthly:
+            return "monthly"
+        if self.every_weeks is None:
+            return "per plan"
+        return cadence_text(self.every_weeks)
+
+
+def cadence_text(every_weeks: int | None) -> str:
+    """'four-weekly' for 4, 'monthly' for None (a monthly phase)."""
+    if every_weeks is None:
+        return "monthly"
+    return _WEEKS_TEXT.get(every_weeks, f"every {every_weeks} weeks")
+
+
+_WEEKS_TEXT = {
+    1: "weekly",
+    2: "fortnightly",
+    4: "four-weekly",
+    8: "eight-weekly",
+    12: "twelve-weekly",
+}
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    phases: tuple[Phase, ...]
+    needs_start_date: bool = False
+    needs_interval: bool = False
+
+
+@dataclass(frozen=True)
+class Policy:
+    key: str
+    name: str
+    source: str
+    timezone: str = "Europe/London"
+    region: str = "ENG"
+    closure_days: frozenset[date] = frozenset()
+    session_minutes: int = 90
+    record_due_working_days: int = 5
+    working_hours: tuple[time, time] = (time(9, 0), time(17, 0))
+    max_sessions_per_day: int = 2
+    holiday_shift: str = "next"
+    categories: dict[str, Category] = field(default_factory=dict)
+    template: str = "default"
+    rearrange_within_hours: int = 24
+    rearrange_within_days: int = 5
+    extra: dict[str, Any] = field(default_factory=dict)
+    document: str = ""  # the source policy document and its sections, for people
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def __hash__(self) -> int:  # dict fields make the generated hash fail; identity is the file
+        return hash((self.key, self.source))
+
+
+def find_policy_file(name_or_path: str) -> Path:
+    """`hillingdon` -> config/policies/hillingdon.toml; anything with a suffix or slash is a path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml" or os.sep in name_or_path or "/" in name_or_path:
+        if candidate.is_file():
+            return candidate
+        raise InputError(Problem(name_or_path, None, None, "policy file not found"))
+    for directory in POLICY_DIRS:
+        path = directory / f"{name_or_path}.toml"
+        if path.is_file():
+            return path
+    known = sorted({p.stem for d in POLICY_DIRS if d.is_dir() for p in d.glob("*.toml")})
+    raise InputError(
+        Problem(
+            "--policy",
+            None,
+            None,
+            f"unknown policy {name_or_path!r}; shipped: {', '.join(known) or 'none'}, "
+            "or give a path to a .toml file",
+        )
+    )
+
+
+def load_policy(name_or_path: str) -> Policy:
+    """Read and validate a policy file; every problem is reported at once."""
+    path = find_policy_file(name_or_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(Problem(str(path), line, None, f"not valid TOML: {exc}")) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(Problem(str(path), None, None, f"cannot read: {exc}")) from None
+    return parse_policy(data, str(path))
+
+
+_POLICY_KEYS = {
+    "key", "name", "document", "timezone", "region", "closure_days", "session_minutes",
+    "record_due_working_days", "working_hours", "max_sessions_per_day", "holiday_shift",
+    "template", "rearrange_within_hours", "rearrange_within_days",
+}  # fmt: skip
+_CATEGORY_KEYS = {"label", "phases", "needs_start_date", "needs_interval"}
+_PHASE_KEYS = {"name", "every_weeks", "monthly", "until_weeks", "until_months", "then"}
+
+
+class _Checker:
+    """Collects problems while reading nested TOML tables, naming each key by its dotted path."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def bad(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.file, None, key, message))
+
+    def unknown(self, table: Mapping[str, Any], allowed: set[str], prefix: str) -> None:
+        for key in table:
+            if key not in allowed:
+                self.bad(f"{prefix}{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+    def int_(self, table: Mapping[str, Any], key: str, path: str, default: int | None,
+             low: int = 1, high: int = 10_000) -> int | None:  # fmt: skip
+        value = table.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.bad(path, f"must be a whole number from {low} to {high}, got {value!r}")
+            return default
+        return value
+
+    def str_(self, table: Mapping[str, Any], key: str, path: str, default: str) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str) or not value.strip():
+            self.bad(path, f"must be a non-empty string, got {value!r}")
+            return default
+        return value.strip()
+
+    def bool_(self, table: Mapping[str, Any], key: str, path: str) -> bool:
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            self.bad(path, f"must be true or false, got {value!r}")
+            return False
+        return value
+
+
+def parse_time(text: object) -> time | None:
+    """HH:MM (24-hour) or None if malformed."""
+    if not isinstance(text, str):
+        return None
+    parts = text.strip().split(":")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[1]) != 2:
+        return None
+    hour, minute = int(parts[0]), int(parts[1])
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    return time(hour, minute)
+
+
+def parse_closure_days(value: object, bad: Any, path: str) -> set[date]:
+    """Dates as YYYY-MM-DD (TOML dates or strings) or {from = ..., to = ...} ranges."""
+    days: set[date] = set()
+    ranges: list[tuple[date, date]] = []
+    if not isinstance(value, list):
+        bad(path, "must be a list of dates or {from = DATE, to = DATE} ranges")
+        return days
+    for i, item in enumerate(value):
+        where = f"{path}[{i}]"
+        if isinstance(item, dict):
+            extra = set(item) - {"from", "to"}
+            if extra:
+                bad(where, f"unknown key {sorted(extra)[0]!r} (allowed: from, to)")
+            first, last = _as_date(item.get("from")), _as_date(item.get("to"))
+            if first is None or last is None or last < first:
+                bad(where, "a range needs from = YYYY-MM-DD and to = YYYY-MM-DD, from <= to")
+                continue
+            for other in ranges:
+                if first <= other[1] and other[0] <= last:
+                    bad(where, f"range overlaps {other[0]}..{other[1]}")
+            ranges.append((first, last))
+            days.update(date.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1))
+        else:
+            day = _as_date(item)
+            if day is None:
+                bad(where, f"not a YYYY-MM-DD date: {item!r}")
+            else:
+                days.add(day)
+    return days
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()) if len(value.strip()) == 10 else None
+        except ValueError:
+            return None
+    return None
+
+
+def parse_policy(data: Mapping[str, Any], file: str) -> Policy:
+    """Validate the TOML tables `[policy]`, `[categories.*]` and free-form `[extra.*]`."""
+    check = _Checker(file)
+    check.unknown(data, {"policy", "categories", "extra"}, "")
+    head = data.get("policy", {})
+    if not isinstance(head, dict):
+        check.bad("policy", "must be a table")
+        head = {}
+    check.unknown(head, _POLICY_KEYS, "policy.")
+    stem = Path(file).stem
+    key = check.str_(head, "key", "policy.key", stem)
+    tz_name = check.str_(head, "timezone", "policy.timezone", "Europe/London")
+    try:
+        ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        check.bad("policy.timezone", f"unknown time zone {tz_name!r}")
+        tz_name = "Europe/London"
+    region = check.str_(head, "region", "policy.region", "ENG").upper()
+    if region not in REGIONS:
+        check.bad("policy.region", f"must be one of {', '.join(REGIONS)}, got {region!r}")
+    shift = check.str_(head, "holiday_shift", "policy.holiday_shift", "next")
+    if shift not in SHIFTS:
+        check.bad("policy.holiday_shift", f"must be 'next' or 'previous', got {shift!r}")
+    hours = head.get("working_hours", ["09:00", "17:00"])
+    start_end = [parse_time(h) for h in hours] if isinstance(hours, list) else []
+    working: tuple[time, time] = (time(9), time(17))
+    if len(start_end) != 2 or None in start_end or start_end[0] >= start_end[1]:  # type: ignore[operator]
+        check.bad("policy.working_hours", f'must be ["HH:MM", "HH:MM"], start < end; got {hours!r}')
+    else:
+        working = (start_end[0], start_end[1])  # type: ignore[assignment]
+    minutes = check.int_(head, "session_minutes", "policy.session_minutes", 90, 15, 480) or 90
+    span = (working[1].hour * 60 + working[1].minute) - (working[0].hour * 60 + working[0].minute)
+    if minutes > span:
+        check.bad("policy.session_minutes", f"{minutes} minutes do not fit in the working hours")
+    closures = parse_closure_days(head.get("closure_days", []), check.bad, "policy.closure_days")
+
+    raw_categories = data.get("categories", {})
+    if not isinstance(raw_categories, dict) or not raw_categories:
+        check.bad("categories", "at least one [categories.NAME] table is required")
+        raw_categories = {}
+    categories = {
+        name: _parse_category(name, table, check) for name, table in raw_categories.items()
+    }
+    for category in categories.values():
+        for phase in category.phases:
+            if phase.then is not None and phase.then not in categories:
+                check.bad(
+                    f"categories.{category.key}.phases.then", f"unknown category {phase.then!r}"
+                )
+            elif phase.then == category.key:
+                check.bad(
+                    f"categories.{category.key}.phases.then", "a category cannot follow itself"
+                )
+    extra = data.get("extra", {})
+    if not isinstance(extra, dict):
+        check.bad("extra", "must be a table")
+        extra = {}
+    numbers = {
+        name: check.int_(head, name, f"policy.{name}", default, low, high)
+        for name, default, low, high in (
+            ("record_due_working_days", 5, 0, 60),
+            ("max_sessions_per_day", 2, 1, 20),
+            ("rearrange_within_hours", 24, 1, 720),
+            ("rearrange_within_days", 5, 1, 60),
+        )
+    }
+    title = check.str_(head, "name", "policy.name", key)
+    template = check.str_(head, "template", "policy.template", key)
+    if check.problems:
+        raise InputError(check.problems)
+    return Policy(
+        key=key,
+        name=title,
+        source=file,
+        timezone=tz_name,
+        region=region,
+        closure_days=frozenset(closures),
+        session_minutes=minutes,
+        record_due_working_days=numbers["record_due_working_days"] or 0,
+        working_hours=working,
+        max_sessions_per_day=numbers["max_sessions_per_day"] or 2,
+        holiday_shift=shift,
+        categories=categories,
+        template=template,
+        rearrange_within_hours=numbers["rearrange_within_hours"] or 24,
+        rearrange_within_days=numbers["rearrange_within_days"] or 5,
+        extra=dict(extra),
+        document=str(head.get("document", "")),
+    )
+
+
+def _parse_category(name: str, table: Any, check: _Checker) -> Category:
+    prefix = f"categories.{name}."
+    if not isinstance(table, dict):
+        check.bad(f"categories.{name}", "must be a table")
+        return Category(name, name, ())
+    check.unknown(table, _CATEGORY_KEYS, prefix)
+    needs_interval = check.bool_(table, "needs_interval", prefix + "needs_interval")
+    phases_raw = table.get("phases")
+    if not isinstance(phases_raw, list) or not phases_raw:
+        check.bad(prefix + "phases", "must be a non-empty list of phase tables")
+        phases_raw = []
+    phases: list[Phase] = []
+    needs_start = check.bool_(table, "needs_start_date", prefix + "needs_start_date")
+    for i, raw in enumerate(phases_raw):
+        where = f"{prefix}phases[{i}]."
+        if not isinstance(raw, dict):
+            check.bad(where[:-1], "must be a table")
+            continue
+        check.unknown(raw, _PHASE_KEYS, where)
+        every = check.int_(raw, "every_weeks", where + "every_weeks", None, 1, 52)
+        monthly = check.bool_(raw, "monthly", where + "monthly")
+        if every is not None and monthly:
+            check.bad(where + "monthly", "give either every_weeks or monthly = true, not both")
+        if every is None and not monthly and not needs_interval:
+            check.bad(where + "every_weeks", "missing (or set monthly = true, or needs_interval)")
+        until_w = check.int_(raw, "until_weeks", where + "until_weeks", None, 1, 520)
+        until_m = check.int_(raw, "until_months", where + "until_months", None, 1, 120)
+        if until_w is not None and until_m is not None:
+            check.bad(where + "until_months", "give either until_weeks or until_months, not both")
+        last = i == len(phases_raw) - 1
+        if (until_w is not None or until_m is not None) and not needs_start:
+            check.bad(where + "until_weeks", "phase ends need needs_start_date = true")
+        if not last and until_w is None and until_m is None:
+            check.bad(where + "until_weeks", "only the last phase may run to the end of the plan")
+        then = raw.get("then")
+        if then is not None and (not last or not isinstance(then, str)):
+            check.bad(where + "then", "only the last phase may name a following category")
+            then = None
+        phases.append(
+            Phase(
+                name=check.str_(raw, "name", where + "name", f"{name}_{i + 1}"),
+                every_weeks=every,
+                monthly=monthly,
+                until_weeks=until_w,
+                until_months=until_m,
+                then=then,
+            )
+        )
+    names = [p.name for p in phases]
+    if len(set(names)) != len(names):
+        check.bad(prefix + "phases", "phase names must be unique within a category")
+    return Category(
+        key=name,
+        label=check.str_(table, "label", prefix + "label", name),
+        phases=tuple(phases),
+        needs_start_date=needs_start,
+        needs_interval=needs_interval,
+    )
