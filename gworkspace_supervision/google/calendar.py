@@ -1,0 +1,447 @@
+"""Calendar adapter: the only place that knows Calendar's camelCase JSON.
+
+`series_to_event` turns a planned series into an event body; `event_to_booking` reads an event
+back as a plain `BookedSeries`. `CalendarAdapter` lists the app's series, writes them in
+batches, lists instances (for records and tracking), reads free/busy and attaches records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateutil.parser import isoparse
+from dateutil.rrule import rrulestr
+
+from ..domain.series import Series
+from .batch import CALENDAR_BATCH, run_batch
+from .connect import Connection
+from .retry import execute
+
+APP = "gws-supervision"
+# Bump when the event body we write changes shape: every series is then rewritten once.
+SERIALIZER_VERSION = "1"
+FREEBUSY_ITEMS = 50  # Google: at most 50 calendars per freebusy.query
+FREEBUSY_WINDOW = timedelta(days=60)  # conservative span per query; queries go in one batch
+LIST_FIELDS = (
+    "nextPageToken,items(id,status,summary,start,end,recurrence,recurringEventId,"
+    "attendees(email,responseStatus),location,extendedProperties)"
+)
+INSTANCE_FIELDS = (
+    "nextPageToken,items(id,status,start,end,recurringEventId,originalStartTime,"
+    "description,attachments,htmlLink,attendees(email,responseStatus))"
+)
+
+
+@dataclass(frozen=True)
+class BookedSeries:
+    """A series event as found in a calendar, in the domain's words."""
+
+    event_id: str
+    calendar_user: str
+    series_key: str  # the plan's series id this event books (differs from event_id for tails)
+    pair_id: str
+    plan_hash: str
+    year: int | None
+    status: str  # "confirmed" | "tentative" | "cancelled"
+    start: datetime  # aware, in the event's time zone
+    end: datetime
+    timezone: str
+    recurrence: tuple[str, ...]
+    attendees: tuple[str, ...]
+    summary: str
+    truncated_at: datetime | None = None  # set when a change cut the series short
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    def occurrences(self) -> list[datetime]:
+        """Occurrence starts of the series, expanded with dateutil in its own time zone."""
+        return expand_recurrence(self.start, self.recurrence, self.timezone)
+
+
+@dataclass(frozen=True)
+class BookedInstance:
+    """One session as the calendar holds it (moved and cancelled ones included)."""
+
+    session_id: str  # the instance id: "<event id>_<UTC start>"
+    series_event_id: str
+    start: datetime
+    end: datetime
+    status: str
+    original_start: datetime | None
+    description: str
+    attachments: tuple[dict[str, str], ...]
+    html_link: str
+
+
+@dataclass(frozen=True)
+class Write:
+    """One calendar write for the batch: insert, patch or delete an event of `user`."""
+
+    kind: str  # "insert" | "patch" | "delete" | "get"
+    event_id: str
+    body: dict[str, Any] | None = None
+
+
+def event_hash(series: Series) -> str:
+    """What the event stores as `hash`: the plan's digest plus this serializer's version."""
+    return hashlib.sha256(f"{series.plan_hash}:{SERIALIZER_VERSION}".encode()).hexdigest()[:16]
+
+
+def _local(moment: datetime, tz: str) -> str:
+    return moment.astimezone(ZoneInfo(tz)).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def series_to_event(
+    series: Series,
+    policy: Any,
+    settings: Any = None,
+    *,
+    year: int | None = None,
+    series_key: str | None = None,
+) -> dict[str, Any]:
+    """The Calendar event body booking `series` (id = series.series_id)."""
+    tz = series.timezone
+    category = getattr(policy, "categories", {}).get(series.category)
+    label = getattr(category, "label", series.category)
+    minutes = int(series.duration.total_seconds() // 60)
+    due_days = getattr(policy, "record_due_working_days", 5)
+    description = "\n".join(
+        [
+            f"Supervision: {series.supervisee_name} with {series.supervisor_name}.",
+            f"Category: {label} ({series.phase}), {series.cadence}; "
+            f"policy: {getattr(policy, 'name', '')}.",
+            f"{minutes} minutes. The record is due within {due_days} working days "
+            "(Hillingdon 4.4).",
+            "Booked by gws-supervision: change the roster and run `book` again rather than "
+            "editing the series by hand.",
+        ]
+    )
+    private = {
+        "app": APP,
+        "pair": series.pair_id,
+        "series": series_key or series.series_id,
+        "hash": event_hash(series),
+        "year": str(year if year is not None else series.start.year),
+        "category": series.category,
+        "phase": series.phase,
+    }
+    event: dict[str, Any] = {
+        "id": series.series_id,
+        "summary": f"Supervision: {series.supervisee_name} / {series.supervisor_name}",
+        "description": description,
+        "start": {"dateTime": _local(series.start, tz), "timeZone": tz},
+        "end": {"dateTime": _local(series.end, tz), "timeZone": tz},
+        "recurrence": series.recurrence(),
+        "attendees": [{"email": series.supervisee_email, "displayName": series.supervisee_name}],
+        "extendedProperties": {"private": private},
+        "reminders": {
+            "useDefault": False,
+            "overrides": [{"method": "popup", "minutes": 30}, {"method": "email", "minutes": 1440}],
+        },
+        "visibility": "private",  # supervision is confidential: others see only "busy"
+        "transparency": "opaque",
+        "guestsCanInviteOthers": False,
+        "guestsCanSeeOtherGuests": False,
+    }
+    if series.location:
+        event["location"] = series.location
+    return event
+
+
+def _when(raw: Mapping[str, Any] | None, default_tz: str = "UTC") -> tuple[datetime, str]:
+    raw = raw or {}
+    tz = str(raw.get("timeZone") or default_tz)
+    if "dateTime" in raw:
+        moment = isoparse(str(raw["dateTime"]))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo(tz))
+        return moment.astimezone(ZoneInfo(tz)), tz
+    day = isoparse(str(raw.get("date", "1970-01-01")))
+    return day.replace(tzinfo=ZoneInfo(tz)), tz
+
+
+def event_to_booking(event: Mapping[str, Any], calendar_user: str = "") -> BookedSeries:
+    """Read an app event (Google JSON) back into the domain's terms."""
+    private = (event.get("extendedProperties") or {}).get("private") or {}
+    start, tz = _when(event.get("start"))
+    end, _ = _when(event.get("end"), tz)
+    truncated = private.get("truncated")
+    year = private.get("year")
+    return BookedSeries(
+        event_id=str(event["id"]),
+        calendar_user=calendar_user,
+        series_key=str(private.get("series") or event["id"]),
+        pair_id=str(private.get("pair", "")),
+        plan_hash=str(private.get("hash", "")),
+        year=int(year) if year and str(year).isdigit() else None,
+        status=str(event.get("status", "confirmed")),
+        start=start,
+        end=end,
+        timezone=tz,
+        recurrence=tuple(event.get("recurrence") or ()),
+        attendees=tuple(a.get("email", "").lower() for a in event.get("attendees") or ()),
+        summary=str(event.get("summary", "")),
+        truncated_at=isoparse(truncated) if truncated else None,
+    )
+
+
+def expand_recurrence(start: datetime, recurrence: Sequence[str], tz: str) -> list[datetime]:
+    """RRULE/EXDATE/RDATE lines (as Calendar stores them) expanded from `start`."""
+    if not recurrence:
+        return [start]
+    zone = ZoneInfo(tz)
+    local = start.astimezone(zone)
+    rules = rrulestr(
+        "\n".join(recurrence), dtstart=local, forceset=True, tzids={tz: zone}, unfold=True
+    )
+    return sorted(moment.astimezone(zone) for moment in rules)  # type: ignore[union-attr]
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class FreeBusy:
+    busy: dict[str, list[tuple[datetime, datetime]]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # calendar -> reason (not readable)
+
+
+class CalendarAdapter:
+    """Thin calls on a `Connection`; each method says what it costs in round trips."""
+
+    def __init__(self, connection: Connection, *, batch_size: int = CALENDAR_BATCH) -> None:
+        self.connection = connection
+        self.batch_size = batch_size
+
+    def _cal(self, user: str) -> tuple[Any, str]:
+        return self.connection.calendar(user), self.connection.calendar_id(user)
+
+    def _execute(self, request: Any, what: str) -> Any:
+        conn = self.connection
+        return execute(request, what=what, policy=conn.retry, meter=conn.meter)
+
+    # -- reading ---------------------------------------------------------------------------------
+    def list_app_series(self, user: str, year: int | None = None) -> list[BookedSeries]:
+        """The app's series events in `user`'s calendar (cancelled ones too); one call a page."""
+        service, cal_id = self._cal(user)
+        props = [f"app={APP}"] + ([f"year={year}"] if year is not None else [])
+        found: list[BookedSeries] = []
+        token: str | None = None
+        while True:
+            request = service.events().list(
+                calendarId=cal_id,
+                privateExtendedProperty=props,
+                singleEvents=False,
+                showDeleted=True,
+                maxResults=2500,
+                pageToken=token,
+                fields=LIST_FIELDS,
+            )
+            page = self._execute(request, "calendar.events.list")
+            for event in page.get("items", []):
+                if event.get("recurringEventId"):
+                    continue  # an exception instance: records/tracking look at those
+                found.append(event_to_booking(event, user.lower()))
+            token = page.get("nextPageToken")
+            if not token:
+                return found
+
+    def instances(
+        self, user: str, event_id: str, time_min: datetime, time_max: datetime
+    ) -> list[BookedInstance]:
+        """Every instance of one series in a window, moved and cancelled ones included."""
+        service, cal_id = self._cal(user)
+        out: list[BookedInstance] = []
+        token: str | None = None
+        while True:
+            request = service.events().instances(
+                calendarId=cal_id,
+                eventId=event_id,
+                timeMin=utc_text(time_min),
+                timeMax=utc_text(time_max),
+                showDeleted=True,
+                maxResults=2500,
+                pageToken=token,
+                fields=INSTANCE_FIELDS,
+            )
+            page = self._execute(request, "calendar.events.instances")
+            out += [instance_from(item, event_id) for item in page.get("items", [])]
+            token = page.get("nextPageToken")
+            if not token:
+                return out
+
+    def freebusy(
+        self,
+        user: str,
+        emails: Iterable[str],
+        time_min: datetime,
+        time_max: datetime,
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> FreeBusy:
+        """Busy times of many people, asked as `user`: ≤50 calendars and ≤60 days a query,
+        all queries in one batch."""
+        people = sorted({e.lower() for e in emails})
+        service = self.connection.calendar(user)
+        requests: list[tuple[tuple[int, int], Any]] = []
+        windows: list[tuple[datetime, datetime]] = []
+        lo = time_min
+        while lo < time_max:
+            hi = min(time_max, lo + FREEBUSY_WINDOW)
+            windows.append((lo, hi))
+            lo = hi
+        for w, (lo, hi) in enumerate(windows):
+            for c in range(0, len(people), FREEBUSY_ITEMS):
+                body = {
+                    "timeMin": utc_text(lo),
+                    "timeMax": utc_text(hi),
+                    "items": [{"id": e} for e in people[c : c + FREEBUSY_ITEMS]],
+                }
+                requests.append(((w, c), service.freebusy().query(body=body)))
+        conn = self.connection
+        answers = run_batch(
+            service,
+            requests,
+            size=self.batch_size,
+            what="calendar.freebusy.query",
+            policy=conn.retry,
+            meter=conn.meter,
+            progress=progress,
+        )
+        result = FreeBusy({e: [] for e in people})
+        for key, _request in requests:
+            for cal, info in (answers[key].get("calendars") or {}).items():
+                cal = cal.lower()
+                if info.get("errors"):
+                    result.errors[cal] = str(info["errors"][0].get("reason", "error"))
+                for span in info.get("busy") or []:
+                    result.busy.setdefault(cal, []).append(
+                        (isoparse(span["start"]), isoparse(span["end"]))
+                    )
+        return result
+
+    # -- writing ---------------------------------------------------------------------------------
+    def write(
+        self,
+        user: str,
+        writes: Sequence[Write],
+        *,
+        send_updates: str = "all",
+        progress: Callable[[int], None] | None = None,
+        tolerate: Iterable[int] = (409, 404, 410),
+    ) -> dict[str, Any]:
+        """Run writes for one calendar in batches; event id -> response (or tolerated APIError)."""
+        service, cal_id = self._cal(user)
+        events = service.events()
+        requests: list[tuple[str, Any]] = []
+        for w in writes:
+            if w.kind == "insert":
+                req = events.insert(
+                    calendarId=cal_id,
+                    body=w.body,
+                    sendUpdates=send_updates,
+                    supportsAttachments=True,
+                )
+            elif w.kind == "patch":
+                req = events.patch(
+                    calendarId=cal_id,
+                    eventId=w.event_id,
+                    body=w.body,
+                    sendUpdates=send_updates,
+                    supportsAttachments=True,
+                )
+            elif w.kind == "delete":
+                req = events.delete(calendarId=cal_id, eventId=w.event_id, sendUpdates=send_updates)
+            elif w.kind == "get":
+                req = events.get(calendarId=cal_id, eventId=w.event_id)
+            else:
+                raise ValueError(f"unknown write kind {w.kind!r}")
+            requests.append((f"{w.kind}:{w.event_id}", req))
+        conn = self.connection
+        return run_batch(
+            service,
+            requests,
+            size=self.batch_size,
+            what="calendar.events.write",
+            policy=conn.retry,
+            meter=conn.meter,
+            progress=progress,
+            tolerate=tuple(tolerate),
+        )
+
+    def insert_series(
+        self, user: str, events: Sequence[dict[str, Any]], **kw: Any
+    ) -> dict[str, Any]:
+        return self.write(user, [Write("insert", e["id"], e) for e in events], **kw)
+
+    def update_series(
+        self, user: str, patches: Mapping[str, dict[str, Any]], **kw: Any
+    ) -> dict[str, Any]:
+        return self.write(user, [Write("patch", i, body) for i, body in patches.items()], **kw)
+
+    def cancel_series(self, user: str, event_ids: Sequence[str], **kw: Any) -> dict[str, Any]:
+        return self.write(user, [Write("delete", i) for i in event_ids], **kw)
+
+    def attach(
+        self,
+        user: str,
+        instance_id: str,
+        *,
+        file_url: str,
+        title: str,
+        mime_type: str = "application/vnd.google-apps.document",
+        file_id: str | None = None,
+        link_text: str = "Supervision record",
+    ) -> dict[str, Any]:
+        """Attach a record to one session (instance) and put its link in the description."""
+        service, cal_id = self._cal(user)
+        current = self._execute(
+            service.events().get(
+                calendarId=cal_id, eventId=instance_id, fields="description,attachments"
+            ),
+            "calendar.events.get",
+        )
+        attachments = [a for a in current.get("attachments") or [] if a.get("fileUrl") != file_url]
+        attachment = {"fileUrl": file_url, "title": title, "mimeType": mime_type}
+        if file_id:
+            attachment["fileId"] = file_id
+        description = str(current.get("description") or "")
+        line = f"{link_text}: {file_url}"
+        if line not in description:
+            description = f"{description}\n\n{line}" if description else line
+        body = {"attachments": attachments + [attachment], "description": description}
+        return self._execute(
+            service.events().patch(
+                calendarId=cal_id,
+                eventId=instance_id,
+                body=body,
+                supportsAttachments=True,
+                sendUpdates="none",
+            ),
+            "calendar.events.patch",
+        )
+
+
+def instance_from(item: Mapping[str, Any], series_event_id: str) -> BookedInstance:
+    start, tz = _when(item.get("start"))
+    end, _ = _when(item.get("end"), tz)
+    original = item.get("originalStartTime")
+    return BookedInstance(
+        session_id=str(item["id"]),
+        series_event_id=str(item.get("recurringEventId") or series_event_id),
+        start=start,
+        end=end,
+        status=str(item.get("status", "confirmed")),
+        original_start=_when(original, tz)[0] if original else None,
+        description=str(item.get("description") or ""),
+        attachments=tuple(dict(a) for a in item.get("attachments") or ()),
+        html_link=str(item.get("htmlLink", "")),
+    )
