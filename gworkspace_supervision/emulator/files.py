@@ -7,6 +7,7 @@ user who is neither owner nor on the ACL gets 404 notFound, as from Google.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,14 @@ DOC_MIME = "application/vnd.google-apps.document"
 SHEET_MIME = "application/vnd.google-apps.spreadsheet"
 FOLDER_MIME = "application/vnd.google-apps.folder"
 
-ROLE_RANK = {"reader": 1, "commenter": 2, "writer": 3, "fileOrganizer": 3, "organizer": 4, "owner": 5}
+ROLE_RANK = {
+    "reader": 1,
+    "commenter": 2,
+    "writer": 3,
+    "fileOrganizer": 3,
+    "organizer": 4,
+    "owner": 5,
+}
 
 
 def new_id(length: int = 33) -> str:
@@ -43,7 +51,8 @@ def user_entry(email: str) -> dict[str, Any]:
 
 def permission_id_for(email: str) -> str:
     """Google gives each user a stable numeric permission id; derive one from the address."""
-    return str(int.from_bytes(email.lower().encode()[:8].ljust(8, b"\0"), "big") % 10**20).rjust(20, "0")
+    digest = hashlib.sha256(email.lower().encode()).digest()
+    return str(int.from_bytes(digest[:8], "big") % 10**20).rjust(20, "0")
 
 
 def create_file(
@@ -143,19 +152,47 @@ def get_file(store: Store, file_id: str, user: str, need: str = "reader") -> dic
 
 
 def save_file(store: Store, file: dict[str, Any], now: datetime, touch: bool = True) -> None:
-    """Persist a file; `touch` bumps modifiedTime and version. Every save is a Drive change."""
+    """Persist a file; `touch` bumps modifiedTime and version. Every save is a Drive change.
+
+    The store's `parent` column holds the file's (single) parent folder, so `'ID' in parents`
+    queries read one folder instead of every file."""
     if touch:
         file["modifiedTime"] = rfc3339(now)
         file["version"] = str(int(file.get("version", "1")) + 1)
-    store.put("file", file["id"], file)
-    record_change(store, file["id"], now, removed=False)
+    parents = file.get("parents") or [""]
+    store.put("file", file["id"], file, parent=parents[0])
+    record_change(store, file["id"], now, removed=False, users=acl_users(file))
 
 
-def record_change(store: Store, file_id: str, now: datetime, removed: bool) -> None:
-    """Append to the Drive change log that changes.list reads from a page token."""
-    seq = store.next_seq("drive-change")
-    store.put(
-        "change",
-        f"{seq:012d}",
-        {"seq": seq, "fileId": file_id, "time": rfc3339(now), "removed": removed},
+def acl_users(file: dict[str, Any]) -> list[str]:
+    """The addresses with a user (or group) permission on the file."""
+    return sorted(
+        {
+            p["emailAddress"].lower()
+            for p in file.get("permissions", [])
+            if p.get("type") in ("user", "group") and p.get("emailAddress")
+        }
     )
+
+
+def record_change(
+    store: Store,
+    file_id: str,
+    now: datetime,
+    removed: bool,
+    users: list[str] | None = None,
+) -> None:
+    """Append to the Drive change log that changes.list reads from a page token.
+
+    `users` are those who could see the file at that moment, so a user who loses access (or a
+    deleted file's collaborators) still gets a `removed` change."""
+    seq = store.next_seq("drive-change")
+    entry: dict[str, Any] = {
+        "seq": seq,
+        "fileId": file_id,
+        "time": rfc3339(now),
+        "removed": removed,
+    }
+    if users is not None:
+        entry["users"] = users
+    store.put("change", f"{seq:012d}", entry)
