@@ -129,10 +129,13 @@ def stamp(doc: dict[str, Any], now: datetime) -> None:
 
 # -- expansion --------------------------------------------------------------------------------
 def instance_raw(
-    master: dict[str, Any], original: datetime, default_tz: str
+    master: dict[str, Any],
+    original: datetime,
+    default_tz: str,
+    times: tuple[When, When] | None = None,
 ) -> tuple[dict[str, Any], str]:
     """The instance of `master` originally starting at `original`, exception applied."""
-    start, end = times_of(master, default_tz)
+    start, end = times or times_of(master, default_tz)
     tz = start.tz
     if start.day is not None:
         day = original.astimezone(zone(tz)).date()
@@ -190,17 +193,19 @@ def expand(
     lo: datetime | None,
     hi: datetime | None,
     horizon: datetime,
+    only_exceptions: bool = False,
 ) -> list[Item]:
     """Instances of a recurring master overlapping [lo, hi), exceptions (moved ones included)."""
-    start, end = times_of(master, default_tz)
+    times = times_of(master, default_tz)
+    start, end = times
     duration = end.at - start.at
     series = series_of(master, default_tz)
     lower = (lo - duration) if lo else start.at - timedelta(days=1)
     upper = hi or (FAR_FUTURE if series.finite else horizon)
     out: list[Item] = []
     exceptions = master.get("_x", {})
-    for original in series.between(lower, upper):
-        raw, iid = instance_raw(master, original, default_tz)
+    for original in [] if only_exceptions else series.between(lower, upper):
+        raw, iid = instance_raw(master, original, default_tz, times)
         if iid in exceptions:
             continue
         out.append(Item(raw, *times_of(raw, default_tz), organizer_cal, raw["_seq"]))

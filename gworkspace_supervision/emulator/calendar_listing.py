@@ -105,8 +105,8 @@ def collect(
             master = item(doc, tz, organizer_cal)
             out.append(master)
         if doc.get("_x"):
-            for one in expand(doc, tz, organizer_cal, lo, hi, now + HORIZON):
-                if one.raw["id"] in doc["_x"] and (fresh or one.seq > (since or 0)):
+            for one in expand(doc, tz, organizer_cal, lo, hi, now + HORIZON, only_exceptions=True):
+                if fresh or one.seq > (since or 0):
                     out.append(one)
     return out
 
@@ -164,11 +164,17 @@ def list_events(call: Call) -> dict[str, Any]:
         updated_min = parse_rfc3339(updated_min)
         show_deleted = True
     lo, hi = window(call)
-    items = collect(sources(call, cid), tz, lo, hi, single, show_deleted, call.now, since)
     priv = property_filters(call.param("privateExtendedProperty"))
     shared = property_filters(call.param("sharedExtendedProperty"))
     terms = str(call.param("q") or "").lower().split()
     uid = call.param("iCalUID")
+    pairs = [
+        (org, doc)
+        for org, doc in sources(call, cid)
+        if (not uid or doc.get("iCalUID") == uid)
+        and (matches(doc, org == cid, priv, shared, terms) or _overridden(doc))
+    ]
+    items = collect(pairs, tz, lo, hi, single, show_deleted, call.now, since)
     kept = []
     for one in items:
         raw = one.raw
@@ -186,6 +192,15 @@ def list_events(call: Call) -> dict[str, Any]:
     result = page(call, kept, cid, tz, sync=True)
     result["accessRole"] = calendar["_role"]
     return result
+
+
+def _overridden(doc: dict[str, Any]) -> bool:
+    """Whether an exception changes fields the filters look at (then instances decide)."""
+    return any(
+        key in exc["o"]
+        for exc in doc.get("_x", {}).values()
+        for key in ("extendedProperties", "summary", "description", "location", "attendees")
+    )
 
 
 def list_instances(

@@ -57,6 +57,7 @@ def parse_local(text: str, tz_name: str | None) -> datetime:
     return parse_rfc3339(text)
 
 
+@lru_cache(maxsize=65536)
 def format_dt(moment: datetime, tz: ZoneInfo) -> str:
     """Google's event dateTime: local time in `tz`, 'Z' when the offset is zero."""
     local = moment.astimezone(tz)
@@ -86,14 +87,23 @@ def resolve(value: dict[str, Any] | None, default_tz: str, what: str) -> When:
     """Parse an EventDateTime ({dateTime, timeZone} or {date})."""
     if not value or not (value.get("dateTime") or value.get("date")):
         raise HttpError(400, "required", f"Missing {what} time.")
-    tz_name = value.get("timeZone") or default_tz
-    if value.get("date"):
+    return _resolve(
+        value.get("dateTime"), value.get("date"), value.get("timeZone"), default_tz, what
+    )
+
+
+@lru_cache(maxsize=65536)
+def _resolve(
+    date_time: str | None, day_text: str | None, tz: str | None, default_tz: str, what: str
+) -> When:
+    tz_name = tz or default_tz
+    if day_text:
         try:
-            day = date.fromisoformat(value["date"])
+            day = date.fromisoformat(day_text)
         except ValueError as exc:
-            raise bad_request(f"Invalid value for {what} date: {value['date']}") from exc
+            raise bad_request(f"Invalid value for {what} date: {day_text}") from exc
         return When(datetime.combine(day, time(0), zone(tz_name)), day, tz_name)
-    return When(parse_local(value["dateTime"], value.get("timeZone")), None, tz_name)
+    return When(parse_local(str(date_time), tz), None, tz_name)
 
 
 def render_when(when: When, tz_out: ZoneInfo, keep_tz: str | None) -> dict[str, Any]:

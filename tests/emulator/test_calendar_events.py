@@ -42,7 +42,9 @@ def test_client_ids_base32hex_and_409_even_after_delete(calendar_for):
     assert err.value.resp.status == 409
     assert b"The requested identifier already exists." in err.value.content
     cal.events().delete(calendarId="primary", eventId="sess0001abc").execute()
-    assert status_of(cal.events().insert(calendarId="primary", body=body(4, id="sess0001abc"))) == 409
+    assert (
+        status_of(cal.events().insert(calendarId="primary", body=body(4, id="sess0001abc"))) == 409
+    )
     gone = cal.events().get(calendarId="primary", eventId="sess0001abc").execute()
     assert gone["status"] == "cancelled"
 
@@ -81,7 +83,11 @@ def test_paging_window_and_ordering(calendar_for):
 
 def test_private_extended_property_filters_are_anded(calendar_for):
     cal = calendar_for(SUP)
-    tags = [{"app": "gws", "pair": "p1"}, {"app": "gws", "pair": "p2"}, {"app": "other", "pair": "p1"}]
+    tags = [
+        {"app": "gws", "pair": "p1"},
+        {"app": "gws", "pair": "p2"},
+        {"app": "other", "pair": "p1"},
+    ]
     for n, tag in enumerate(tags, start=1):
         cal.events().insert(
             calendarId="primary", body=body(n, extendedProperties={"private": tag})
@@ -108,7 +114,9 @@ def test_search_icaluid_updated_min_and_sync_token(calendar_for, workspace):
     b = cal.events().insert(calendarId="primary", body=body(2)).execute()
     first = cal.events().list(calendarId="primary").execute()
     token = first["nextSyncToken"]
-    assert [i["id"] for i in cal.events().list(calendarId="primary", q="civic").execute()["items"]] == [a["id"]]
+    assert [
+        i["id"] for i in cal.events().list(calendarId="primary", q="civic").execute()["items"]
+    ] == [a["id"]]
     by_uid = cal.events().list(calendarId="primary", iCalUID=b["iCalUID"]).execute()["items"]
     assert [i["id"] for i in by_uid] == [b["id"]]
 
@@ -116,7 +124,10 @@ def test_search_icaluid_updated_min_and_sync_token(calendar_for, workspace):
     cal.events().patch(calendarId="primary", eventId=a["id"], body={"summary": "Moved"}).execute()
     cal.events().delete(calendarId="primary", eventId=b["id"]).execute()
     changes = cal.events().list(calendarId="primary", syncToken=token).execute()
-    assert {i["id"]: i["status"] for i in changes["items"]} == {a["id"]: "confirmed", b["id"]: "cancelled"}
+    assert {i["id"]: i["status"] for i in changes["items"]} == {
+        a["id"]: "confirmed",
+        b["id"]: "cancelled",
+    }
     assert changes["items"][0]["updated"].startswith("2027-04-02T09:00:00")
     quiet = cal.events().list(calendarId="primary", syncToken=changes["nextSyncToken"]).execute()
     assert quiet["items"] == []
@@ -164,8 +175,12 @@ def test_calendars_are_private_until_shared(calendar_for):
     assert status_of(ops.events().get(calendarId=SUP, eventId=event["id"])) == 404
     assert status_of(ops.events().insert(calendarId=SUP, body=body(6))) == 404
 
-    sup.acl().insert(calendarId="primary", body={"role": "writer", "scope": {"type": "user", "value": OPS}}).execute()
-    sup.acl().insert(calendarId="primary", body={"role": "reader", "scope": {"type": "user", "value": SEE}}).execute()
+    sup.acl().insert(
+        calendarId="primary", body={"role": "writer", "scope": {"type": "user", "value": OPS}}
+    ).execute()
+    sup.acl().insert(
+        calendarId="primary", body={"role": "reader", "scope": {"type": "user", "value": SEE}}
+    ).execute()
     made = ops.events().insert(calendarId=SUP, body=body(6)).execute()
     # "self" marks the calendar this copy is on (SUP's), not the acting user.
     assert made["organizer"] == {"email": SUP, "self": True}
@@ -240,15 +255,26 @@ def test_attachments_need_supports_attachments(calendar_for):
 
 def test_import_is_idempotent_by_icaluid_and_move_changes_organizer(calendar_for):
     sup, ops = calendar_for(SUP), calendar_for(OPS)
-    imported = sup.events().import_(calendarId="primary", body=body(8, iCalUID="esr-1@council")).execute()
-    again = sup.events().import_(
-        calendarId="primary", body=body(8, iCalUID="esr-1@council", summary="Renamed")
-    ).execute()
+    imported = (
+        sup.events().import_(calendarId="primary", body=body(8, iCalUID="esr-1@council")).execute()
+    )
+    again = (
+        sup.events()
+        .import_(calendarId="primary", body=body(8, iCalUID="esr-1@council", summary="Renamed"))
+        .execute()
+    )
     assert again["id"] == imported["id"] and again["summary"] == "Renamed"
-    ops.acl().insert(calendarId="primary", body={"role": "writer", "scope": {"type": "user", "value": SUP}}).execute()
-    moved = sup.events().move(calendarId="primary", eventId=imported["id"], destination=OPS).execute()
+    ops.acl().insert(
+        calendarId="primary", body={"role": "writer", "scope": {"type": "user", "value": SUP}}
+    ).execute()
+    moved = (
+        sup.events().move(calendarId="primary", eventId=imported["id"], destination=OPS).execute()
+    )
     assert moved["organizer"] == {"email": OPS, "self": True}
-    assert ops.events().get(calendarId="primary", eventId=imported["id"]).execute()["summary"] == "Renamed"
+    assert (
+        ops.events().get(calendarId="primary", eventId=imported["id"]).execute()["summary"]
+        == "Renamed"
+    )
     assert sup.events().list(calendarId="primary").execute()["items"] == []
 
 
@@ -263,11 +289,12 @@ def test_batch_of_1000_inserts(calendar_for, workspace):
         else:
             created.append(response["id"])
 
+    events = cal.events()  # building the resource is the client's slow part; do it once
     for start in range(0, 1000, 50):  # Google allows at most 50 calls per calendar batch
         batch = cal.new_batch_http_request(callback=done)
         for n in range(start, start + 50):
             event = body(1 + n % 28, extendedProperties={"private": {"n": str(n)}})
-            batch.add(cal.events().insert(calendarId="primary", body=event))
+            batch.add(events.insert(calendarId="primary", body=event))
         batch.execute()
     assert errors == [] and len(set(created)) == 1000
     page = cal.events().list(calendarId="primary", maxResults=2500).execute()

@@ -106,7 +106,9 @@ def test_moved_and_cancelled_instances(calendar_for):
         (moved_id, "confirmed"),
         (gone_id, "cancelled"),
     ]
-    assert cal.events().get(calendarId="primary", eventId=gone_id).execute()["status"] == "cancelled"
+    assert (
+        cal.events().get(calendarId="primary", eventId=gone_id).execute()["status"] == "cancelled"
+    )
     with pytest.raises(HttpError) as err:
         cal.events().delete(calendarId="primary", eventId=gone_id).execute()
     assert err.value.resp.status == 410
@@ -114,7 +116,9 @@ def test_moved_and_cancelled_instances(calendar_for):
     instances = cal.events().instances(calendarId="primary", eventId=master["id"]).execute()
     assert [i["id"] for i in instances["items"]] == [i["id"] for i in shown]
     # A change to the series still reaches the moved instance's untouched fields.
-    cal.events().patch(calendarId="primary", eventId=master["id"], body={"summary": "ESR"}).execute()
+    cal.events().patch(
+        calendarId="primary", eventId=master["id"], body={"summary": "ESR"}
+    ).execute()
     again = cal.events().get(calendarId="primary", eventId=moved_id).execute()
     assert again["summary"] == "ESR"
     assert again["start"]["dateTime"] == "2027-03-25T14:00:00Z"
@@ -182,7 +186,9 @@ def test_attendee_sees_the_series_on_their_calendar_and_in_freebusy(calendar_for
     got = see.events().get(calendarId="primary", eventId=master["id"]).execute()
     assert got["recurrence"] == ["RRULE:FREQ=WEEKLY;COUNT=3"]
     with pytest.raises(HttpError) as err:
-        see.events().patch(calendarId="primary", eventId=master["id"], body={"summary": "x"}).execute()
+        see.events().patch(
+            calendarId="primary", eventId=master["id"], body={"summary": "x"}
+        ).execute()
     assert err.value.resp.status == 403
 
     sup.events().delete(calendarId="primary", eventId=f"{master['id']}_20270324T100000Z").execute()
