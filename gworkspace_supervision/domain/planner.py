@@ -276,8 +276,9 @@ class _Planner:
             entry.preferred_day is not None or entry.preferred_time
         ):
             day = anchor + timedelta(days=offset)
+            wanted = f"{anchor:%a} " if entry.preferred_day is not None else ""
             reassigned = (
-                f"preferred {anchor:%a} {preferred // 60:02d}:{preferred % 60:02d} taken; "
+                f"preferred {wanted}{preferred // 60:02d}:{preferred % 60:02d} taken; "
                 f"booked {day:%a} {minute // 60:02d}:{minute % 60:02d}"
             )
             self.reassignments.append(f"{entry.supervisee_email} with {b}: {reassigned}")

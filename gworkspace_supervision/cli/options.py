@@ -1,0 +1,104 @@
+"""Click options and input loading shared by plan, book, records and sync.
+
+`load_inputs` is the one place a command turns --config/--policy/--roster into validated
+settings, policy and roster, so every command validates the same way (exit 2, all problems).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..domain.policy import Policy, load_policy
+from ..domain.roster import RosterEntry, load_roster
+from ..errors import InputError, Problem
+from ..settings import Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def roster_option(function: F) -> F:
+    return click.option(
+        "--roster",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Staff roster CSV (see config/roster.example.csv). Default: [supervision] roster.",
+    )(function)
+
+
+def policy_option(function: F) -> F:
+    return click.option(
+        "--policy",
+        metavar="NAME|FILE",
+        help="Shipped policy name (hillingdon, sunderland, islington, case_discussion_guidance) "
+        "or a policy .toml file. Default: [supervision] policy, else hillingdon.",
+    )(function)
+
+
+def year_option(function: F) -> F:
+    return click.option(
+        "--year",
+        type=click.IntRange(2000, 2100),
+        required=True,
+        help="The calendar year to plan (Hillingdon 3.2: times set for a calendar year).",
+    )(function)
+
+
+def from_option(function: F) -> F:
+    return click.option(
+        "--from",
+        "start",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Plan from this date (YYYY-MM-DD) instead of 1 January.",
+    )(function)
+
+
+def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
+    def decorate(function: F) -> F:
+        return click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(list(choices), case_sensitive=False),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(function)
+
+    return decorate
+
+
+@dataclasses.dataclass(frozen=True)
+class Inputs:
+    settings: Settings
+    policy: Policy
+    roster: list[RosterEntry]
+
+    @property
+    def closure_days(self) -> frozenset[date]:
+        return self.settings.organisation.closure_days
+
+
+def load_inputs(config: Path | None, roster: Path | None, policy: str | None) -> Inputs:
+    """Settings, then policy, then roster (which needs the policy's categories)."""
+    settings = load_settings(config)
+    chosen_policy = load_policy(policy or settings.supervision.policy)
+    if settings.organisation.region and settings.organisation.region != chosen_policy.region:
+        chosen_policy = dataclasses.replace(chosen_policy, region=settings.organisation.region)
+    roster_path = roster or (
+        Path(settings.supervision.roster) if settings.supervision.roster else None
+    )
+    if roster_path is None:
+        raise InputError(
+            Problem("--roster", None, None, "no roster: give --roster FILE or [supervision] roster")
+        )
+    entries = load_roster(roster_path, chosen_policy, settings.organisation.allowed_domains)
+    return Inputs(settings, chosen_policy, entries)
+
+
+def as_date(value: Any) -> date | None:
+    """click.DateTime gives a datetime; the planner wants a date."""
+    return value.date() if value is not None else None

@@ -1,0 +1,151 @@
+"""`gws-supervision plan`: preview a year of supervision sessions; writes nothing but --ics."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..domain.ics import plan_to_ics
+from ..domain.planner import Plan, Session, plan_year
+from ..errors import InputError, Problem
+from .main import Context, cli
+from .options import (
+    as_date,
+    format_option,
+    from_option,
+    load_inputs,
+    policy_option,
+    roster_option,
+    year_option,
+)
+
+JSON_FIELDS = (
+    "session_id", "series_id", "supervisee_email", "supervisee_name", "supervisor_email",
+    "supervisor_name", "line_manager_email", "team", "category", "phase", "start", "end",
+    "record_due", "moved_from", "move_reason", "location",
+)  # fmt: skip
+
+
+def session_record(session: Session) -> dict[str, Any]:
+    """A session as JSON-ready values: ISO 8601 times with UTC offset, record_due YYYY-MM-DD."""
+    row = {name: getattr(session, name) for name in JSON_FIELDS}
+    row["start"] = session.start.isoformat()
+    row["end"] = session.end.isoformat()
+    row["record_due"] = session.record_due.isoformat()
+    row["moved_from"] = session.moved_from.isoformat() if session.moved_from else None
+    return row
+
+
+def render_json(plan: Plan) -> str:
+    return json.dumps({"sessions": [session_record(s) for s in plan.sessions]}, indent=1)
+
+
+def render_csv(plan: Plan) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=JSON_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for session in plan.sessions:
+        writer.writerow({k: ("" if v is None else v) for k, v in session_record(session).items()})
+    return out.getvalue()
+
+
+def render_table(plan: Plan) -> str:
+    """Sessions grouped by supervisor; moved (>) and reassigned (*) marked; then a summary."""
+    by_supervisor: dict[str, list[Session]] = defaultdict(list)
+    for session in plan.sessions:
+        by_supervisor[session.supervisor_email].append(session)
+    lines = [f"Plan {plan.year} ({plan.window[0]} to {plan.window[1]}), policy {plan.policy.key}"]
+    for email in sorted(by_supervisor):
+        sessions = by_supervisor[email]
+        lines.append("")
+        lines.append(f"{sessions[0].supervisor_name} <{email}>: {len(sessions)} sessions")
+        for s in sessions:
+            mark = (">" if s.moved_from else " ") + ("*" if s.reassigned else " ")
+            text = (
+                f" {mark} {s.start:%a %d %b %Y %H:%M}-{s.end:%H:%M}  {s.supervisee_name:<24} "
+                f"{s.category + '/' + s.phase:<34} due {s.record_due:%a %d %b}"
+            )
+            if s.moved_from:
+                text += f"  moved from {s.moved_from:%a %d %b %H:%M}: {s.move_reason}"
+            lines.append(text.rstrip())
+    lines += ["", "Summary", f"  sessions: {len(plan.sessions)} in {len(plan.series)} series"]
+    for category, count in sorted(Counter(s.category for s in plan.sessions).items()):
+        lines.append(f"    {category:<16} {count}")
+    lines.append(f"  moved (>): {len(plan.moves)}")
+    for reason, count in sorted(Counter(s.move_reason for s in plan.moves).items()):
+        lines.append(f"    {count:>4}  {reason}")
+    lines.append(f"  reassigned (*, preferred slot taken): {len(plan.reassignments)}")
+    lines += [f"    {text}" for text in plan.reassignments]
+    lines += [f"  note: {text}" for text in plan.notes]
+    return "\n".join(lines)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a whole file or nothing (a half-written ICS would import half a year)."""
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise InputError(Problem(str(path), None, None, "folder does not exist"))
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@cli.command("plan")
+@roster_option
+@policy_option
+@year_option
+@from_option
+@format_option("table", "json", "csv")
+@click.option(
+    "--ics",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the plan as an iCalendar file (one event per series) to import and preview.",
+)
+@click.pass_obj
+def plan_command(
+    obj: Context,
+    roster: Path | None,
+    policy: str | None,
+    year: int,
+    start: Any,
+    output_format: str,
+    ics: Path | None,
+) -> None:
+    """Plan a year of supervision from a roster and a policy, without booking anything.
+
+    Sessions follow each person's category cadence (Hillingdon 4.2, 4.3), move off weekends,
+    bank holidays and closure days, and never double-book anyone.
+
+    Example: gws-supervision plan --roster config/roster.example.csv --policy hillingdon --year 2027
+
+    Example: gws-supervision plan --roster staff.csv --policy my-council.toml --year 2027
+    --from 2027-04-01 --format json --ics plan.ics
+    """
+    inputs = load_inputs(obj.config if obj else None, roster, policy)
+    plan = plan_year(
+        inputs.roster, inputs.policy, year, start=as_date(start), closure_days=inputs.closure_days
+    )
+    if ics is not None:
+        write_atomically(
+            ics, plan_to_ics(plan.series, inputs.policy.timezone, f"Supervision {year}")
+        )
+    output_format = output_format.lower()
+    if output_format == "json":
+        click.echo(render_json(plan))
+    elif output_format == "csv":
+        click.echo(render_csv(plan), nl=False)
+    else:
+        click.echo(render_table(plan))

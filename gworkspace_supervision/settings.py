@@ -1,0 +1,186 @@
+"""The organisation's settings file (TOML), read as strictly as a roster.
+
+With no settings file the defaults serve the demo organisation: allowed_domains is
+["example-council.gov.uk"], so a real council must name its own domain before any roster of
+real staff validates (safe by default: records are never shared outside allowed domains).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .domain.policy import REGIONS, parse_closure_days
+from .domain.roster import check_email
+from .errors import InputError, Problem
+
+DEFAULT_DOMAINS = ("example-council.gov.uk",)
+ROLES = ("commenter", "reader", "writer")
+AUTH = ("service_account", "oauth", "adc")
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str = "Example Council"
+    allowed_domains: tuple[str, ...] | None = DEFAULT_DOMAINS  # None: not restricted
+    operator: str | None = None  # owns the tracking Sheet
+    heads_of_service: tuple[str, ...] = ()
+    closure_days: frozenset[date] = frozenset()
+    region: str | None = None  # overrides the policy's region when set
+
+
+@dataclass(frozen=True)
+class SupervisionSettings:
+    policy: str = "hillingdon"
+    roster: str | None = None
+    notify: bool = True
+    line_manager_role: str = "commenter"
+    template_folder_id: str | None = None
+    template_doc_id: str | None = None
+    tracker_sheet_id: str | None = None
+
+
+@dataclass(frozen=True)
+class GoogleSettings:
+    auth: str = "adc"
+    service_account_key: str | None = None
+    oauth_client_secrets: str | None = None
+    token_path: str | None = None
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    organisation: Organisation = field(default_factory=Organisation)
+    supervision: SupervisionSettings = field(default_factory=SupervisionSettings)
+    google: GoogleSettings = field(default_factory=GoogleSettings)
+    source: str | None = None
+
+
+_KEYS = {
+    "organisation": {"name", "allowed_domains", "operator", "heads_of_service", "closure_days", "region"},
+    "supervision": {
+        "policy", "roster", "notify", "line_manager_role", "template_folder_id",
+        "template_doc_id", "tracker_sheet_id",
+    },
+    "google": {"auth", "service_account_key", "oauth_client_secrets", "token_path", "subject"},
+}  # fmt: skip
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Read `path` (None: the defaults); every problem is reported at once."""
+    if path is None:
+        return Settings()
+    name = str(path)
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(Problem(name, None, None, "settings file not found")) from None
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(Problem(name, line, None, f"not valid TOML: {exc}")) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(Problem(name, None, None, f"cannot read settings: {exc}")) from None
+    return parse_settings(data, name)
+
+
+def parse_settings(data: dict[str, Any], name: str) -> Settings:
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(name, None, key, message))
+
+    for section, content in data.items():
+        if section not in _KEYS:
+            bad(section, f"unknown section [{section}] (allowed: {', '.join(_KEYS)})")
+        elif not isinstance(content, dict):
+            bad(section, f"[{section}] must be a table")
+        else:
+            for key in content:
+                if key not in _KEYS[section]:
+                    allowed = ", ".join(sorted(_KEYS[section]))
+                    bad(f"{section}.{key}", f"unknown key (allowed: {allowed})")
+
+    def table(section: str) -> dict[str, Any]:
+        value = data.get(section, {})
+        return value if isinstance(value, dict) else {}
+
+    def text(section: str, key: str, default: str | None, choices: tuple[str, ...] = ()) -> Any:
+        value = table(section).get(key, default)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            bad(f"{section}.{key}", f"must be a non-empty string, got {value!r}")
+            return default
+        if choices and value not in choices:
+            bad(f"{section}.{key}", f"must be one of {', '.join(choices)}, got {value!r}")
+            return default
+        return value.strip()
+
+    def emails(section: str, key: str, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            bad(f"{section}.{key}", "must be a list of email addresses")
+            return ()
+        for item in value:
+            wrong = check_email(item.strip().lower(), None)
+            if wrong:
+                bad(f"{section}.{key}", wrong)
+        return tuple(v.strip().lower() for v in value)
+
+    org = table("organisation")
+    domains: tuple[str, ...] | None = DEFAULT_DOMAINS
+    if "allowed_domains" in org:
+        raw = org["allowed_domains"]
+        if (
+            not isinstance(raw, list)
+            or not raw
+            or not all(isinstance(d, str) and "." in d for d in raw)
+        ):
+            bad("organisation.allowed_domains", 'must be a non-empty list like ["council.gov.uk"]')
+        else:
+            domains = tuple(d.strip().lower() for d in raw)
+    operator = text("organisation", "operator", None)
+    if operator and check_email(operator.lower(), domains):
+        bad("organisation.operator", check_email(operator.lower(), domains) or "")
+    heads = emails("organisation", "heads_of_service", org.get("heads_of_service", []))
+    closures = parse_closure_days(org.get("closure_days", []), bad, "organisation.closure_days")
+    region = text("organisation", "region", None)
+    if region is not None and region.upper() not in REGIONS:
+        bad("organisation.region", f"must be one of {', '.join(REGIONS)}, got {region!r}")
+    notify = table("supervision").get("notify", True)
+    if not isinstance(notify, bool):
+        bad("supervision.notify", f"must be true or false, got {notify!r}")
+        notify = True
+    settings = Settings(
+        organisation=Organisation(
+            name=text("organisation", "name", "Example Council"),
+            allowed_domains=domains,
+            operator=operator.lower() if operator else None,
+            heads_of_service=heads,
+            closure_days=frozenset(closures),
+            region=region.upper() if region else None,
+        ),
+        supervision=SupervisionSettings(
+            policy=text("supervision", "policy", "hillingdon"),
+            roster=text("supervision", "roster", None),
+            notify=notify,
+            line_manager_role=text("supervision", "line_manager_role", "commenter", ROLES),
+            template_folder_id=text("supervision", "template_folder_id", None),
+            template_doc_id=text("supervision", "template_doc_id", None),
+            tracker_sheet_id=text("supervision", "tracker_sheet_id", None),
+        ),
+        google=GoogleSettings(
+            auth=text("google", "auth", "adc", AUTH),
+            service_account_key=text("google", "service_account_key", None),
+            oauth_client_secrets=text("google", "oauth_client_secrets", None),
+            token_path=text("google", "token_path", None),
+            subject=text("google", "subject", None),
+        ),
+        source=name,
+    )
+    if problems:
+        raise InputError(problems)
+    return settings
