@@ -79,3 +79,18 @@ def gspread_for(workspace: LocalWorkspace) -> Iterator[Callable[[str], gspread.C
     yield client_for
     for client in clients.values():
         client.http_client.session.close()
+
+
+@pytest.fixture
+def stub_handler(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, Callable[..., Any]], None]:
+    """stub_handler("calendar.colors.get", fn): register a handler for this test only.
+
+    For core tests that need *some* handler; the registry (the emulator's own dict) is restored
+    afterwards, so the API modules' real handlers come back.
+    """
+    from gworkspace_supervision.emulator.api import HANDLERS
+
+    def register(method_id: str, fn: Callable[..., Any]) -> None:
+        monkeypatch.setitem(HANDLERS, method_id, fn)
+
+    return register

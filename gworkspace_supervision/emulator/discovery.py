@@ -88,6 +88,7 @@ class _Route:
     regex: re.Pattern[str]
     literal_len: int
     groups: dict[str, str]  # regex group name -> parameter name
+    prefix: str  # the literal first path segments ("" if a variable comes first)
 
 
 def _param_from(name: str, desc: dict[str, Any]) -> Param:
@@ -118,6 +119,17 @@ def _compile(template: str) -> tuple[re.Pattern[str], int]:
     return re.compile("^" + pattern + "$"), literal
 
 
+PREFIX_SEGMENTS = 3
+
+
+def _prefix(path: str) -> str:
+    """The first segments of a path, the routing bucket; "" when a template variable is among them."""
+    head = path.split("/", PREFIX_SEGMENTS)[:PREFIX_SEGMENTS]
+    if len(head) < PREFIX_SEGMENTS or any("{" in seg or ":" in seg for seg in head):
+        return ""
+    return "/".join(head)
+
+
 def _walk_methods(resource: dict[str, Any]) -> list[dict[str, Any]]:
     out = list(resource.get("methods", {}).values())
     for sub in resource.get("resources", {}).values():
@@ -137,10 +149,14 @@ class Discovery:
         self.apis: dict[str, Api] = {}
         self.methods: dict[str, Method] = {}
         self._routes: dict[str, list[_Route]] = {}
+        self._buckets: dict[tuple[str, str], list[_Route]] = {}
         for doc_name in names:
             self._add_document(_load_document(doc_name))
-        for routes in self._routes.values():
+        for http_method, routes in self._routes.items():
             routes.sort(key=lambda r: -r.literal_len)
+            for route in routes:
+                key = (http_method, route.prefix)
+                self._buckets.setdefault(key, []).append(route)
 
     def _add_document(self, doc: dict[str, Any]) -> None:
         api = Api(
@@ -174,14 +190,17 @@ class Discovery:
                 regex, literal = _compile(path)
                 groups = {re.sub(r"\W", "_", n): n for n in params}
                 self._routes.setdefault(method.http_method, []).append(
-                    _Route(method, regex, literal, groups)
+                    _Route(method, regex, literal, groups, _prefix(path))
                 )
 
     # -- routing -----------------------------------------------------------------------------
     def match(self, http_method: str, path: str) -> tuple[Method, dict[str, str]]:
         """The method and raw (still percent-encoded) path parameters for a request path."""
         path = path.lstrip("/")
-        for route in self._routes.get(http_method.upper(), ()):
+        http_method = http_method.upper()
+        candidates = self._buckets.get((http_method, _prefix(path)), [])
+        candidates = candidates + self._buckets.get((http_method, ""), [])
+        for route in candidates:
             m = route.regex.match(path)
             if m is not None:
                 names = route.groups
@@ -297,10 +316,12 @@ _TYPE_NAMES = {
 }
 
 
+@lru_cache(maxsize=4096)
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+@lru_cache(maxsize=4096)
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)

@@ -25,7 +25,7 @@ from .api import HttpError
 from .store import Store
 
 SETTING = "faults"
-EVENT_WRITES = "event_writes"
+EVENT_WRITES = "emu:event_writes"  # a persisted counter (the core bumps it)
 EVENT_WRITE_METHODS = frozenset(
     "calendar.events." + name
     for name in ("insert", "import", "patch", "update", "delete", "move", "quickAdd")

@@ -187,7 +187,7 @@ class LocalWorkspace:
                 result = fn(call)
                 self._count(matched.id, None, count_http)
                 if matched.id in EVENT_WRITE_METHODS:
-                    store.bump(C + EVENT_WRITES)
+                    store.bump(EVENT_WRITES)
                 for email in call.emails:
                     store.put("email", f"{store.next_seq('email'):09d}", email)
                 if call.emails:
@@ -268,7 +268,7 @@ class LocalWorkspace:
             "methods": {},
             "errors": {},
             "emails": raw.get(C + "emails", 0),
-            "event_writes": raw.get(C + EVENT_WRITES, 0),
+            "event_writes": raw.get(EVENT_WRITES, 0),
         }
         for name, value in raw.items():
             if name.startswith(C + "method:"):
