@@ -198,10 +198,9 @@ def instances_handler(call: Call) -> dict[str, Any]:
     calendar = require(call.store, call.params["calendarId"], call.user, "reader")
     cid, tz = calendar["id"], tz_of(call, calendar)
     organizer_cal, doc, suffix = locate(call, cid, call.params["eventId"])
-    if suffix or not doc.get("recurrence"):
-        result = list_instances(call, {**doc, "recurrence": []}, organizer_cal, cid, tz)
-        result["items"] = []
-        return result
+    if suffix:
+        raise HttpError(404, "notFound", "Not Found")
+    # A single event is treated as a series of one (unverified against Google; documented).
     result = list_instances(call, doc, organizer_cal, cid, tz)
     result["accessRole"] = calendar["_role"]
     return result

@@ -209,3 +209,50 @@ def test_attendee_sees_the_series_on_their_calendar_and_in_freebusy(calendar_for
     ]
     assert busy["calendars"][SEE]["busy"] == expected
     assert busy["calendars"][SUP]["busy"] == expected
+
+
+def test_get_modify_put_round_trips_for_series_and_instance(calendar_for):
+    cal = calendar_for(SUP)
+    master = series(cal, ["RRULE:FREQ=WEEKLY;COUNT=6"], attendees=[{"email": SEE}])
+    third = f"{master['id']}_20270331T090000Z"
+    fifth = f"{master['id']}_20270414T090000Z"
+    instance = cal.events().get(calendarId="primary", eventId=third).execute()
+    instance["location"] = "Room 2"
+    put = cal.events().update(calendarId="primary", eventId=third, body=instance).execute()
+    assert put["location"] == "Room 2" and put["originalStartTime"]["dateTime"].startswith(
+        "2027-03-31"
+    )
+    cal.events().delete(calendarId="primary", eventId=fifth).execute()
+
+    # Truncate the series ("this and following" is: end the old one, start a new one).
+    whole = cal.events().get(calendarId="primary", eventId=master["id"]).execute()
+    whole["recurrence"] = ["RRULE:FREQ=WEEKLY;UNTIL=20270407T235959Z"]
+    after = cal.events().update(calendarId="primary", eventId=master["id"], body=whole).execute()
+    assert after["sequence"] == master["sequence"] + 1
+    assert after["attendees"] == [{"email": SEE, "responseStatus": "needsAction"}]
+    items = singles(cal, showDeleted=True)
+    assert [i["start"]["dateTime"][:10] for i in items] == [
+        "2027-03-17",
+        "2027-03-24",
+        "2027-03-31",
+        "2027-04-07",
+    ]
+    assert items[2]["location"] == "Room 2"  # a surviving exception is kept
+    plain = cal.events().list(calendarId="primary", showDeleted=True).execute()["items"]
+    assert [i["id"] for i in plain] == [master["id"], third]  # the 5th's exception went with it
+
+
+def test_sync_token_reports_instance_changes_and_instances_original_start(calendar_for):
+    cal = calendar_for(SUP)
+    master = series(cal, ["RRULE:FREQ=WEEKLY;COUNT=3"])
+    token = cal.events().list(calendarId="primary").execute()["nextSyncToken"]
+    second = f"{master['id']}_20270324T100000Z"
+    cal.events().patch(calendarId="primary", eventId=second, body={"summary": "Moved"}).execute()
+    changes = cal.events().list(calendarId="primary", syncToken=token).execute()["items"]
+    assert [(i["id"], i["summary"]) for i in changes] == [(second, "Moved")]
+    one = (
+        cal.events()
+        .instances(calendarId="primary", eventId=master["id"], originalStart="2027-03-24T10:00:00Z")
+        .execute()
+    )
+    assert [i["id"] for i in one["items"]] == [second]
