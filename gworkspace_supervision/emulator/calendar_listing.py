@@ -111,6 +111,16 @@ def collect(
     return out
 
 
+def invited(items: list[Item], cid: str) -> list[Item]:
+    """On an attendee's calendar, only the occurrences they are (still) invited to."""
+    return [
+        i
+        for i in items
+        if i.organizer_cal == cid
+        or any(a.get("email", "").lower() == cid for a in i.raw.get("attendees") or [])
+    ]
+
+
 def page(call: Call, items: list[Item], view_cal: str, tz: str, sync: bool) -> dict[str, Any]:
     size = min(max(int(call.param("maxResults", DEFAULT_PAGE)), 1), MAX_PAGE)
     offset = (
@@ -174,7 +184,7 @@ def list_events(call: Call) -> dict[str, Any]:
         if (not uid or doc.get("iCalUID") == uid)
         and (matches(doc, org == cid, priv, shared, terms) or _overridden(doc))
     ]
-    items = collect(pairs, tz, lo, hi, single, show_deleted, call.now, since)
+    items = invited(collect(pairs, tz, lo, hi, single, show_deleted, call.now, since), cid)
     kept = []
     for one in items:
         raw = one.raw
@@ -234,7 +244,7 @@ def busy_times(
 ) -> list[tuple[datetime, datetime]]:
     """Merged busy intervals of a calendar: confirmed, opaque, not declined by its owner."""
     spans = []
-    for one in collect(pairs, tz, lo, hi, True, False, now):
+    for one in invited(collect(pairs, tz, lo, hi, True, False, now), cid):
         raw = one.raw
         if raw.get("transparency") == "transparent":
             continue

@@ -256,3 +256,15 @@ def test_sync_token_reports_instance_changes_and_instances_original_start(calend
         .execute()
     )
     assert [i["id"] for i in one["items"]] == [second]
+
+
+def test_attendee_dropped_from_one_instance_no_longer_sees_it(calendar_for):
+    sup, see = calendar_for(SUP), calendar_for(SEE)
+    master = series(sup, ["RRULE:FREQ=WEEKLY;COUNT=3"], attendees=[{"email": SEE}])
+    second = f"{master['id']}_20270324T100000Z"
+    sup.events().patch(calendarId="primary", eventId=second, body={"attendees": []}).execute()
+    assert [i["id"] for i in singles(see)] == [
+        f"{master['id']}_20270317T100000Z",
+        f"{master['id']}_20270331T090000Z",
+    ]
+    assert len(singles(sup)) == 3
