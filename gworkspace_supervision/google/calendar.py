@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.parser import isoparse
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rruleset, rrulestr
 
 from ..domain.series import Series
 from .batch import CALENDAR_BATCH, run_batch
@@ -55,6 +55,7 @@ class BookedSeries:
     attendees: tuple[str, ...]
     summary: str
     truncated_at: datetime | None = None  # set when a change cut the series short
+    private: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def cancelled(self) -> bool:
@@ -189,19 +190,35 @@ def event_to_booking(event: Mapping[str, Any], calendar_user: str = "") -> Booke
         attendees=tuple(a.get("email", "").lower() for a in event.get("attendees") or ()),
         summary=str(event.get("summary", "")),
         truncated_at=isoparse(truncated) if truncated else None,
+        private={str(k): str(v) for k, v in private.items()},
     )
 
 
 def expand_recurrence(start: datetime, recurrence: Sequence[str], tz: str) -> list[datetime]:
-    """RRULE/EXDATE/RDATE lines (as Calendar stores them) expanded from `start`."""
-    if not recurrence:
-        return [start]
+    """RRULE/EXDATE/RDATE lines (as Calendar stores them) expanded from `start`.
+
+    Parsed line by line: dateutil's rrulestr does not take TZID on RDATE.
+    """
     zone = ZoneInfo(tz)
     local = start.astimezone(zone)
-    rules = rrulestr(
-        "\n".join(recurrence), dtstart=local, forceset=True, tzids={tz: zone}, unfold=True
-    )
-    return sorted(moment.astimezone(zone) for moment in rules)  # type: ignore[union-attr]
+    if not recurrence:
+        return [local]
+    rules = rruleset()
+    for line in recurrence:
+        name, _, value = line.partition(":")
+        kind = name.split(";", 1)[0].upper()
+        if kind == "RRULE":
+            rules.rrule(rrulestr(value, dtstart=local))  # type: ignore[arg-type]
+        elif kind in ("RDATE", "EXDATE"):
+            for moment in _dates(name, value, zone):
+                (rules.rdate if kind == "RDATE" else rules.exdate)(moment)
+    return sorted(moment.astimezone(zone) for moment in rules)
+
+
+def _dates(name: str, value: str, zone: ZoneInfo) -> list[datetime]:
+    params = dict(p.split("=", 1) for p in name.split(";")[1:] if "=" in p)
+    when_zone = ZoneInfo(params["TZID"]) if "TZID" in params else zone
+    return [_parse_ical(v, when_zone) for v in value.split(",") if v.strip()]
 
 
 def utc_text(moment: datetime) -> str:
@@ -445,3 +462,39 @@ def instance_from(item: Mapping[str, Any], series_event_id: str) -> BookedInstan
         attachments=tuple(dict(a) for a in item.get("attachments") or ()),
         html_link=str(item.get("htmlLink", "")),
     )
+
+
+def truncate_recurrence(recurrence: Sequence[str], tz: str, cut: datetime) -> list[str]:
+    """The same recurrence with nothing at or after `cut`: RRULE gets UNTIL, later RDATEs go.
+
+    Used to end a series that has already started without touching its past sessions.
+    """
+    until = (cut - timedelta(seconds=1)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    zone = ZoneInfo(tz)
+    out: list[str] = []
+    for line in recurrence:
+        name, _, value = line.partition(":")
+        kind = name.split(";", 1)[0].upper()
+        if kind == "RRULE":
+            parts = [
+                p for p in value.split(";") if p.split("=", 1)[0].upper() not in ("COUNT", "UNTIL")
+            ]
+            out.append(f"{name}:{';'.join(parts + ['UNTIL=' + until])}")
+        elif kind in ("RDATE", "EXDATE"):
+            values = [v for v in value.split(",") if v.strip()]
+            moments = _dates(name, value, zone)
+            kept = [v for v, when in zip(values, moments, strict=True) if when < cut]
+            if kept:
+                out.append(f"{name}:{','.join(kept)}")
+        else:
+            out.append(line)
+    return out
+
+
+def _parse_ical(value: str, zone: ZoneInfo) -> datetime:
+    value = value.strip()
+    if value.endswith("Z"):
+        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    if "T" in value:
+        return datetime.strptime(value, "%Y%m%dT%H%M%S").replace(tzinfo=zone)
+    return datetime.strptime(value, "%Y%m%d").replace(tzinfo=zone)

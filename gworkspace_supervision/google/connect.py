@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,14 @@ class Connection:
         """Impersonating, a user's calendar is `primary`; with delegated access it is their email."""
         return "primary" if self.delegated else user.lower()
 
+    def now(self) -> datetime:
+        """The workspace's time: the local Workspace's clock (settable in tests), else real time."""
+        clock = getattr(self.workspace, "clock", None)
+        if clock is not None:
+            moment: datetime = clock.now()
+            return moment
+        return datetime.now(UTC)
+
     def close(self) -> None:
         """Close the local Workspace's database handles (and any HTTP sessions)."""
         for (api, _user), client in self._services.items():
@@ -179,16 +188,17 @@ def auth_settings(settings: Any) -> GoogleAuthSettings:
             return section.get(name)
         return getattr(section, name, None)
 
-    def path(name: str) -> Path | None:
-        value = get(name)
+    def path(*names: str) -> Path | None:
+        value = next((get(n) for n in names if get(n)), None)
         return Path(value).expanduser() if value else None
 
+    organisation = getattr(settings, "organisation", None)
     return GoogleAuthSettings(
         auth=str(get("auth") or "service_account"),
         service_account_key=path("service_account_key"),
-        client_secrets=path("client_secrets"),
-        operator=get("operator"),
-        token_file=path("token_file"),
+        client_secrets=path("oauth_client_secrets", "client_secrets"),
+        operator=get("operator") or getattr(organisation, "operator", None),
+        token_file=path("token_path", "token_file"),
         digest=bool(get("digest")),
         source=str(getattr(settings, "source", None) or "settings"),
     )

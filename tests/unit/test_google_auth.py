@@ -180,3 +180,22 @@ def test_auth_settings_from_a_mapping(tmp_path: Path) -> None:
     got = auth_settings({"google": {"auth": "oauth", "client_secrets": str(tmp_path / "c.json")}})
     assert got.auth == "oauth" and got.client_secrets == tmp_path / "c.json"
     assert auth_settings(None) == GoogleAuthSettings()
+
+
+def test_auth_settings_from_the_settings_file(tmp_path: Path) -> None:
+    from gworkspace_supervision.settings import parse_settings
+
+    settings = parse_settings(
+        {
+            "organisation": {"operator": "business.support@example-council.gov.uk"},
+            "google": {"auth": "oauth", "oauth_client_secrets": "c.json", "token_path": "t.json"},
+        },
+        "s.toml",
+    )
+    got = auth_settings(settings)
+    assert (got.auth, got.client_secrets, got.token_file) == (
+        "oauth",
+        Path("c.json"),
+        Path("t.json"),
+    )
+    assert got.operator == "business.support@example-council.gov.uk" and got.source == "s.toml"

@@ -1,0 +1,432 @@
+"""Book a year: reconcile the plan into every supervisor's calendar (Hillingdon 3.2).
+
+load -> validate everything -> read what is booked and who is busy -> plan -> diff -> apply.
+Reconcile, never append: each series event is tagged with the app, the pair, the plan's series
+id and a hash of what was written, so a re-run writes nothing and a run cut off anywhere is
+finished by running it again. Past sessions are never changed: a series that has started is
+cut short at "now" (RRULE UNTIL) and its future part booked as a new event.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from dateutil.rrule import rrulestr
+
+from ..domain.planner import Plan, plan_year
+from ..domain.policy import Policy, load_policy
+from ..domain.roster import RosterEntry, load_roster
+from ..domain.series import Series, expand, series_id_for
+from ..errors import APIError, InputError, Problem
+from ..google.batch import BatchError
+from ..google.calendar import (
+    BookedSeries,
+    CalendarAdapter,
+    Write,
+    event_hash,
+    series_to_event,
+    truncate_recurrence,
+)
+from ..google.connect import Connection
+
+SEND_UPDATES = ("all", "none")
+Progress = Callable[[int, int], None]  # (writes done so far, writes in total)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of the diff: what happens to one series event in one calendar, and why."""
+
+    action: str  # "create" | "update" | "cancel" | "truncate" | "unchanged"
+    calendar: str  # the supervisor whose calendar holds the event
+    event_id: str
+    series_key: str
+    supervisee: str
+    title: str
+    sessions: int  # future sessions booked (create/update) or removed (cancel/truncate)
+    reason: str = ""
+    kind: str | None = None  # the write: "insert" | "patch" | "delete"; None = no write
+    body: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    notifies: int = 0  # guests Calendar emails about this change when sendUpdates=all
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.event_id}"
+
+
+@dataclass
+class BookingResult:
+    year: int
+    dry_run: bool
+    send_updates: str
+    plan: Plan
+    changes: list[Change]
+    left: dict[str, list[Change]] = field(default_factory=dict)  # quota ran out: still to do
+    failures: dict[str, str] = field(default_factory=dict)  # event id -> what Google said
+    warnings: list[str] = field(default_factory=list)
+    api_calls: int = 0
+    round_trips: int = 0
+
+    def count(self, action: str) -> int:
+        return sum(1 for c in self.changes if c.action == action)
+
+    @property
+    def writes(self) -> list[Change]:
+        return [c for c in self.changes if c.kind is not None]
+
+    @property
+    def done(self) -> list[Change]:
+        """The writes that happened (all of them unless quota or failures stopped some)."""
+        if self.dry_run:
+            return []
+        skipped = {c.key for cs in self.left.values() for c in cs} | set(self.failures)
+        return [c for c in self.writes if c.key not in skipped and c.event_id not in skipped]
+
+    @property
+    def invitations(self) -> int:
+        """Emails Calendar sends (or, in a dry run, would send) to supervisees."""
+        if self.send_updates != "all":
+            return 0
+        return sum(c.notifies for c in (self.writes if self.dry_run else self.done))
+
+    @property
+    def complete(self) -> bool:
+        return not self.left and not self.failures
+
+
+def book(
+    connection: Connection,
+    roster_path: str | Path | Sequence[RosterEntry],
+    policy: Policy | str,
+    year: int,
+    settings: Any = None,
+    *,
+    dry_run: bool = False,
+    send_updates: str = "all",
+    progress: Progress | None = None,
+    start: date | None = None,
+) -> BookingResult:
+    """Reconcile a year of supervision series into the supervisors' calendars."""
+    if send_updates not in SEND_UPDATES:
+        raise InputError(Problem("--send-updates", None, None, f"use one of {SEND_UPDATES}"))
+    the_policy = policy if isinstance(policy, Policy) else load_policy(str(policy))
+    if isinstance(roster_path, (str, Path)):
+        roster = load_roster(roster_path, the_policy, _setting(settings, "allowed_domains"))
+    else:  # already loaded and validated (cli.options.load_inputs)
+        roster = list(roster_path)
+    calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
+    now = connection.now()
+    adapter = CalendarAdapter(connection)
+    calendars = sorted(
+        {e.supervisor_email for e in roster} | {e.line_manager_email for e in roster}
+    )
+    booked = {cal: adapter.list_app_series(cal, year) for cal in calendars}
+    warnings: list[str] = []
+    busy = _busy_times(adapter, roster, booked, the_policy, year, now, settings, warnings)
+    closures = _setting(settings, "closure_days") or ()
+    plan = plan_year(roster, the_policy, year, start=start, busy=busy, closure_days=closures)
+    changes = diff(plan, booked, now, roster, settings)
+    result = BookingResult(year, dry_run, send_updates, plan, changes, warnings=warnings)
+    if not dry_run:
+        _apply(adapter, result, progress)
+    result.api_calls = connection.meter.api_calls - calls0
+    result.round_trips = connection.meter.round_trips - trips0
+    return result
+
+
+# -- reading --------------------------------------------------------------------------------------
+def _busy_times(
+    adapter: CalendarAdapter,
+    roster: Sequence[RosterEntry],
+    booked: Mapping[str, Sequence[BookedSeries]],
+    policy: Policy,
+    year: int,
+    now: datetime,
+    settings: Any,
+    warnings: list[str],
+) -> dict[str, list[tuple[datetime, datetime]]]:
+    """Everyone's busy time this year, minus the sessions this app booked (they move freely)."""
+    tz = policy.tz
+    lo = max(now, datetime(year, 1, 1, tzinfo=tz))
+    hi = datetime(year + 1, 1, 1, tzinfo=tz)
+    if lo >= hi:
+        return {}
+    people = sorted({e.supervisee_email for e in roster} | {e.supervisor_email for e in roster})
+    operator = _setting(settings, "operator") or min(e.supervisor_email for e in roster)
+    found = adapter.freebusy(str(operator), people, lo, hi)
+    for cal, reason in sorted(found.errors.items()):
+        warnings.append(f"free/busy of {cal} not readable ({reason}); planned without it")
+    ours: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for cal, series in booked.items():
+        for b in series:
+            if b.cancelled:
+                continue
+            length = b.end - b.start
+            spans = [(o, o + length) for o in b.occurrences() if o + length > lo and o < hi]
+            for person in {cal, *b.attendees}:
+                ours[person] += spans
+    return {p: subtract(found.busy.get(p, []), ours.get(p, [])) for p in people}
+
+
+def subtract(
+    busy: Iterable[tuple[datetime, datetime]], ours: Iterable[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
+    """Busy intervals with our own sessions cut out (free/busy merges adjacent events)."""
+    holes = sorted(ours)
+    out: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(busy):
+        pieces = [(start, end)]
+        for h_start, h_end in holes:
+            if h_start >= end:
+                break
+            nxt: list[tuple[datetime, datetime]] = []
+            for a, b in pieces:
+                if h_end <= a or h_start >= b:
+                    nxt.append((a, b))
+                    continue
+                if a < h_start:
+                    nxt.append((a, h_start))
+                if h_end < b:
+                    nxt.append((h_end, b))
+            pieces = nxt
+        out += pieces
+    return out
+
+
+# -- the diff -------------------------------------------------------------------------------------
+def diff(
+    plan: Plan,
+    booked: Mapping[str, Sequence[BookedSeries]],
+    now: datetime,
+    roster: Sequence[RosterEntry],
+    settings: Any = None,
+) -> list[Change]:
+    """What to create, update, cancel or cut short, per supervisor calendar; pure."""
+    wanted: dict[str, dict[str, Series]] = defaultdict(dict)
+    for s in plan.series:
+        wanted[s.supervisor_email][s.series_id] = s
+    supervisor_of = {e.supervisee_email: e.supervisor_email for e in roster}
+    changes: list[Change] = []
+    for cal in sorted(set(wanted) | set(booked)):
+        groups: dict[str, list[BookedSeries]] = defaultdict(list)
+        for b in booked.get(cal, ()):
+            groups[b.series_key].append(b)
+        for key, s in sorted(wanted.get(cal, {}).items()):
+            changes += _reconcile(cal, s, groups.get(key, []), now, plan, settings)
+        for key, events in sorted(groups.items()):
+            if key in wanted.get(cal, {}):
+                continue
+            for b in events:
+                changes += _retire(cal, b, now, _why_gone(b, cal, supervisor_of))
+    return changes
+
+
+def _why_gone(b: BookedSeries, cal: str, supervisor_of: Mapping[str, str]) -> str:
+    person = b.attendees[0] if b.attendees else ""
+    if person and person not in supervisor_of:
+        return f"{person} left the roster"
+    if person and supervisor_of[person] != cal:
+        return f"{person} moved to {supervisor_of[person]}"
+    return "no longer in the plan (category or phase changed)"
+
+
+def _future(b: BookedSeries, now: datetime) -> tuple[int, bool]:
+    """(sessions at or after now, whether any session is already past)."""
+    occurrences = b.occurrences()
+    later = sum(1 for o in occurrences if o >= now)
+    return later, later < len(occurrences)
+
+
+def _reconcile(
+    cal: str, s: Series, events: list[BookedSeries], now: datetime, plan: Plan, settings: Any
+) -> list[Change]:
+    title = f"Supervision: {s.supervisee_name} / {s.supervisor_name}"
+    live = [b for b in events if not b.cancelled and _future(b, now)[0]]
+    digest = event_hash(s)
+    same = [b for b in live if b.plan_hash == digest]
+    if same:
+        keep = same[0]
+        out = [Change("unchanged", cal, keep.event_id, s.series_id, s.supervisee_email, title, 0)]
+        for b in live:
+            if b is not keep:
+                out += _retire(cal, b, now, "duplicate of " + keep.event_id)
+        return out
+    target = future_part(s, now)
+    if target is None:  # the plan's sessions are all past: nothing to book, nothing to change
+        return [c for b in live for c in _retire(cal, b, now, "plan has no future sessions")]
+    sessions = len(expand(target))
+    out = []
+    rest = live
+    if live and not _future(live[0], now)[1]:
+        primary, rest = live[0], live[1:]
+        body = _body(target, primary.event_id, s, plan, settings)
+        out.append(
+            Change("update", cal, primary.event_id, s.series_id, s.supervisee_email, title,
+                   sessions, "plan changed", "patch", body, notifies=1)
+        )  # fmt: skip
+    else:
+        if live:
+            out += _retire(cal, live[0], now, "plan changed; past sessions kept")
+            rest = live[1:]
+        event_id, revive = _free_id(s, events, now)
+        body = _body(target, event_id, s, plan, settings)
+        if revive:
+            body["status"] = "confirmed"
+        out.append(
+            Change("create", cal, event_id, s.series_id, s.supervisee_email, title, sessions,
+                   "new" if not events else "rebooked", "patch" if revive else "insert",
+                   body if not revive else {k: v for k, v in body.items() if k != "id"},
+                   notifies=1)
+        )  # fmt: skip
+    for b in rest:
+        out += _retire(cal, b, now, "superseded")
+    return out
+
+
+def _body(target: Series, event_id: str, s: Series, plan: Plan, settings: Any) -> dict[str, Any]:
+    body = series_to_event(target, plan.policy, settings, year=plan.year, series_key=s.series_id)
+    body["id"] = event_id  # a tail or reused id: the plan's series id stays in `series`
+    return body
+
+
+def _free_id(s: Series, events: Sequence[BookedSeries], now: datetime) -> tuple[str, bool]:
+    """An event id for booking `s`: the plan's own id if free, else a stable derived one.
+
+    Returns (id, revive): revive means the id belongs to a cancelled event of ours, which a
+    patch brings back (Calendar keeps a deleted event's id taken).
+    """
+    taken = {b.event_id: b for b in events}
+    for candidate in (
+        s.series_id,
+        series_id_for(s.series_id, s.plan_hash),
+        series_id_for(s.series_id, s.plan_hash, now.date()),
+    ):
+        b = taken.get(candidate)
+        if b is None:
+            return candidate, False
+        if b.cancelled:
+            return candidate, True
+    return series_id_for(s.series_id, s.plan_hash, now.isoformat()), False
+
+
+def _retire(cal: str, b: BookedSeries, now: datetime, reason: str) -> list[Change]:
+    """Cancel a series not started yet; cut a started one short at `now` (past kept)."""
+    later, started = _future(b, now)
+    if b.cancelled or not later:
+        return []
+    who = b.attendees[0] if b.attendees else ""
+    guests = len(b.attendees)
+    if not started:
+        return [Change("cancel", cal, b.event_id, b.series_key, who, b.summary, later, reason,
+                       "delete", notifies=guests)]  # fmt: skip
+    private = dict(b.private) | {"truncated": now.isoformat(timespec="seconds")}
+    body = {
+        "recurrence": truncate_recurrence(b.recurrence, b.timezone, now),
+        "extendedProperties": {"private": private},
+    }
+    return [Change("truncate", cal, b.event_id, b.series_key, who, b.summary, later, reason,
+                   "patch", body, notifies=guests)]  # fmt: skip
+
+
+def future_part(s: Series, now: datetime) -> Series | None:
+    """The series from `now` on, still one RRULE where possible; None if all of it is past."""
+    every = expand(s)
+    future = [o for o in every if o >= now]
+    if not future:
+        return None
+    if len(future) == len(every):
+        return s
+    rule = [o for o in rrulestr(s.rrule, dtstart=s.start) if o >= now]  # type: ignore[union-attr]
+    if rule:
+        parts = [p for p in s.rrule.split(";") if not p.startswith(("COUNT=", "UNTIL="))]
+        tail = replace(
+            s,
+            start=rule[0],
+            rrule=";".join(parts + [f"COUNT={len(rule)}"]),
+            exdates=tuple(x for x in s.exdates if x >= rule[0]),
+            rdates=tuple(r for r in s.rdates if r >= now),
+        )
+        if expand(tail) == future:
+            return tail
+    return replace(
+        s, start=future[0], rrule="FREQ=DAILY;COUNT=1", exdates=(), rdates=tuple(future[1:])
+    )
+
+
+# -- applying -------------------------------------------------------------------------------------
+def _apply(adapter: CalendarAdapter, result: BookingResult, progress: Progress | None) -> None:
+    by_cal: dict[str, list[Change]] = defaultdict(list)
+    for c in result.writes:
+        by_cal[c.calendar].append(c)
+    total = sum(len(cs) for cs in by_cal.values())
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, total)
+
+    if progress is not None and total:
+        progress(0, total)
+    for cal, cs in sorted(by_cal.items()):
+        writes = [Write(c.kind or "", c.event_id, c.body) for c in cs]
+        try:
+            answers = adapter.write(cal, writes, send_updates=result.send_updates, progress=tick)
+        except BatchError as err:
+            answers = dict(err.responses)
+            for key, failure in err.failures.items():
+                result.failures[str(key)] = failure.message
+            if err.quota is not None:
+                pending = set(err.pending)
+                result.left[cal] = [c for c in cs if c.key in pending]
+                continue
+        retry = [c for c in cs if _status(answers.get(c.key)) == 409]
+        if retry:  # the id exists though we did not list it: bring it to the plan's content
+            again = [Write("patch", c.event_id, _revive(c.body)) for c in retry]
+            try:
+                adapter.write(cal, again, send_updates=result.send_updates)
+            except BatchError as err:
+                for key, failure in err.failures.items():
+                    result.failures[str(key)] = failure.message
+                if err.quota is not None:
+                    result.left.setdefault(cal, []).extend(
+                        c for c in retry if f"patch:{c.event_id}" in set(err.pending)
+                    )
+        for c in cs:
+            status = _status(answers.get(c.key))
+            if status in (404, 410) and c.kind != "delete":
+                result.failures[c.key] = f"{c.event_id} vanished while booking ({status})"
+
+
+def _status(answer: Any) -> int | None:
+    return answer.status if isinstance(answer, APIError) else None
+
+
+def _revive(body: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (body or {}).items() if k != "id"} | {"status": "confirmed"}
+
+
+def _setting(settings: Any, name: str) -> Any:
+    """A setting by name, wherever the settings object keeps it (top level or a section)."""
+    if settings is None:
+        return None
+    for holder in (
+        settings,
+        *(getattr(settings, s, None) for s in ("organisation", "supervision", "google")),
+    ):
+        if holder is None:
+            continue
+        value = holder.get(name) if isinstance(holder, Mapping) else getattr(holder, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+def allowed_domains(settings: Any) -> Collection[str] | None:
+    return _setting(settings, "allowed_domains")
