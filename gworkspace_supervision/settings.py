@@ -7,13 +7,12 @@ real staff validates (safe by default: records are never shared outside allowed 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .domain.policy import REGIONS, parse_closure_days
+from .domain.policy import REGIONS, parse_closure_days, read_toml
 from .domain.roster import check_email
 from .errors import InputError, Problem
 
@@ -76,15 +75,12 @@ def load_settings(path: Path | None) -> Settings:
         return Settings()
     name = str(path)
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+        text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(Problem(name, None, None, "settings file not found")) from None
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise InputError(Problem(name, line, None, f"not valid TOML: {exc}")) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(Problem(name, None, None, f"cannot read settings: {exc}")) from None
-    return parse_settings(data, name)
+    return parse_settings(read_toml(text, name), name)
 
 
 def parse_settings(data: dict[str, Any], name: str) -> Settings:

@@ -7,6 +7,7 @@ category reference is an InputError naming the file and the key.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -131,13 +132,21 @@ def load_policy(name_or_path: str) -> Policy:
     """Read and validate a policy file; every problem is reported at once."""
     path = find_policy_file(name_or_path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise InputError(Problem(str(path), line, None, f"not valid TOML: {exc}")) from None
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(Problem(str(path), None, None, f"cannot read: {exc}")) from None
-    return parse_policy(data, str(path))
+    return parse_policy(read_toml(text, str(path)), str(path))
+
+
+def read_toml(text: str, file: str) -> dict[str, Any]:
+    """tomllib.loads, with a decode error turned into an InputError naming the line."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else max(1, len(text.splitlines()))
+        message = re.sub(r" \(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        raise InputError(Problem(file, line, None, f"not valid TOML: {message}")) from None
 
 
 _POLICY_KEYS = {

@@ -1,0 +1,92 @@
+"""Policies are data: shipped files load, and bad files name the file and the key."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from gworkspace_supervision.domain.policy import load_policy
+from gworkspace_supervision.errors import InputError
+
+HILLINGDON_CATEGORIES = {
+    "case_holding", "team_manager", "iro", "non_frontline", "asye", "probation", "pip",
+}  # fmt: skip
+
+
+def test_hillingdon_rules() -> None:
+    policy = load_policy("hillingdon")
+    assert set(policy.categories) == HILLINGDON_CATEGORIES
+    # 4.2 four-weekly / twelve-weekly
+    assert policy.categories["case_holding"].phases[0].every_weeks == 4
+    assert policy.categories["team_manager"].phases[0].every_weeks == 4
+    assert policy.categories["iro"].phases[0].every_weeks == 12
+    assert policy.categories["non_frontline"].phases[0].every_weeks == 12
+    # 4.3 ASYE weekly 6 weeks, fortnightly to 6 months, monthly to 12 months, then case holding
+    asye = policy.categories["asye"].phases
+    assert [(p.every_weeks, p.monthly, p.until_weeks, p.until_months) for p in asye] == [
+        (1, False, 6, None), (2, False, None, 6), (None, True, None, 12),
+    ]  # fmt: skip
+    assert asye[-1].then == "case_holding"
+    assert policy.categories["pip"].needs_interval
+    assert policy.session_minutes == 90 and policy.record_due_working_days == 5
+    assert policy.working_hours == (time(9), time(17)) and policy.max_sessions_per_day == 2
+    assert (policy.rearrange_within_hours, policy.rearrange_within_days) == (24, 5)  # 3.3
+    assert policy.region == "ENG" and policy.timezone == "Europe/London"
+
+
+def test_other_shipped_policies() -> None:
+    sunderland = load_policy("sunderland")
+    assert sunderland.session_minutes == 90  # appendix 1
+    assert all(c.phases[-1].monthly or c.needs_interval for c in sunderland.categories.values())
+    islington = load_policy("islington")
+    assert all(p.monthly for c in islington.categories.values() for p in c.phases)
+    guidance = load_policy("case_discussion_guidance")
+    assert guidance.categories["all_staff"].phases[0].every_weeks == 4
+    assert guidance.extra["case_discussion_frequency"]["care_leaver_21_plus"] == "every 3 months"
+
+
+def test_policy_by_path(tmp_path: Path) -> None:
+    copy = tmp_path / "mine.toml"
+    copy.write_text(
+        Path(load_policy("hillingdon").source)
+        .read_text()
+        .replace("session_minutes = 90", "session_minutes = 60")
+    )
+    assert load_policy(str(copy)).session_minutes == 60
+
+
+def _problems(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(InputError) as caught:
+        load_policy(str(path))
+    return str(caught.value)
+
+
+def test_unknown_key_bad_duration_and_unknown_category(tmp_path: Path) -> None:
+    message = _problems(
+        tmp_path,
+        """
+[policy]
+session_minutes = "ninety"
+colour = "blue"
+[categories.a]
+phases = [{ name = "a", every_weeks = 4, then = "nowhere" }]
+""",
+    )
+    assert "bad.toml" in message
+    assert "policy.colour: unknown key" in message
+    assert "policy.session_minutes" in message
+    assert "unknown category 'nowhere'" in message
+
+
+def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
+    message = _problems(tmp_path, "[policy]\nname = \n")
+    assert "bad.toml, line 2" in message
+
+
+def test_unknown_policy_name_lists_shipped() -> None:
+    with pytest.raises(InputError, match="hillingdon"):
+        load_policy("atlantis")
