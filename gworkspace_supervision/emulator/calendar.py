@@ -233,3 +233,29 @@ def freebusy(call: Call) -> dict[str, Any]:
         "timeMax": rfc3339(hi.astimezone(zone("UTC"))),
         "calendars": calendars,
     }
+
+
+# -- settings -----------------------------------------------------------------------------------
+def _settings(call: Call) -> dict[str, str]:
+    own = load_calendar(call.store, call.user)
+    tz = own["timeZone"] if own else DEFAULT_TZ
+    return {"timezone": tz, "locale": "en_GB", "weekStart": "1", "format24HourTime": "true"}
+
+
+def _setting(name: str, value: str) -> dict[str, Any]:
+    return {"kind": "calendar#setting", "etag": f'"{name}"', "id": name, "value": value}
+
+
+@handler("calendar.settings.get")
+def settings_get(call: Call) -> dict[str, Any]:
+    values = _settings(call)
+    name = call.params["setting"]
+    if name not in values:
+        raise HttpError(404, "notFound", "Not Found")
+    return _setting(name, values[name])
+
+
+@handler("calendar.settings.list")
+def settings_list(call: Call) -> dict[str, Any]:
+    items = [_setting(k, v) for k, v in _settings(call).items()]
+    return {"kind": "calendar#settings", "etag": '"settings"', "items": items}

@@ -300,3 +300,10 @@ def test_batch_of_1000_inserts(calendar_for, workspace):
     page = cal.events().list(calendarId="primary", maxResults=2500).execute()
     assert len(page["items"]) == 1000
     assert workspace.counters()["methods"]["calendar.events.insert"] == 1000
+
+
+def test_time_zone_setting_and_calendar_list_of_a_new_user(calendar_for):
+    cal = calendar_for(SEE)
+    assert cal.settings().get(setting="timezone").execute()["value"] == "Europe/London"
+    entries = cal.calendarList().list().execute()["items"]
+    assert [(e["id"], e["accessRole"], e.get("primary")) for e in entries] == [(SEE, "owner", True)]
