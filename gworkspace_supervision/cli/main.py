@@ -20,7 +20,9 @@ COMMAND_MODULES = [
     "emulator",
     "book",
     "records",
+    "templates",
     "tracking",
+    "demo",
 ]
 
 
