@@ -136,12 +136,12 @@ IGNORED = {
 }
 
 
-def _index(doc: Document, req: dict[str, Any], end_of_segment_ok: bool = True) -> int:
+def _index(doc: Document, req: dict[str, Any]) -> int:
     loc = req.get("location")
     eos = req.get("endOfSegmentLocation")
-    if (loc is None) == (eos is None):
+    where: dict[str, Any] | None = loc if loc is not None else eos
+    if where is None or (loc is not None and eos is not None):
         raise DocError("Exactly one of location or endOfSegmentLocation must be set.")
-    where = loc if loc is not None else eos
     if where.get("segmentId"):
         raise DocError(f"Segment {where['segmentId']} is not supported by the local Workspace.")
     if loc is not None:

@@ -172,9 +172,10 @@ class Document:
     def from_json(cls, data: dict[str, Any]) -> Document:
         doc = cls(units=[], tstyle=[], pstyle=[])
         for text, t, p in data["runs"]:
-            doc.units.extend(text)
-            doc.tstyle.extend([t] * len(text))
-            doc.pstyle.extend([p] * len(text))
+            units = to_units(text)  # JSON joins surrogate pairs back into one character
+            doc.units.extend(units)
+            doc.tstyle.extend([t] * len(units))
+            doc.pstyle.extend([p] * len(units))
         doc.text_styles = data["textStyles"]
         doc.para_styles = data["paraStyles"]
         doc.named_ranges = data.get("namedRanges", {})
@@ -671,7 +672,7 @@ def from_blocks(blocks: list[dict[str, Any]]) -> Document:
             doc.units.extend(units)
             doc.tstyle.extend([tid] * len(units))
             doc.pstyle.extend([0] * len(units))
-        pstyle = dict(DEFAULT_PARA)
+        pstyle: dict[str, Any] = dict(DEFAULT_PARA)
         pstyle.update(block.get("style", {}))
         if block.get("bullet"):
             pstyle[BULLET_KEY] = {"listId": block["bullet"], "textStyle": {}}
