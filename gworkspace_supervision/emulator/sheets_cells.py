@@ -75,7 +75,10 @@ class Reader:
         ]
 
     def fmt(self, cell: Any) -> dict[str, Any] | None:
-        return lookup(self.doc, "formats", cell.get("F")) if isinstance(cell, dict) else None
+        """The cell's userEnteredFormat (shared, read-only)."""
+        if not isinstance(cell, dict) or cell.get("F") is None:
+            return None
+        return self.doc["formats"][cell["F"]]  # type: ignore[no-any-return]
 
     def cell_value(self, sheet: dict[str, Any], r: int, c: int, option: str, dt_option: str) -> Any:
         cell = get_cell(sheet, r, c)
@@ -107,9 +110,16 @@ class Reader:
             end = min(box.c1 or 0, len(row))
             while end > box.c0 and not has_content(row[end - 1]):
                 end -= 1
-            grid.append(
-                [self.cell_value(sheet, r, c, option, dt_option) for c in range(box.c0, end)]
-            )
+            out = []
+            for c in range(box.c0, end):
+                cell = row[c]
+                if cell is None:
+                    out.append("")
+                elif type(cell) is str:
+                    out.append(cell)
+                else:
+                    out.append(self.cell_value(sheet, r, c, option, dt_option))
+            grid.append(out)
         if major == "COLUMNS":
             width = max((len(row) for row in grid), default=0)
             grid = [[row[c] if c < len(row) else "" for row in grid] for c in range(width)]
@@ -188,19 +198,31 @@ def write_value(
 ) -> None:
     """Write one input value (RAW or USER_ENTERED) into a cell, keeping its format and validation."""
     value, formula, implied = parse_input(raw, user_entered, locale)
-    parts = unpack(get_cell(sheet, r, c))
+    cell = get_cell(sheet, r, c)
+    if formula is None and implied is None and not isinstance(cell, dict):
+        set_cell(sheet, r, c, value)  # the common case: a plain value into an unformatted cell
+        return
+    parts = unpack(cell)
     parts["v"], parts["f"] = value, formula
     if implied is not None:
-        fmt = lookup(doc, "formats", parts.get("F")) or {}
-        current = fmt.get("numberFormat") or {}
-        keep = current.get("type") in ("DATE", "DATE_TIME", "TIME") and implied["type"] in (
-            "DATE",
-            "DATE_TIME",
-        )
-        if not keep and current.get("type") != implied["type"]:
-            fmt["numberFormat"] = implied
-            parts["F"] = intern(doc, "formats", fmt)
+        parts["F"] = _implied_format(doc, parts.get("F"), implied)
     set_cell(sheet, r, c, pack(parts))
+
+
+def _implied_format(doc: dict[str, Any], old: int | None, implied: dict[str, Any]) -> int | None:
+    """A typed date/percent sets the number format, unless the cell already has a date format."""
+    cache = doc.setdefault("_index", {}).setdefault("_implied", {})
+    key = (old, implied["type"], implied.get("pattern"))
+    if key not in cache:
+        fmt = lookup(doc, "formats", old) or {}
+        current = (fmt.get("numberFormat") or {}).get("type")
+        keep = current in ("DATE", "DATE_TIME", "TIME") and implied["type"] in ("DATE", "DATE_TIME")
+        if keep or current == implied["type"]:
+            cache[key] = old
+        else:
+            fmt["numberFormat"] = dict(implied)
+            cache[key] = intern(doc, "formats", fmt)
+    return cache[key]  # type: ignore[no-any-return]
 
 
 def clear_values(sheet: dict[str, Any], box: Box) -> None:

@@ -314,7 +314,7 @@ def intern(doc: dict[str, Any], pool: str, value: dict[str, Any] | None) -> int 
 def lookup(doc: dict[str, Any], pool: str, ident: int | None) -> dict[str, Any] | None:
     if ident is None:
         return None
-    return dict(doc[pool][ident])
+    return json.loads(json.dumps(doc[pool][ident]))  # type: ignore[no-any-return]  # deep copy
 
 
 def strip_private(doc: dict[str, Any]) -> None:

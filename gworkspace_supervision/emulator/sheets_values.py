@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 EPOCH = datetime(1899, 12, 30)
@@ -78,6 +79,7 @@ def parse_input(
     return parse_typed(text, locale)
 
 
+@lru_cache(maxsize=65536)
 def parse_typed(text: str, locale: str) -> tuple[Any, str | None, dict[str, Any] | None]:
     """Parse text the way the Sheets UI does for numbers, percentages, booleans, dates and times."""
     stripped = text.strip()
@@ -181,6 +183,7 @@ def _format_numeric_pattern(value: float, pattern: str) -> str:
     return f"{sign}{prefix}{number}{suffix}"
 
 
+@lru_cache(maxsize=65536)
 def format_date(serial: float, pattern: str) -> str:
     """Render a serial number with a Sheets date/time pattern (yyyy, mm, dd, hh, ss, am/pm...)."""
     moment = from_serial(round(serial * 86400) / 86400)
