@@ -151,10 +151,11 @@ def _busy_times(
     warnings: list[str],
 ) -> dict[str, list[tuple[datetime, datetime]]]:
     """Everyone's busy time this year, minus the sessions this app booked (they move freely)."""
+    # The whole year, past included, so that re-planning later in the year sees the same
+    # constraints and unchanged pairs keep their plan hash (no churn, no needless emails).
     tz = policy.tz
-    lo = max(now, datetime(year, 1, 1, tzinfo=tz))
-    hi = datetime(year + 1, 1, 1, tzinfo=tz)
-    if lo >= hi:
+    lo, hi = datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+    if now >= hi:
         return {}
     people = sorted({e.supervisee_email for e in roster} | {e.supervisor_email for e in roster})
     operator = _setting(settings, "operator") or min(e.supervisor_email for e in roster)
