@@ -21,6 +21,7 @@ import copy
 from typing import Any
 
 from . import files
+from . import sheets_objects as _objects  # noqa: F401  (registers object requests)
 from . import sheets_valuesapi as _values  # noqa: F401  (registers values.* handlers)
 from .api import Call, HttpError, bad_request, handler
 from .sheets_a1 import Box

@@ -8,7 +8,6 @@ the whole batch is atomic.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +20,6 @@ from .sheets_model import (
     grid_size,
     intern,
     lookup,
-    new_int_id,
     new_sheet,
     pack,
     reindex,
@@ -86,7 +84,7 @@ def request(name: str) -> Callable[[Request], Request]:
     return register
 
 
-def _box(sheet: dict[str, Any], grid: dict[str, Any]) -> Box:
+def box_in(sheet: dict[str, Any], grid: dict[str, Any]) -> Box:
     rows, cols = grid_size(sheet)
     box = grid_to_box(grid)
     if box.r0 >= rows and rows or box.c0 >= cols and cols:
@@ -98,11 +96,11 @@ def _box(sheet: dict[str, Any], grid: dict[str, Any]) -> Box:
     return box.clamp(rows, cols)
 
 
-def _sheet_of(doc: dict[str, Any], grid: dict[str, Any] | None) -> dict[str, Any]:
+def sheet_of(doc: dict[str, Any], grid: dict[str, Any] | None) -> dict[str, Any]:
     return sheet_by_id(doc, (grid or {}).get("sheetId", 0))
 
 
-def _copy(value: Any) -> Any:
+def deep_copy(value: Any) -> Any:
     return json.loads(json.dumps(value))
 
 
@@ -157,8 +155,8 @@ class CellWriter:
 
 @request("repeatCell")
 def repeat_cell(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
-    sheet = _sheet_of(doc, req.get("range"))
-    box = _box(sheet, req.get("range") or {})
+    sheet = sheet_of(doc, req.get("range"))
+    box = box_in(sheet, req.get("range") or {})
     if not req.get("fields"):
         raise bad_request("At least one field must be specified in 'fields'.")
     writer = CellWriter(doc, req.get("cell") or {}, req["fields"])
@@ -178,8 +176,8 @@ def update_cells(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
         sheet = sheet_by_id(doc, start.get("sheetId", 0))
         r0, c0, limit = int(start.get("rowIndex", 0)), int(start.get("columnIndex", 0)), None
     else:
-        sheet = _sheet_of(doc, req.get("range"))
-        limit = _box(sheet, req.get("range") or {})
+        sheet = sheet_of(doc, req.get("range"))
+        limit = box_in(sheet, req.get("range") or {})
         r0, c0 = limit.r0, limit.c0
     rows, cols = grid_size(sheet)
     mask = req["fields"]
@@ -207,7 +205,7 @@ def update_cells(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
 def set_data_validation(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
     rule = req.get("rule")
     if rule:
-        _check_condition(rule.get("condition") or {})
+        check_condition(rule.get("condition") or {})
     repeat_cell(
         call,
         doc,
@@ -219,7 +217,7 @@ def set_data_validation(call: Call, doc: dict[str, Any], req: dict[str, Any]) ->
     )
 
 
-def _check_condition(condition: dict[str, Any]) -> None:
+def check_condition(condition: dict[str, Any]) -> None:
     kind = condition.get("type")
     if kind not in CONDITIONS:
         raise bad_request(f"Invalid ConditionType: {kind}")
@@ -234,8 +232,8 @@ def _check_condition(condition: dict[str, Any]) -> None:
 
 @request("updateBorders")
 def update_borders(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
-    sheet = _sheet_of(doc, req.get("range"))
-    box = _box(sheet, req.get("range") or {})
+    sheet = sheet_of(doc, req.get("range"))
+    box = box_in(sheet, req.get("range") or {})
     r1, c1 = (box.r1 or 1) - 1, (box.c1 or 1) - 1
     for r in range(box.r0, r1 + 1):
         for c in range(box.c0, c1 + 1):
@@ -258,15 +256,15 @@ def update_borders(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None
 
 @request("mergeCells")
 def merge_cells(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
-    sheet = _sheet_of(doc, req.get("range"))
-    _box(sheet, req.get("range") or {})
-    sheet.setdefault("merges", []).append(_copy(req["range"]))
+    sheet = sheet_of(doc, req.get("range"))
+    box_in(sheet, req.get("range") or {})
+    sheet.setdefault("merges", []).append(deep_copy(req["range"]))
     return None
 
 
 @request("unmergeCells")
 def unmerge_cells(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
-    sheet = _sheet_of(doc, req.get("range"))
+    sheet = sheet_of(doc, req.get("range"))
     target = grid_to_box(req.get("range") or {})
     sheet["merges"] = [
         m
@@ -286,8 +284,8 @@ def unmerge_cells(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
 
 @request("addSheet")
 def add_sheet(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
-    sheet = new_sheet(doc, _copy(req.get("properties") or {}))
-    return {"properties": _copy(sheet["properties"])}
+    sheet = new_sheet(doc, deep_copy(req.get("properties") or {}))
+    return {"properties": deep_copy(sheet["properties"])}
 
 
 @request("deleteSheet")
@@ -312,7 +310,7 @@ def update_sheet_properties(call: Call, doc: dict[str, Any], req: dict[str, Any]
         raise bad_request("At least one field must be specified in 'fields'.")
     props = sheet["properties"]
     old_title, old_index = props["title"], props["index"]
-    updated = _copy(props)
+    updated = deep_copy(props)
     apply_mask(updated, given, req["fields"])
     for key in ("sheetId", "sheetType"):
         updated[key] = props[key]
@@ -440,261 +438,3 @@ def _val(cell: Any) -> Any:
         if isinstance(cell, dict)
         else cell
     )
-
-
-# -- filters, conditional formats, protection, charts, names, metadata --------------------------
-
-
-@request("setBasicFilter")
-def set_basic_filter(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
-    filt = _copy(req.get("filter") or {})
-    sheet = _sheet_of(doc, filt.get("range"))
-    _box(sheet, filt.get("range") or {})
-    filt["range"] = {k: v for k, v in (filt.get("range") or {}).items() if v is not None}
-    filt["range"].setdefault("sheetId", sheet["properties"]["sheetId"])
-    sheet["basicFilter"] = filt
-    return None
-
-
-@request("clearBasicFilter")
-def clear_basic_filter(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
-    sheet_by_id(doc, req.get("sheetId", 0)).pop("basicFilter", None)
-    return None
-
-
-def _check_rule(doc: dict[str, Any], rule: dict[str, Any]) -> dict[str, Any]:
-    ranges = rule.get("ranges") or []
-    if not ranges:
-        raise bad_request("At least one range must be specified.")
-    sheets = {int(r.get("sheetId", 0)) for r in ranges}
-    if len(sheets) > 1:
-        raise bad_request("All ranges of a conditional format rule must be on the same sheet.")
-    sheet = sheet_by_id(doc, sheets.pop())
-    for rng in ranges:
-        _box(sheet, rng)
-    if bool(rule.get("booleanRule")) == bool(rule.get("gradientRule")):
-        raise bad_request("Exactly one of booleanRule or gradientRule must be set.")
-    if rule.get("booleanRule"):
-        _check_condition(rule["booleanRule"].get("condition") or {})
-    return sheet
-
-
-@request("addConditionalFormatRule")
-def add_conditional_format_rule(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
-    rule = _copy(req.get("rule") or {})
-    sheet = _check_rule(doc, rule)
-    rules = sheet.setdefault("conditionalFormats", [])
-    index = int(req.get("index", 0))
-    if index < 0 or index > len(rules):
-        raise bad_request(f"Invalid index {index}: there are {len(rules)} rules.")
-    rules.insert(index, rule)
-    return None
-
-
-@request("updateConditionalFormatRule")
-def update_conditional_format_rule(
-    call: Call, doc: dict[str, Any], req: dict[str, Any]
-) -> dict[str, Any]:
-    sheet = sheet_by_id(doc, req.get("sheetId", 0))
-    rules = sheet.get("conditionalFormats", [])
-    index = int(req.get("index", 0))
-    if not 0 <= index < len(rules):
-        raise bad_request(
-            f"No conditional format on sheet {sheet['properties']['sheetId']} at index {index}"
-        )
-    old = rules[index]
-    if req.get("rule"):
-        new = _copy(req["rule"])
-        target = _check_rule(doc, new)
-        rules.pop(index)
-        target.setdefault("conditionalFormats", []).insert(index, new)
-        return {"oldRule": old, "oldIndex": index, "newRule": new, "newIndex": index}
-    new_index = int(req.get("newIndex", index))
-    rules.insert(new_index, rules.pop(index))
-    return {"oldRule": old, "oldIndex": index, "newRule": old, "newIndex": new_index}
-
-
-@request("deleteConditionalFormatRule")
-def delete_conditional_format_rule(
-    call: Call, doc: dict[str, Any], req: dict[str, Any]
-) -> dict[str, Any]:
-    sheet = sheet_by_id(doc, req.get("sheetId", 0))
-    rules = sheet.get("conditionalFormats", [])
-    index = int(req.get("index", 0))
-    if not 0 <= index < len(rules):
-        raise bad_request(
-            f"No conditional format on sheet {sheet['properties']['sheetId']} at index {index}"
-        )
-    return {"rule": rules.pop(index)}
-
-
-def _all_protected(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    return [p for s in doc["sheets"] for p in s.get("protectedRanges", [])]
-
-
-@request("addProtectedRange")
-def add_protected_range(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
-    prot = {k: v for k, v in _copy(req.get("protectedRange") or {}).items() if v is not None}
-    prot.pop("requestingUserCanEdit", None)  # read-only in Google's API
-    if prot.get("warningOnly") and prot.get("editors"):
-        raise bad_request("Protected ranges with warningOnly enabled cannot have editors.")
-    if prot.get("namedRangeId"):
-        named = [n for n in doc.get("namedRanges", []) if n["namedRangeId"] == prot["namedRangeId"]]
-        if not named:
-            raise bad_request(f"No named range with id {prot['namedRangeId']}")
-        sheet = _sheet_of(doc, named[0]["range"])
-    else:
-        prot["range"] = {k: v for k, v in (prot.get("range") or {}).items() if v is not None}
-        sheet = _sheet_of(doc, prot["range"])
-        _box(sheet, prot["range"])
-    taken = {p["protectedRangeId"] for p in _all_protected(doc)}
-    prot["protectedRangeId"] = int(prot.get("protectedRangeId") or new_int_id(taken))
-    if not prot.get("warningOnly"):
-        users = list(dict.fromkeys([call.user, *((prot.get("editors") or {}).get("users") or [])]))
-        prot["editors"] = {**(prot.get("editors") or {}), "users": users}
-        prot["editors"] = {k: v for k, v in prot["editors"].items() if v}
-    sheet.setdefault("protectedRanges", []).append(prot)
-    return {"protectedRange": {**prot, "requestingUserCanEdit": True}}
-
-
-@request("deleteProtectedRange")
-def delete_protected_range(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
-    target = int(req.get("protectedRangeId", 0))
-    for sheet in doc["sheets"]:
-        for prot in sheet.get("protectedRanges", []):
-            if prot["protectedRangeId"] == target:
-                sheet["protectedRanges"].remove(prot)
-                return None
-    raise bad_request(f"No protected range with id: {target}")
-
-
-@request("addChart")
-def add_chart(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
-    chart = _copy(req.get("chart") or {})
-    if not chart.get("spec"):
-        raise bad_request("A chart must have a spec.")
-    position = chart.get("position") or {}
-    if position.get("newSheet"):
-        sheet = new_sheet(doc, {"sheetType": "OBJECT", "title": chart["spec"].get("title") or None})
-        chart["position"] = {"sheetId": sheet["properties"]["sheetId"]}
-    elif "sheetId" in position:
-        sheet = sheet_by_id(doc, position["sheetId"])
-    else:
-        anchor = (position.get("overlayPosition") or {}).get("anchorCell") or {}
-        sheet = sheet_by_id(doc, anchor.get("sheetId", 0))
-    taken = {c["chartId"] for s in doc["sheets"] for c in s.get("charts", [])}
-    chart["chartId"] = int(chart.get("chartId") or new_int_id(taken))
-    sheet.setdefault("charts", []).append(chart)
-    return {"chart": chart}
-
-
-@request("updateChartSpec")
-def update_chart_spec(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
-    for sheet in doc["sheets"]:
-        for chart in sheet.get("charts", []):
-            if chart["chartId"] == int(req.get("chartId", 0)):
-                chart["spec"] = _copy(req.get("spec") or {})
-                return None
-    raise bad_request(f"No chart with id: {req.get('chartId')}")
-
-
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
-
-
-@request("addNamedRange")
-def add_named_range(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> dict[str, Any]:
-    named = _copy(req.get("namedRange") or {})
-    name = str(named.get("name") or "")
-    from .sheets_a1 import parse_cells
-
-    if not _NAME.match(name) or parse_cells(name) is not None or name.upper() in ("TRUE", "FALSE"):
-        raise bad_request(f"Invalid name: {name}")
-    if any(n["name"].lower() == name.lower() for n in doc.get("namedRanges", [])):
-        raise bad_request(f"Named range with name {name} already exists.")
-    sheet = _sheet_of(doc, named.get("range"))
-    _box(sheet, named.get("range") or {})
-    named["range"].setdefault("sheetId", sheet["properties"]["sheetId"])
-    named["namedRangeId"] = named.get("namedRangeId") or f"{new_int_id():x}"
-    doc.setdefault("namedRanges", []).append(named)
-    return {"namedRange": named}
-
-
-@request("deleteNamedRange")
-def delete_named_range(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
-    before = len(doc.get("namedRanges", []))
-    doc["namedRanges"] = [
-        n for n in doc.get("namedRanges", []) if n["namedRangeId"] != req.get("namedRangeId")
-    ]
-    if len(doc["namedRanges"]) == before:
-        raise bad_request(f"No named range with id: {req.get('namedRangeId')}")
-    return None
-
-
-@request("updateSpreadsheetProperties")
-def update_spreadsheet_properties(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
-    if not req.get("fields"):
-        raise bad_request("At least one field must be specified in 'fields'.")
-    apply_mask(doc["properties"], req.get("properties") or {}, req["fields"])
-    if not doc["properties"].get("title"):
-        raise bad_request("The spreadsheet title must not be empty.")
-    return None
-
-
-@request("createDeveloperMetadata")
-def create_developer_metadata(
-    call: Call, doc: dict[str, Any], req: dict[str, Any]
-) -> dict[str, Any]:
-    meta = _copy(req.get("developerMetadata") or {})
-    if not meta.get("metadataKey") or meta.get("visibility") not in ("DOCUMENT", "PROJECT"):
-        raise bad_request(
-            "developerMetadata needs a metadataKey and a visibility of DOCUMENT or PROJECT."
-        )
-    location = meta.get("location") or {}
-    if "sheetId" in location:
-        sheet_by_id(doc, location["sheetId"])
-        location["locationType"] = "SHEET"
-    elif location.get("dimensionRange"):
-        sheet_by_id(doc, location["dimensionRange"].get("sheetId", 0))
-        dimension = location["dimensionRange"].get("dimension")
-        location["locationType"] = "ROW" if dimension == "ROWS" else "COLUMN"
-    else:
-        location = {"locationType": "SPREADSHEET", "spreadsheet": True}
-    meta["location"] = location
-    taken = {m["metadataId"] for m in doc.get("developerMetadata", [])}
-    meta["metadataId"] = int(meta.get("metadataId") or new_int_id(taken))
-    doc.setdefault("developerMetadata", []).append(meta)
-    return {"developerMetadata": meta}
-
-
-@request("updateDeveloperMetadata")
-def update_developer_metadata(
-    call: Call, doc: dict[str, Any], req: dict[str, Any]
-) -> dict[str, Any]:
-    wanted = {
-        f.get("developerMetadataLookup", {}).get("metadataId") for f in req.get("dataFilters") or []
-    }
-    wanted_keys = {
-        f.get("developerMetadataLookup", {}).get("metadataKey")
-        for f in req.get("dataFilters") or []
-    }
-    changed = []
-    for meta in doc.get("developerMetadata", []):
-        if meta["metadataId"] in wanted or meta["metadataKey"] in wanted_keys:
-            apply_mask(meta, req.get("developerMetadata") or {}, req.get("fields") or "*")
-            changed.append(meta)
-    return {"developerMetadata": changed}
-
-
-@request("deleteDeveloperMetadata")
-def delete_developer_metadata(
-    call: Call, doc: dict[str, Any], req: dict[str, Any]
-) -> dict[str, Any]:
-    lookup_ = (req.get("dataFilter") or {}).get("developerMetadataLookup") or {}
-    gone = [
-        m
-        for m in doc.get("developerMetadata", [])
-        if m["metadataId"] == lookup_.get("metadataId")
-        or m["metadataKey"] == lookup_.get("metadataKey")
-    ]
-    doc["developerMetadata"] = [m for m in doc.get("developerMetadata", []) if m not in gone]
-    return {"deletedDeveloperMetadata": gone}
