@@ -1,0 +1,49 @@
+"""DriveAdapter against the local Workspace through the real client: what records and tracking rely on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gworkspace_supervision.google.connect import Connection, connect
+from gworkspace_supervision.google.drive import DriveAdapter, Share
+
+SUP = "ella.singh@example-council.gov.uk"
+SEE = "noah.reid@example-council.gov.uk"
+LM = "jamal.adams@example-council.gov.uk"
+
+
+@pytest.fixture
+def conn(tmp_path: Path) -> Iterator[Connection]:
+    with connect(f"local:{tmp_path / 'ws'}") as connection:
+        yield connection
+
+
+def test_records_listed_with_acl_and_exported(conn: Connection) -> None:
+    drive = DriveAdapter(conn)
+    template = drive.upload_doc(
+        SUP, "T", b"<html><body><p>Hello {{supervisee_name}}</p></body></html>",
+        props={"app": "gws-supervision", "kind": "template", "template": "t", "hash": "x"},
+    )  # fmt: skip
+    folder = drive.ensure_folder(SUP, ["Supervision Records", "Noah Reid"])
+    assert drive.ensure_folder(SUP, ["Supervision Records", "Noah Reid"]) == folder
+    made = drive.copy_many(
+        SUP,
+        [("s1", drive.copy_request(SUP, template.file_id, name="Rec", folder_id=folder,
+                                   props={"session": "s1", "pair": "p"}))],
+    )  # fmt: skip
+    record = made["s1"]
+    assert record.session_id == "s1" and record.parent == folder and record.owner == SUP
+    assert record.digest == ""  # the template's hash is not copied
+    drive.share(SUP, [Share(record.file_id, SEE, "writer", True, "Your record")])
+    drive.share(SUP, [Share(record.file_id, LM, "commenter", False)])
+    listed = drive.list_records(SUP)
+    assert [r.file_id for r in listed] == [record.file_id]
+    assert listed[0].role_of(SEE) == "writer" and listed[0].role_of(LM) == "commenter"
+    assert drive.list_records(SEE) == []  # shared with, not owned by
+    assert drive.export_text(SEE, record.file_id).strip() == "Hello {{supervisee_name}}"
+    assert [t.template for t in drive.list_templates(SUP)] == ["t"]
+    sent = [e for e in conn.workspace.outbox() if e["kind"] == "share"]
+    assert [(e["to"], e["message"]) for e in sent] == [(SEE, "Your record")]
