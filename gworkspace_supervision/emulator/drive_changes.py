@@ -1,4 +1,4 @@
-"""Drive API v3 changes (getStartPageToken, list) and about.get.
+"""Drive API v3 changes (getStartPageToken, list), about.get and an empty comments.list.
 
 Changes come from files.record_change's log. A page token is a position in that log; a list
 returns, per file, its latest change the acting user may know about since the token: the file
@@ -12,7 +12,7 @@ from typing import Any
 
 from .api import Call, HttpError, handler
 from .drive_common import FILE_DEFAULT, fields_given, pick, present_file
-from .files import DOC_MIME, permission_id_for, role_of, user_entry
+from .files import DOC_MIME, get_file, permission_id_for, role_of, user_entry
 
 SEQ = "seq:drive-change"
 
@@ -111,3 +111,12 @@ def about(call: Call) -> dict[str, Any]:
         "appInstalled": False,
         "canCreateDrives": False,
     }
+
+
+@handler("drive.comments.list")
+def list_comments(call: Call) -> dict[str, Any]:
+    """Comments are not modelled: every file has none (gspread's copy lists them)."""
+    get_file(call.store, call.params["fileId"], call.user, "reader")
+    if not fields_given(call):
+        raise HttpError(400, "required", "The 'fields' parameter is required for this method.")
+    return {"kind": "drive#commentList", "comments": []}

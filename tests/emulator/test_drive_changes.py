@@ -21,7 +21,12 @@ def test_docs_batch_update_shows_up_as_a_drive_change(workspace, drive_for, docs
     drive = drive_for(ALICE)
     doc = docs_for(ALICE).documents().create(body={"title": "Record"}).execute()
     token = drive.changes().getStartPageToken().execute()["startPageToken"]
-    before = drive.files().get(fileId=doc["documentId"], fields="modifiedTime,version").execute()
+    before = (
+        drive.files()
+        .get(fileId=doc["documentId"], fields="mimeType,owners(emailAddress),version")
+        .execute()
+    )
+    assert before["mimeType"] == DOC and before["owners"] == [{"emailAddress": ALICE}]
     workspace.clock.set("2030-01-02T10:00:00Z")
     docs_for(ALICE).documents().batchUpdate(
         documentId=doc["documentId"],

@@ -223,3 +223,15 @@ def test_a_batch_of_100_drive_calls(workspace, drive_for):
         drive.files().list(q="name contains 'file'", pageSize=1000, fields="files(name)").execute()
     )
     assert len(listed["files"]) == 100
+
+
+def test_gspreads_drive_calls(gspread_for):
+    gc = gspread_for(ALICE)
+    sheet = gc.create("Tracking")
+    copy = gc.copy(sheet.id, title="Tracking copy", copy_permissions=False)
+    assert sorted(s.title for s in gc.openall()) == ["Tracking", "Tracking copy"]
+    assert gc.open("Tracking").id == sheet.id
+    gc.del_spreadsheet(copy.id)
+    assert [f["name"] for f in gc.list_spreadsheet_files()] == ["Tracking"]
+    perms = sheet.list_permissions()
+    assert [(p["emailAddress"], p["role"]) for p in perms] == [(ALICE, "owner")]
