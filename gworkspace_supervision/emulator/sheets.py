@@ -12,7 +12,10 @@ Known, deliberate deviations from Google (documented for users of the emulator):
   currency symbols and locales beyond month/day order are not.
 - USER_ENTERED parses numbers, percentages, TRUE/FALSE, ISO and slash dates, times; not month
   names or currency.
-- Protected ranges are stored and reported but not enforced against other editors.
+- Protected ranges are enforced for values.* writes by editors who are neither the owner nor on
+  the range's editors (warning-only ranges never block, as through the API); batchUpdate cell
+  edits are not checked.
+- Formula references are not rewritten when rows or columns are inserted or deleted.
 """
 
 from __future__ import annotations

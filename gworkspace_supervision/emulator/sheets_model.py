@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from . import files
@@ -58,6 +59,7 @@ def open_spreadsheet(
     doc = call.store.get(KIND, spreadsheet_id)
     if doc is None:  # created through Drive files.create: an empty default spreadsheet
         doc = new_document(spreadsheet_id, file["name"], {})
+        new_sheet(doc, {})
     doc["properties"]["title"] = file["name"]
     return file, doc
 
@@ -217,6 +219,46 @@ def exceeds(sheet: dict[str, Any], box: Box) -> HttpError:
     shown = shown.replace(quote_title(title_of(sheet)) + "!", "'" + title_of(sheet) + "'!", 1)
     return bad_request(
         f"Range ({shown}) exceeds grid limits. Max rows: {rows}, max columns: {cols}"
+    )
+
+
+def protection_guard(
+    doc: dict[str, Any], file: dict[str, Any], user: str
+) -> Callable[[dict[str, Any], Box], None]:
+    """A check that refuses value writes into a protected range the user may not edit.
+
+    The owner may always edit; warning-only ranges only warn in the UI, so the API writes them.
+    """
+
+    def guard(sheet: dict[str, Any], box: Box) -> None:
+        if user == files.owner_of(file):
+            return
+        for prot in sheet.get("protectedRanges", []):
+            if prot.get("warningOnly") or user in ((prot.get("editors") or {}).get("users") or []):
+                continue
+            rng = prot.get("range")
+            if rng is None:
+                named = [
+                    n
+                    for n in doc.get("namedRanges", [])
+                    if n["namedRangeId"] == prot.get("namedRangeId")
+                ]
+                rng = named[0]["range"] if named else {"startRowIndex": 0, "endRowIndex": 0}
+            if _overlaps(grid_to_box(rng), box):
+                raise bad_request(
+                    "You are trying to edit a protected cell or object. Please contact the "
+                    "spreadsheet owner to remove protection if you need to edit."
+                )
+
+    return guard
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    def before(end: int | None, start: int) -> bool:
+        return end is not None and end <= start
+
+    return not (
+        before(a.r1, b.r0) or before(b.r1, a.r0) or before(a.c1, b.c0) or before(b.c1, a.c0)
     )
 
 

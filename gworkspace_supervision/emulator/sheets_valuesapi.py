@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .api import Call, bad_request, handler
@@ -11,6 +12,7 @@ from .sheets_model import (
     exceeds,
     grid_size,
     open_spreadsheet,
+    protection_guard,
     resolve,
     save,
     strip_private,
@@ -102,6 +104,7 @@ def write_range(
     body: dict[str, Any],
     user_entered: bool,
     anchor: tuple[int, int] | None = None,
+    guard: Callable[[dict[str, Any], Box], None] | None = None,
 ) -> tuple[dict[str, Any], Box, dict[str, Any]]:
     """Write one ValueRange; returns (sheet, written box, UpdateValuesResponse)."""
     sheet, box = resolve(doc, text)
@@ -126,6 +129,8 @@ def write_range(
         and (written.r1 > rows or written.c1 > cols)
     ):
         raise exceeds(sheet, written)
+    if guard is not None:
+        guard(sheet, written)
     locale = str(doc["properties"].get("locale", "en_US"))
     cells = 0
     for i, row in enumerate(matrix):
@@ -174,7 +179,8 @@ def values_update(call: Call) -> dict[str, Any]:
     user_entered = _input_option(call.param("valueInputOption"))
     body = call.body or {}
     _same_range(call.params["range"], body)
-    _, _, response = write_range(doc, call.params["range"], body, user_entered)
+    guard = protection_guard(doc, file, call.user)
+    _, _, response = write_range(doc, call.params["range"], body, user_entered, guard=guard)
     strip_private(doc)
     save(call, file, doc)
     _with_data(call, doc, response, call.param("includeValuesInResponse"))
@@ -198,7 +204,13 @@ def values_batch_update(call: Call) -> dict[str, Any]:
     for value_range in body.get("data") or []:
         if not value_range.get("range"):
             raise bad_request("Invalid data[0]: range is required")
-        sheet, _, response = write_range(doc, value_range["range"], value_range, user_entered)
+        sheet, _, response = write_range(
+            doc,
+            value_range["range"],
+            value_range,
+            user_entered,
+            guard=protection_guard(doc, file, call.user),
+        )
         sheets.add(sheet["properties"]["sheetId"])
         responses.append(response)
     strip_private(doc)
@@ -256,7 +268,12 @@ def values_append(call: Call) -> dict[str, Any]:
     elif start_row + height > rows:
         grid["rowCount"] = start_row + height  # appending past the end adds rows
     _, _, updates = write_range(
-        doc, call.params["range"], body, user_entered, anchor=(start_row, start_col)
+        doc,
+        call.params["range"],
+        body,
+        user_entered,
+        anchor=(start_row, start_col),
+        guard=protection_guard(doc, file, call.user),
     )
     strip_private(doc)
     save(call, file, doc)
@@ -270,7 +287,7 @@ def values_append(call: Call) -> dict[str, Any]:
 @handler("sheets.spreadsheets.values.clear")
 def values_clear(call: Call) -> dict[str, Any]:
     file, doc = open_spreadsheet(call, call.params["spreadsheetId"], "writer")
-    cleared = _clear(doc, call.params["range"])
+    cleared = _clear(doc, call.params["range"], protection_guard(doc, file, call.user))
     save(call, file, doc)
     return {"spreadsheetId": doc["spreadsheetId"], "clearedRange": cleared}
 
@@ -278,17 +295,19 @@ def values_clear(call: Call) -> dict[str, Any]:
 @handler("sheets.spreadsheets.values.batchClear")
 def values_batch_clear(call: Call) -> dict[str, Any]:
     file, doc = open_spreadsheet(call, call.params["spreadsheetId"], "writer")
-    cleared = [_clear(doc, text) for text in (call.body or {}).get("ranges") or []]
+    guard = protection_guard(doc, file, call.user)
+    cleared = [_clear(doc, text, guard) for text in (call.body or {}).get("ranges") or []]
     save(call, file, doc)
     return {"spreadsheetId": doc["spreadsheetId"], "clearedRanges": cleared}
 
 
-def _clear(doc: dict[str, Any], text: str) -> str:
+def _clear(doc: dict[str, Any], text: str, guard: Callable[[dict[str, Any], Box], None]) -> str:
     sheet, box = resolve(doc, text)
     rows, cols = grid_size(sheet)
     if box.r0 >= rows or box.c0 >= cols:
         raise exceeds(sheet, box)
     bounded = box.clamp(rows, cols)
+    guard(sheet, bounded)
     clear_values(sheet, bounded)
     trim(sheet)
     return format_range(title_of(sheet), bounded)

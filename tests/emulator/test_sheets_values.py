@@ -326,3 +326,31 @@ def test_sessions_tab_of_5000_rows_is_fast(
     assert len(got) == 5001
     assert got[1][6] == "04/01/2027"
     assert elapsed < 3.0, elapsed  # well under a second each on a developer machine
+
+
+def test_protected_range_blocks_other_editors(
+    gspread_for: Callable[[str], gspread.Client], workspace: Any, sheet_id: str
+) -> None:
+    owner_ws = gspread_for(OPS).open_by_key(sheet_id).sheet1
+    owner_ws.add_protected_range("A1:B2", editor_users_emails=[OPS])
+    owner_ws.add_protected_range("C1:C2", warning_only=True)
+    owner_ws.update([["owner may"]], "A1")
+    file = workspace.store.get("file", sheet_id)
+    file["permissions"].append({"type": "user", "role": "writer", "emailAddress": LM, "id": "p-lm"})
+    with workspace.store.transaction():
+        workspace.store.put("file", sheet_id, file)
+    ws = gspread_for(LM).open_by_key(sheet_id).sheet1
+    ws.update([["warned only"]], "C1")
+    with pytest.raises(gspread.exceptions.APIError) as exc:
+        ws.update([["x", "y"]], "B2")
+    assert "protected cell" in str(exc.value)
+    assert ws.get("A1:C1") == [["owner may", "", "warned only"]]
+
+
+def test_gspread_create_and_open_by_title(gspread_for: Callable[[str], gspread.Client]) -> None:
+    client = gspread_for(OPS)
+    created = client.create("Supervision tracker")
+    created.sheet1.update([["Session ID"]], "A1")
+    opened = client.open("Supervision tracker")
+    assert opened.id == created.id
+    assert opened.sheet1.get_all_values() == [["Session ID"]]
