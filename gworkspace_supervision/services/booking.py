@@ -73,7 +73,14 @@ class BookingResult:
     round_trips: int = 0
 
     def count(self, action: str) -> int:
+        """Series with this action in the diff (planned, whether or not written yet)."""
         return sum(1 for c in self.changes if c.action == action)
+
+    def made(self, action: str) -> int:
+        """Series with this action actually written (the diff in a dry run: nothing)."""
+        if action == "unchanged":
+            return self.count(action)
+        return sum(1 for c in self.done if c.action == action)
 
     @property
     def writes(self) -> list[Change]:
