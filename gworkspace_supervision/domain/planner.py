@@ -91,6 +91,7 @@ class _Segment:
     category: str
     dates: list[date] = field(default_factory=list)
     every_days: int | None = None  # None = monthly
+    ordinal: int = 1  # monthly: which weekday of the month (1..4, -1 = last)
 
 
 class _Diary:
@@ -205,6 +206,7 @@ class _Planner:
             segment = _Segment(phase, category_key)
             if phase.monthly:
                 ordinal, weekday = monthly_ordinal(current), current.weekday()
+                segment.ordinal = ordinal
                 year, month = current.year, current.month
                 while current <= self.last and (end is None or current < end):
                     if current >= self.first:
@@ -320,28 +322,38 @@ class _Planner:
                 self.emit_series(entry, seg, minute, moved, reassigned)
 
     def relocate(self, a: str, b: str, nominal: date, minute: int) -> datetime:
-        """Nearest free working slot for an occurrence that cannot stay (holiday or clash)."""
-        first_dir = self.policy.holiday_shift
-        other = "previous" if first_dir == "next" else "next"
-        for direction in (first_dir, other):
-            step = timedelta(days=1 if direction == "next" else -1)
-            day, tried = nominal, 0
-            while tried < MOVE_SEARCH_DAYS:
-                day = self.workdays.shift(day, direction)
-                if not self.first <= day <= self.last:
-                    break
-                if day != nominal:
-                    tried += 1
-                for start in self.near(minute):
-                    if self.diary.fits(a, b, day.toordinal(), start, start + self.minutes):
-                        self.diary.book_pair(a, b, day.toordinal(), start, start + self.minutes)
-                        return self.at(day, start)
-                day += step
+        """Nearest free working slot for an occurrence that cannot stay (holiday or clash):
+        first the policy's holiday_shift direction, then the nearest day either side."""
+        for day in self.move_days(nominal):
+            for start in self.near(minute):
+                if self.diary.fits(a, b, day.toordinal(), start, start + self.minutes):
+                    self.diary.book_pair(a, b, day.toordinal(), start, start + self.minutes)
+                    return self.at(day, start)
         raise SupervisionError(
             f"cannot fit the session of {a} with {b} near {nominal}: no free slot for both within "
             f"{MOVE_SEARCH_DAYS} working days either side (max_sessions_per_day "
             f"{self.policy.max_sessions_per_day}); give {b} fewer supervisees"
         )
+
+    def move_days(self, nominal: date) -> list[date]:
+        """Working days in the window up to MOVE_SEARCH_DAYS either side, nearest first."""
+        sides: dict[str, list[date]] = {}
+        for direction, step in (("next", 1), ("previous", -1)):
+            days, day = [], nominal
+            while len(days) < MOVE_SEARCH_DAYS:
+                day = self.workdays.shift(day, direction)
+                if not self.first <= day <= self.last:
+                    break
+                days.append(day)
+                day += timedelta(days=step)
+            sides[direction] = days
+        primary = sides[self.policy.holiday_shift]
+        other = sides["previous" if self.policy.holiday_shift == "next" else "next"]
+        rest = sorted(
+            set(primary[1:] + other) - set(primary[:1]),
+            key=lambda d: (abs((d - nominal).days), d not in primary),
+        )
+        return primary[:1] + rest
 
     def near(self, minute: int) -> list[int]:
         """Start times nearest `minute` first (earlier wins a tie), cached per minute."""
@@ -391,7 +403,7 @@ class _Planner:
     ) -> None:
         first = seg.dates[0]
         if seg.every_days is None:
-            rule = monthly_rule(monthly_ordinal(first), first.weekday(), len(seg.dates))
+            rule = monthly_rule(seg.ordinal, first.weekday(), len(seg.dates))
         else:
             rule = weekly_rule(seg.every_days // 7, first.weekday(), len(seg.dates))
         series_id = series_id_for(
