@@ -16,7 +16,7 @@ from typing import Any
 
 from . import files
 from .api import Call, HttpError, bad_request
-from .sheets_a1 import Box, grid_to_box, parse_cells, quote_title, split_sheet
+from .sheets_a1 import Box, format_range, grid_to_box, parse_cells, split_sheet
 
 KIND = "spreadsheet"
 DEFAULT_ROWS = 1000
@@ -210,13 +210,11 @@ def title_of(sheet: dict[str, Any]) -> str:
 
 
 def exceeds(sheet: dict[str, Any], box: Box) -> HttpError:
+    """Google's 400 for a range outside the sheet's grid."""
     rows, cols = grid_size(sheet)
-    from .sheets_a1 import format_range
-
     shown = format_range(
         title_of(sheet), Box(box.r0, box.r1 or box.r0 + 1, box.c0, box.c1 or box.c0 + 1)
     )
-    shown = shown.replace(quote_title(title_of(sheet)) + "!", "'" + title_of(sheet) + "'!", 1)
     return bad_request(
         f"Range ({shown}) exceeds grid limits. Max rows: {rows}, max columns: {cols}"
     )
