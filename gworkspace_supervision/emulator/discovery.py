@@ -419,6 +419,9 @@ def _check(api: Api, schema: dict[str, Any], value: Any, path: str) -> None:
 FieldTree = dict[str, "FieldTree | None"]
 
 
+_FIELD_PATH = re.compile(r"[A-Za-z0-9_*$@-]+(?:[/.][A-Za-z0-9_*$@-]+)*")
+
+
 def parse_fields(text: str) -> FieldTree:
     """Parse `a,b/c,d(e,f/g)` into {"a": None, "b": {"c": None}, "d": {...}}; None = everything."""
     tree, pos = _parse_list(text.replace(" ", ""), 0)
@@ -430,10 +433,10 @@ def parse_fields(text: str) -> FieldTree:
 def _parse_list(text: str, pos: int) -> tuple[FieldTree, int]:
     tree: FieldTree = {}
     while True:
-        m = re.compile(r"[A-Za-z0-9_*$.@-]+(?:/[A-Za-z0-9_*$.@-]+)*").match(text, pos)
+        m = _FIELD_PATH.match(text, pos)
         if m is None:
             raise bad_request(f"Invalid field selection {text}", reason="invalidParameter")
-        names = m.group(0).split("/")
+        names = re.split(r"[/.]", m.group(0))  # `a/b` and (proto APIs) `a.b` both nest
         pos = m.end()
         sub: FieldTree | None = None
         if pos < len(text) and text[pos] == "(":
@@ -491,9 +494,14 @@ def _check_selection(api: Api, schema: dict[str, Any], tree: FieldTree) -> None:
     props = schema.get("properties")
     if props is None or schema.get("additionalProperties") is not None:
         return
-    for name, sub in tree.items():
+    for name in list(tree):
+        sub = tree[name]
         if name == "*":
             continue
+        if name not in props and _camel(name) in props:  # proto field masks take snake_case
+            del tree[name]
+            name = _camel(name)
+            _merge(tree, name, sub)
         if name not in props:
             raise bad_request(f"Invalid field selection {name}", reason="invalidParameter")
         if sub is not None:

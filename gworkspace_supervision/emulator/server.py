@@ -132,11 +132,18 @@ class LocalWorkspace:
             body = b""
         else:
             query = split.query
+        if split.path.startswith("/upload/") and "upload_id=" in query:
+            from . import uploads
+
+            return uploads.resume(self, split.path, query, hdrs, body, settings)
         if split.path.startswith("/batch"):
             from .batch import serve_batch
 
             return serve_batch(self, split.path, hdrs, body, settings)
-        return self.api_call(method, split.path, query, hdrs, body, settings, count_http=True)
+        base = f"{split.scheme}://{split.netloc}" if split.netloc else ""
+        return self.api_call(
+            method, split.path, query, hdrs, body, settings, count_http=True, base=base
+        )
 
     def api_call(
         self,
@@ -148,6 +155,8 @@ class LocalWorkspace:
         settings: FaultSettings,
         count_http: bool,
         user: str | None = None,
+        upload: tuple[Any, bytes, str] | None = None,
+        base: str = "",
     ) -> Reply:
         """One API call: route, validate, fault, run in one transaction, count, render."""
         matched: Method | None = None
@@ -160,12 +169,21 @@ class LocalWorkspace:
             params = self.discovery.params(
                 matched, path_values, parse_qsl(query, keep_blank_values=True)
             )
-            payload, media, media_type = self._payload(matched, params, headers, body)
+            if upload is not None:
+                payload, media, media_type = upload
+            else:
+                payload, media, media_type = self._payload(matched, params, headers, body)
             payload = self.discovery.check_body(matched, payload)
             tree = None
             if params.get("fields"):
                 tree = self.discovery.selection(matched, params["fields"])
             fn = HANDLERS.get(matched.id)
+            if fn is not None and upload is None and params.get("uploadType") == "resumable":
+                from . import uploads
+
+                with self.store.transaction():
+                    self._count(None, None, count_http)
+                return uploads.start(self, base, method, path, query, headers, payload, user)
             if fn is None:
                 raise HttpError(
                     501,
@@ -234,12 +252,6 @@ class LocalWorkspace:
             return meta, None, None
         if upload == "media":
             return None, body, ctype.split(";")[0].strip() or "application/octet-stream"
-        if upload == "resumable":
-            raise HttpError(
-                501,
-                "notImplemented",
-                "Resumable uploads are not implemented by the local Workspace.",
-            )
         if not body.strip():
             return None, None, None
         return _json(body), None, None

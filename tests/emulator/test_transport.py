@@ -139,3 +139,25 @@ def test_handler_bug_surfaces_in_process(calendar_for: Any, stub_handler: Any) -
     stub_handler("calendar.colors.get", broken)
     with pytest.raises(ZeroDivisionError):
         calendar_for(BOB).colors().get().execute()
+
+
+def test_resumable_upload_in_chunks(
+    workspace: LocalWorkspace, drive_for: Any, stub_handler: Any
+) -> None:
+    calls: list[Call] = []
+
+    def create(call: Call) -> dict[str, Any]:
+        calls.append(call)
+        return {"id": "f3", "name": call.body["name"]}
+
+    stub_handler("drive.files.create", create)
+    media = bytes(range(256)) * 2400  # 600 KiB: three 256 KiB chunks
+    upload = MediaIoBaseUpload(
+        io.BytesIO(media), mimetype="application/pdf", chunksize=256 * 1024, resumable=True
+    )
+    got = drive_for(BOB).files().create(body={"name": "scan.pdf"}, media_body=upload).execute()
+    assert got == {"id": "f3", "name": "scan.pdf"}
+    assert len(calls) == 1
+    assert calls[0].media == media and calls[0].media_type == "application/pdf"
+    counts = workspace.counters()
+    assert counts["methods"] == {"drive.files.create": 1} and counts["http"] == 4
