@@ -169,6 +169,8 @@ class LocalWorkspace:
             params = self.discovery.params(
                 matched, path_values, parse_qsl(query, keep_blank_values=True)
             )
+            media: bytes | None
+            media_type: str | None
             if upload is not None:
                 payload, media, media_type = upload
             else:
