@@ -66,6 +66,7 @@ class Connection:
     delegated: bool = True  # False: one operator account reaches others' calendars by id
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     meter: Meter = field(default_factory=Meter)
+    clock: Callable[[], datetime] | None = None  # overrides now() (tests replaying cassettes)
     _services: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def service(self, api: str, user: str) -> Any:
@@ -105,6 +106,8 @@ class Connection:
 
     def now(self) -> datetime:
         """The workspace's time: the local Workspace's clock (settable in tests), else real time."""
+        if self.clock is not None:
+            return self.clock()
         clock = getattr(self.workspace, "clock", None)
         if clock is not None:
             moment: datetime = clock.now()
@@ -118,6 +121,8 @@ class Connection:
                 session = getattr(getattr(client, "http_client", None), "session", None)
                 if session is not None:
                     session.close()
+            else:
+                client.close()  # the service's http: sockets to Google (or the emulator)
         self._services.clear()
         closer = getattr(self.workspace, "close", None)
         if callable(closer):
