@@ -101,6 +101,6 @@ def serve_in_thread(
 ) -> tuple[WorkspaceHTTPServer, threading.Thread]:
     """Start serving in a daemon thread (tests); stop with server.shutdown(); server_close()."""
     server = make_server(workspace, port)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     return server, thread

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from gworkspace_supervision.emulator.api import Call
@@ -216,26 +217,35 @@ def test_counters_count_calls_methods_and_errors(
     assert workspace.counters()["api"] == 0
 
 
+WRITER = """
+import sys
+from googleapiclient.discovery import build
+from gworkspace_supervision.emulator.server import LocalWorkspace
+ws = LocalWorkspace(sys.argv[1])
+events = build("calendar", "v3", http=ws.http(sys.argv[2]), static_discovery=True).events()
+for i in range(30):
+    body = {"summary": f"S{i}", "start": {"dateTime": "2027-03-10T10:00:00Z"},
+            "end": {"dateTime": "2027-03-10T11:00:00Z"}}
+    events.insert(calendarId="primary", body=body).execute()
+ws.close()
+"""
+
+
 def test_state_survives_across_processes(tmp_path: Path) -> None:
-    """A CLI run in another process sets the clock and makes calls; this process sees both."""
+    """A CLI run sets the clock; two processes write at once; this process sees all of it."""
     directory = tmp_path / "shared"
     exe = [sys.executable, "-m", "gworkspace_supervision", "--workspace", f"local:{directory}"]
     subprocess.run(
         [*exe, "emulator", "clock", "set", "2027-10-31T09:00:00Z"], check=True, capture_output=True
     )
-    script = (
-        "import sys\n"
-        "from googleapiclient.discovery import build\n"
-        "from gworkspace_supervision.emulator.server import LocalWorkspace\n"
-        "ws = LocalWorkspace(sys.argv[1])\n"
-        "cal = build('calendar', 'v3', http=ws.http('bob@example-council.gov.uk'), static_discovery=True)\n"
-        "resp, _ = ws.http('bob@example-council.gov.uk').request("
-        "'https://www.googleapis.com/calendar/v3/users/me/settings/watch', 'POST', body='{}')\n"
-        "assert resp.status == 501, resp.status\n"
-        "ws.close()\n"
-    )
-    subprocess.run([sys.executable, "-c", script, str(directory)], check=True, capture_output=True)
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(directory), ALICE]) for _ in range(2)
+    ]
+    assert [w.wait(60) for w in writers] == [0, 0]
     with LocalWorkspace(directory) as ws:
         assert ws.clock.now() == datetime(2027, 10, 31, 9, tzinfo=UTC)
-        counts = ws.counters()
-        assert counts["methods"] == {"calendar.settings.watch": 1} and counts["http"] == 1
+        assert ws.counters()["methods"] == {"calendar.events.insert": 60}
+        cal = build("calendar", "v3", http=ws.http(ALICE), static_discovery=True)
+        items = cal.events().list(calendarId="primary", maxResults=2500).execute()["items"]
+        assert len(items) == 60
+        assert {item["created"][:19] for item in items} == {"2027-10-31T09:00:00"}
