@@ -308,27 +308,27 @@ class _Planner:
     def finish(self) -> None:
         """Second pass: relocate moved occurrences (regular slots were all taken first, so a
         bank-holiday move never pushes someone else's regular session), then emit series."""
-        moved: dict[tuple[int, date], tuple[datetime, str]] = {}
+        moved: dict[tuple[int, date], tuple[date, int, str]] = {}
         jobs = [
             (d, entry.supervisee_email, seg, entry, minute, reason)
             for entry, segs, minute, _, moves in self.pending
             for seg, d, reason in moves
         ]
         for d, _, seg, entry, minute, reason in sorted(jobs, key=lambda j: (j[0], j[1])):
-            where = self.relocate(entry.supervisee_email, entry.supervisor_email, d, minute)
-            moved[(id(seg), d)] = (where, reason)
+            day, start = self.relocate(entry.supervisee_email, entry.supervisor_email, d, minute)
+            moved[(id(seg), d)] = (day, start, reason)
         for entry, segs, minute, reassigned, _ in self.pending:
             for seg in segs:
                 self.emit_series(entry, seg, minute, moved, reassigned)
 
-    def relocate(self, a: str, b: str, nominal: date, minute: int) -> datetime:
+    def relocate(self, a: str, b: str, nominal: date, minute: int) -> tuple[date, int]:
         """Nearest free working slot for an occurrence that cannot stay (holiday or clash):
         first the policy's holiday_shift direction, then the nearest day either side."""
         for day in self.move_days(nominal):
             for start in self.near(minute):
                 if self.diary.fits(a, b, day.toordinal(), start, start + self.minutes):
                     self.diary.book_pair(a, b, day.toordinal(), start, start + self.minutes)
-                    return self.at(day, start)
+                    return day, start
         raise SupervisionError(
             f"cannot fit the session of {a} with {b} near {nominal}: no free slot for both within "
             f"{MOVE_SEARCH_DAYS} working days either side (max_sessions_per_day "
@@ -339,7 +339,8 @@ class _Planner:
         """Working days in the window up to MOVE_SEARCH_DAYS either side, nearest first."""
         sides: dict[str, list[date]] = {}
         for direction, step in (("next", 1), ("previous", -1)):
-            days, day = [], nominal
+            days: list[date] = []
+            day = nominal
             while len(days) < MOVE_SEARCH_DAYS:
                 day = self.workdays.shift(day, direction)
                 if not self.first <= day <= self.last:
@@ -398,7 +399,7 @@ class _Planner:
         entry: RosterEntry,
         seg: _Segment,
         minute: int,
-        moved: Mapping[tuple[int, date], tuple[datetime, str]],
+        moved: Mapping[tuple[int, date], tuple[date, int, str]],
         reassigned: str | None,
     ) -> None:
         first = seg.dates[0]
@@ -412,16 +413,18 @@ class _Planner:
         )  # fmt: skip
         duration = timedelta(minutes=self.minutes)
         exdates, rdates = [], []
-        occurrences: list[tuple[datetime, datetime | None, str | None]] = []
+        occurrences: list[tuple[date, int, datetime | None, str | None]] = []
         for d in seg.dates:
-            nominal = self.at(d, minute)
             move = moved.get((id(seg), d))
             if move is None:
-                occurrences.append((nominal, None, None))
+                occurrences.append((d, minute, None, None))
             else:
+                nominal = self.at(d, minute)
                 exdates.append(nominal)
-                rdates.append(move[0])
-                occurrences.append((move[0], nominal, move[1]))
+                rdates.append(self.at(move[0], move[1]))
+                occurrences.append((move[0], move[1], nominal, move[2]))
+        if exdates:
+            occurrences.sort(key=lambda o: (o[0], o[1]))
         start = self.at(first, minute)
         plan_hash = plan_hash_for({
             "start": start.isoformat(), "minutes": self.minutes, "rrule": rule,
@@ -442,13 +445,14 @@ class _Planner:
             "category": entry.category, "phase": seg.phase.name, "location": entry.location,
             "reassigned": reassigned,
         }  # fmt: skip
-        for when, moved_from, reason in sorted(occurrences, key=lambda o: o[0]):
+        for day, at, moved_from, reason in occurrences:
+            when = self.at(day, at)
             session_id = self.session_id(series_id, when)
             ids.append(session_id)
             self.sessions.append(
                 _fast_session(
-                    common, session_id=session_id, start=when, end=when + duration,
-                    record_due=self.due(when.date()), moved_from=moved_from, move_reason=reason,
+                    common, session_id=session_id, start=when, end=self.at(day, at + self.minutes),
+                    record_due=self.due(day), moved_from=moved_from, move_reason=reason,
                 )
             )  # fmt: skip
         self.series.append(
@@ -494,6 +498,10 @@ def _order(entry: RosterEntry, policy: Policy) -> tuple[object, ...]:
     return (not has_preference, every, entry.supervisee_email)
 
 
+def _stamp(session: Session) -> str:
+    return session.session_id[-16:]
+
+
 def plan_year(
     roster: Sequence[RosterEntry],
     policy: Policy,
@@ -523,7 +531,9 @@ def plan_year(
     finally:
         if collecting:
             gc.enable()
-    sessions = sorted(planner.sessions, key=lambda s: (s.start, s.supervisor_email, s.session_id))
+    # By start time; ties keep the (deterministic) planning order. Sorting on the UTC stamp at
+    # the end of the session id avoids comparing 60,000 aware datetimes.
+    sessions = sorted(planner.sessions, key=_stamp)
     series = sorted(planner.series, key=lambda s: (s.supervisor_email, s.start, s.series_id))
     return Plan(
         year=year,
