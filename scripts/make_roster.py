@@ -88,7 +88,10 @@ def generate(staff: int, seed: int = 1, year: int = 2027) -> list[dict[str, str]
         head = people.new()
         add(head, director, director, f"Service {service}", "team_manager")
         # Business support and an IRO team per service: twelve-weekly (Hillingdon 4.2).
-        for team, category in (("IRO and CP advisors", "iro"), ("Business support", "non_frontline")):
+        for team, category in (
+            ("IRO and CP advisors", "iro"),
+            ("Business support", "non_frontline"),
+        ):
             manager = people.new()
             add(manager, head, director, team, "team_manager")
             for _ in range(rng.randint(3, 6)):
