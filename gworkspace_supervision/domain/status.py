@@ -109,6 +109,9 @@ class TrackedSession:
     record_id: str | None = None
     completed: date | None = None
     note: str = ""
+    record_owner: str = ""
+    completed_at: datetime | None = None  # the Doc's modifiedTime when it first read COMPLETE
+    cancelled_at: datetime | None = None
 
     @property
     def session_date(self) -> date:

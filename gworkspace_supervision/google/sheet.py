@@ -1,0 +1,589 @@
+"""The tracking Sheet: the only code that knows Sheets JSON (Hillingdon 4.4 monitoring).
+
+One spreadsheet "Supervision tracker", owned by the operator, shared read-only (reader, per
+person; never a link or domain share) with line managers and Heads of Service (002_*).
+Tabs: Sessions (exactly the issue's 12 columns), Summary (tables and an on-time chart),
+Overdue, and a hidden `_state` tab holding what the visible tabs do not show: emails, exact
+times, who owns each record, when it was completed, and key/value sync state (Drive page
+tokens per supervisor, row counts, the format version).
+
+Writes: one values.batchUpdate with valueInputOption RAW, so roster text can never become a
+formula and dates go in as serial numbers under a DATE format; one spreadsheets.batchUpdate
+for formats, only when the Sheet is new or the format version changed. A sync holds a lock
+(spreadsheet developer metadata, see `acquire`) so two syncs never write at once.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ..domain.status import Status, TrackedSession
+from ..errors import SupervisionError
+from .calendar import APP
+from .connect import Connection
+from .retry import execute
+from .sheet_layout import (
+    FORMAT_VERSION,
+    HEADER,
+    OVERDUE,
+    OVERDUE_HEADER,
+    SESSIONS,
+    SHEET_IDS,
+    STATE,
+    STATE_HEADER,
+    SUMMARY,
+    SUMMARY_WIDTH,
+    format_requests,
+    new_spreadsheet_body,
+)
+
+TITLE = "Supervision tracker"
+LOCK_KEY = f"{APP}.sync-lock"
+LOCK_TTL = timedelta(minutes=30)  # a crashed sync's lock is ignored after this
+EPOCH = date(1899, 12, 30)  # Sheets' day 0
+META_RANGE = f"{STATE}!K1:L"
+
+
+def serial(day: date | None) -> int | str:
+    return (day - EPOCH).days if day is not None else ""
+
+
+def from_serial(value: Any) -> date | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return EPOCH + timedelta(days=int(value))
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+@dataclass
+class Content:
+    """What the Sheet holds: Sessions rows (with their _state half) in order, and sync state."""
+
+    sessions: list[list[Any]] = field(default_factory=list)  # 12 cells each
+    state: dict[str, list[Any]] = field(default_factory=dict)  # session id -> _state cells
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Tabs:
+    """Everything one sync writes, already as cell values (RAW)."""
+
+    sessions: list[list[Any]]  # 12 cells; a None note leaves the cell as people typed it
+    state: list[list[Any]]
+    summary: list[list[Any]]
+    overdue: list[list[Any]]
+    meta: dict[str, str]
+
+
+class TrackerSheet:
+    """One tracker spreadsheet, acted on as its owner (the operator)."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        operator: str,
+        spreadsheet_id: str,
+        *,
+        created: bool = False,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.connection = connection
+        self.operator = operator
+        self.spreadsheet_id = spreadsheet_id
+        self.created = created
+        self.sleep = sleep
+        self.grid: dict[str, tuple[int, int]] = {}
+        self._lock_id: int | None = None
+        self.existing: list[dict[str, Any]] = []  # sheets' rules, protections, charts
+
+    @property
+    def url(self) -> str:
+        return f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit"
+
+    def _run(self, request: Any, what: str) -> Any:
+        conn = self.connection
+        return execute(request, what=what, policy=conn.retry, meter=conn.meter)
+
+    def _sheets(self) -> Any:
+        return self.connection.sheets(self.operator).spreadsheets()
+
+    # -- finding and creating --------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        connection: Connection,
+        operator: str,
+        *,
+        spreadsheet_id: str | None = None,
+        create: bool = True,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> TrackerSheet | None:
+        """The tracker named in settings, else the one tagged in the operator's Drive, else a
+        new one (when `create`). One Drive call to find it; three to create it."""
+        if spreadsheet_id:
+            return cls(connection, operator, spreadsheet_id, sleep=sleep)
+        drive = connection.drive(operator)
+        query = (
+            f"appProperties has {{ key='app' and value='{APP}' }} and "
+            "appProperties has { key='kind' and value='tracker' } and "
+            "'me' in owners and trashed = false"
+        )
+        found = execute(
+            drive.files().list(
+                q=query, spaces="drive", pageSize=10, fields="files(id,createdTime)"
+            ),
+            what="drive.files.list",
+            policy=connection.retry,
+            meter=connection.meter,
+        ).get("files", [])
+        if found:
+            first = sorted(found, key=lambda f: (f.get("createdTime", ""), f["id"]))[0]
+            return cls(connection, operator, str(first["id"]), sleep=sleep)
+        if not create:
+            return None
+        sheets = connection.sheets(operator).spreadsheets()
+        made = execute(
+            sheets.create(body=new_spreadsheet_body(TITLE), fields="spreadsheetId"),
+            what="sheets.spreadsheets.create",
+            policy=connection.retry,
+            meter=connection.meter,
+        )
+        sheet_id = str(made["spreadsheetId"])
+        execute(
+            drive.files().update(
+                fileId=sheet_id,
+                body={"appProperties": {"app": APP, "kind": "tracker"}},
+                fields="id",
+            ),
+            what="drive.files.update",
+            policy=connection.retry,
+            meter=connection.meter,
+        )
+        return cls(connection, operator, sheet_id, created=True, sleep=sleep)
+
+    def share(self, readers: Sequence[str], previous: Sequence[str], notify: bool) -> list[str]:
+        """Readers (each person, role reader) added and people we shared with before but who
+        no longer need it removed. Returns the sorted list now shared with."""
+        from .batch import DRIVE_BATCH, run_batch
+
+        wanted = sorted({r.lower() for r in readers} - {self.operator.lower()})
+        drop = sorted(set(previous) - set(wanted))
+        add = sorted(set(wanted) - set(previous))
+        if not add and not drop:
+            return wanted
+        drive = self.connection.drive(self.operator)
+        conn = self.connection
+        requests: list[tuple[str, Any]] = []
+        for email in add:
+            body = {"type": "user", "role": "reader", "emailAddress": email}
+            message = "The supervision tracker: which supervision records are due and late."
+            requests.append(
+                (
+                    f"add:{email}",
+                    drive.permissions().create(
+                        fileId=self.spreadsheet_id,
+                        body=body,
+                        sendNotificationEmail=notify,
+                        emailMessage=message if notify else None,
+                        fields="id",
+                    ),
+                )
+            )
+        if drop:
+            listing = self._run(
+                drive.permissions().list(
+                    fileId=self.spreadsheet_id, fields="permissions(id,emailAddress,role)"
+                ),
+                "drive.permissions.list",
+            )
+            for perm in listing.get("permissions", []):
+                email = str(perm.get("emailAddress", "")).lower()
+                if email in drop and perm.get("role") != "owner":
+                    requests.append(
+                        (
+                            f"drop:{email}",
+                            drive.permissions().delete(
+                                fileId=self.spreadsheet_id, permissionId=perm["id"]
+                            ),
+                        )
+                    )
+        run_batch(
+            drive,
+            requests,
+            size=DRIVE_BATCH,
+            what="drive.permissions.write",
+            policy=conn.retry,
+            meter=conn.meter,
+            tolerate=(404,),
+        )
+        return wanted
+
+    # -- the lock ----------------------------------------------------------------------------------
+    def acquire(self, holder: str, now: datetime, attempts: int = 6) -> None:
+        """Take the sync lock: create our entry, then look; if anyone else holds a live entry,
+        withdraw ours and try again after a jittered wait.
+
+        Safe without compare-and-swap: each side looks only after its own entry exists, so two
+        syncs can both back off but never both go on. Entries carry an expiry, so a crashed
+        sync blocks others for at most LOCK_TTL. Also learns every tab's grid size.
+        """
+        sheets = self._sheets()
+        for attempt in range(attempts):
+            value = f"{holder}|{uuid.uuid4().hex}|{(now + LOCK_TTL).isoformat()}"
+            reply = self._run(
+                sheets.batchUpdate(
+                    spreadsheetId=self.spreadsheet_id,
+                    body={"requests": [_create_lock(value)]},
+                ),
+                "sheets.spreadsheets.batchUpdate",
+            )
+            mine = int(
+                reply["replies"][0]["createDeveloperMetadata"]["developerMetadata"]["metadataId"]
+            )
+            info = self._run(
+                sheets.get(
+                    spreadsheetId=self.spreadsheet_id,
+                    fields="developerMetadata(metadataId,metadataKey,metadataValue),sheets("
+                    "properties(sheetId,title,gridProperties(rowCount,columnCount)),"
+                    "conditionalFormats(ranges(sheetId)),protectedRanges(protectedRangeId),"
+                    "charts(chartId))",
+                ),
+                "sheets.spreadsheets.get",
+            )
+            self.grid = {
+                s["properties"]["title"]: (
+                    int(s["properties"]["gridProperties"]["rowCount"]),
+                    int(s["properties"]["gridProperties"]["columnCount"]),
+                )
+                for s in info.get("sheets", [])
+            }
+            self.existing = info.get("sheets", [])
+            live, stale = _locks(info.get("developerMetadata", []), now, mine)
+            if not live:
+                self._lock_id = mine
+                if stale:
+                    self._delete_metadata(stale)
+                return
+            self._delete_metadata([mine])
+            self.sleep(min(30.0, 0.5 * 2**attempt) * (0.5 + random.random()))
+        holder_text = live[0][1].split("|")[0] if live else "another sync"
+        raise SupervisionError(
+            f"The tracker is being synced by {holder_text}; try again in a few minutes "
+            f"(a stuck lock expires after {int(LOCK_TTL.total_seconds() // 60)} minutes)."
+        )
+
+    def release(self) -> None:
+        if self._lock_id is not None:
+            self._delete_metadata([self._lock_id])
+            self._lock_id = None
+
+    def _delete_metadata(self, ids: Sequence[int]) -> None:
+        requests = [
+            {
+                "deleteDeveloperMetadata": {
+                    "dataFilter": {"developerMetadataLookup": {"metadataId": i}}
+                }
+            }
+            for i in ids
+        ]
+        self._run(
+            self._sheets().batchUpdate(
+                spreadsheetId=self.spreadsheet_id, body={"requests": requests}
+            ),
+            "sheets.spreadsheets.batchUpdate",
+        )
+
+    # -- reading -----------------------------------------------------------------------------------
+    def read(self) -> Content:
+        """Sessions, _state and the sync state in one values.batchGet (FORMULA render: dates as
+        serial numbers, and notes exactly as typed)."""
+        answer = self._run(
+            self._sheets()
+            .values()
+            .batchGet(
+                spreadsheetId=self.spreadsheet_id,
+                ranges=[f"{SESSIONS}!A2:L", f"{STATE}!A2:I", META_RANGE],
+                valueRenderOption="FORMULA",
+                dateTimeRenderOption="SERIAL_NUMBER",
+            ),
+            "sheets.spreadsheets.values.batchGet",
+        )
+        ranges = [r.get("values", []) for r in answer.get("valueRanges", [])]
+        sessions_raw, state_raw, meta_raw = (ranges + [[], [], []])[:3]
+        content = Content()
+        for row in sessions_raw:
+            cells = (list(row) + [""] * 12)[:12]
+            if str(cells[0]).strip():
+                content.sessions.append(cells)
+        for row in state_raw:
+            cells = (list(row) + [""] * len(STATE_HEADER))[: len(STATE_HEADER)]
+            if str(cells[0]).strip():
+                content.state[str(cells[0])] = cells
+        for row in meta_raw:
+            if len(row) >= 1 and str(row[0]).strip():
+                content.meta[str(row[0])] = str(row[1]) if len(row) > 1 else ""
+        return content
+
+    def read_formatted(self, tab: str = SESSIONS) -> list[list[str]]:
+        """A tab as people see it (formatted values, header included)."""
+        answer = self._run(
+            self._sheets()
+            .values()
+            .get(spreadsheetId=self.spreadsheet_id, range=tab, valueRenderOption="FORMATTED_VALUE"),
+            "sheets.spreadsheets.values.get",
+        )
+        return [[str(c) for c in row] for row in answer.get("values", [])]
+
+    # -- writing -----------------------------------------------------------------------------------
+    def write(self, tabs: Tabs, previous: Content) -> int:
+        """Formats when needed (one batchUpdate), then every tab in one values.batchUpdate.
+
+        Returns the number of Sheets calls made. Rows left over from a longer previous write
+        are blanked in the same call.
+        """
+        old = previous.meta
+        sizes = {
+            SESSIONS: len(tabs.sessions) + 1,
+            STATE: max(len(tabs.state) + 1, len(tabs.meta) + 1),
+            SUMMARY: len(tabs.summary),
+            OVERDUE: len(tabs.overdue) + 1,
+        }
+        calls = 0
+        grow = {
+            tab: rows + 200
+            for tab, rows in sizes.items()
+            if rows > self.grid.get(tab, (1000, 26))[0]
+        }
+        formats_due = self.created or old.get("format_version") != FORMAT_VERSION
+        requests = [_grow(tab, rows) for tab, rows in grow.items()]
+        requests += (
+            (_removals(self.existing) + format_requests(_chart_id(self.existing)))
+            if formats_due
+            else []
+        )
+        if requests:
+            self._run(
+                self._sheets().batchUpdate(
+                    spreadsheetId=self.spreadsheet_id, body={"requests": requests}
+                ),
+                "sheets.spreadsheets.batchUpdate",
+            )
+            calls += 1
+        meta = dict(tabs.meta) | {"format_version": FORMAT_VERSION}
+        meta |= {f"rows:{tab}": str(rows) for tab, rows in sizes.items()}
+        meta["rows:meta"] = str(len(meta) + 1)
+        data = [
+            _block(SESSIONS, "A1", [list(HEADER)] + tabs.sessions, 12, old.get(f"rows:{SESSIONS}")),
+            _block(
+                STATE,
+                "A1",
+                [list(STATE_HEADER)] + tabs.state,
+                len(STATE_HEADER),
+                old.get(f"rows:{STATE}"),
+            ),  # fmt: skip
+            _block(STATE, "K1", [[k, v] for k, v in sorted(meta.items())], 2, old.get("rows:meta")),
+            _block(SUMMARY, "A1", tabs.summary, SUMMARY_WIDTH, old.get(f"rows:{SUMMARY}")),
+            _block(
+                OVERDUE,
+                "A1",
+                [list(OVERDUE_HEADER)] + tabs.overdue,
+                len(OVERDUE_HEADER),
+                old.get(f"rows:{OVERDUE}"),
+            ),  # fmt: skip
+        ]
+        self._run(
+            self._sheets()
+            .values()
+            .batchUpdate(
+                spreadsheetId=self.spreadsheet_id,
+                body={"valueInputOption": "RAW", "data": data},
+            ),
+            "sheets.spreadsheets.values.batchUpdate",
+        )
+        return calls + 1
+
+
+def _int(text: str | None) -> int:
+    return int(text) if text and str(text).isdigit() else 0
+
+
+def _block(
+    tab: str, anchor: str, rows: list[list[Any]], width: int, previous: str | None
+) -> dict[str, Any]:
+    """A ValueRange for `rows`, padded with blank rows over what the last write left below."""
+    padded = [(list(r) + [""] * width)[:width] for r in rows]
+    padded += [[""] * width for _ in range(max(0, _int(previous) - len(rows)))]
+    column, first_row = anchor[0], int(anchor[1:])
+    last_column = chr(ord(column) + width - 1)
+    last_row = first_row + max(len(padded), 1) - 1
+    return {"range": f"{tab}!{anchor}:{last_column}{last_row}", "values": padded or [[""] * width]}
+
+
+def _removals(sheets: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Delete the formats a previous FORMAT_VERSION added, before adding them again."""
+    out: list[dict[str, Any]] = []
+    for sheet in sheets:
+        sheet_id = sheet["properties"]["sheetId"]
+        rules = sheet.get("conditionalFormats") or []
+        out += [{"deleteConditionalFormatRule": {"sheetId": sheet_id, "index": 0}} for _ in rules]
+        out += [
+            {"deleteProtectedRange": {"protectedRangeId": p["protectedRangeId"]}}
+            for p in sheet.get("protectedRanges") or []
+        ]
+    return out
+
+
+def _chart_id(sheets: Sequence[Mapping[str, Any]]) -> int | None:
+    for sheet in sheets:
+        for chart in sheet.get("charts") or []:
+            return int(chart["chartId"])
+    return None
+
+
+def _grow(tab: str, rows: int) -> dict[str, Any]:
+    return {
+        "updateSheetProperties": {
+            "properties": {"sheetId": SHEET_IDS[tab], "gridProperties": {"rowCount": rows}},
+            "fields": "gridProperties.rowCount",
+        }
+    }
+
+
+def _create_lock(value: str) -> dict[str, Any]:
+    return {
+        "createDeveloperMetadata": {
+            "developerMetadata": {
+                "metadataKey": LOCK_KEY,
+                "metadataValue": value,
+                "location": {"spreadsheet": True},
+                "visibility": "DOCUMENT",
+            }
+        }
+    }
+
+
+def _locks(
+    metadata: Sequence[Mapping[str, Any]], now: datetime, mine: int
+) -> tuple[list[tuple[int, str]], list[int]]:
+    """(other live lock entries, expired entries) among the spreadsheet's metadata."""
+    live: list[tuple[int, str]] = []
+    stale: list[int] = []
+    for meta in metadata:
+        if meta.get("metadataKey") != LOCK_KEY or int(meta["metadataId"]) == mine:
+            continue
+        value = str(meta.get("metadataValue", ""))
+        try:
+            expires = datetime.fromisoformat(value.rsplit("|", 1)[-1])
+        except ValueError:
+            expires = now  # unreadable: treat as expired
+        if expires <= now:
+            stale.append(int(meta["metadataId"]))
+        else:
+            live.append((int(meta["metadataId"]), value))
+    return live, stale
+
+
+# -- rows <-> cells --------------------------------------------------------------------------------
+def record_link(file_id: str | None) -> str:
+    return f"https://docs.google.com/document/d/{file_id}/edit" if file_id else ""
+
+
+def record_id_from(link: Any) -> str | None:
+    text = str(link or "")
+    marker = "/document/d/"
+    if marker not in text:
+        return None
+    return text.split(marker, 1)[1].split("/", 1)[0] or None
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment is not None else ""
+
+
+def _moment(text: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
+
+
+def session_cells(row: TrackedSession) -> list[Any]:
+    """The 12 Sessions cells of a row (the note is set by the caller)."""
+    return [
+        row.session_id,
+        row.team,
+        row.supervisor_name,
+        row.supervisee_name,
+        row.line_manager_name,
+        row.category,
+        serial(row.session_date),
+        record_link(row.record_id),
+        serial(row.record_due),
+        serial(row.completed),
+        str(row.status),
+        row.note,
+    ]
+
+
+def state_cells(row: TrackedSession) -> list[Any]:
+    return [
+        row.session_id,
+        row.supervisee_email,
+        row.supervisor_email,
+        row.line_manager_email,
+        _iso(row.start),
+        _iso(row.end),
+        row.record_owner,
+        _iso(row.completed_at),
+        _iso(row.cancelled_at),
+    ]
+
+
+def rows_from(content: Content) -> list[TrackedSession]:
+    """The Sheet's rows back in the domain's words, in Sheet order."""
+    out: list[TrackedSession] = []
+    for cells in content.sessions:
+        sid = str(cells[0])
+        state = content.state.get(sid, [sid] + [""] * (len(STATE_HEADER) - 1))
+        day = from_serial(cells[6])
+        start = _moment(state[4]) or (
+            datetime(day.year, day.month, day.day) if day else datetime(1970, 1, 1)
+        )
+        try:
+            status = Status(str(cells[10]).strip().upper())
+        except ValueError:
+            status = Status.BOOKED
+        out.append(
+            TrackedSession(
+                session_id=sid,
+                team=str(cells[1]),
+                supervisor_email=str(state[2]),
+                supervisor_name=str(cells[2]),
+                supervisee_email=str(state[1]),
+                supervisee_name=str(cells[3]),
+                line_manager_email=str(state[3]),
+                line_manager_name=str(cells[4]),
+                category=str(cells[5]),
+                start=start,
+                end=_moment(state[5]) or start,
+                record_due=from_serial(cells[8]) or start.date(),
+                status=status,
+                record_id=record_id_from(cells[7]),
+                completed=from_serial(cells[9]),
+                note="" if cells[11] is None else str(cells[11]),
+                record_owner=str(state[6]),
+                completed_at=_moment(state[7]),
+                cancelled_at=_moment(state[8]),
+            )
+        )
+    return out

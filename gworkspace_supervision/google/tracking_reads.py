@@ -1,0 +1,167 @@
+"""What `sync` reads besides the Sheet: each supervisor's sessions and their Drive changes.
+
+Calendar: one events.list per supervisor (singleEvents, showDeleted, filtered by the app's
+private property) gives every session of the year as Calendar holds it, with `updated` (when a
+cancelled instance was cancelled), `created` and the organiser (a supervisor's calendar also
+shows the sessions they attend as a supervisee; only their own count).
+Drive: changes.list from a stored page token, per supervisor (each has their own Drive), gives
+the records changed since the last sync; only those are exported again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dateutil.parser import isoparse
+
+from .calendar import APP, instance_from, utc_text
+from .connect import Connection
+from .drive import RecordFile, record_from
+from .retry import execute
+
+EVENT_FIELDS = (
+    "nextPageToken,items(id,status,start,end,recurringEventId,originalStartTime,updated,created,"
+    "organizer(email,self),attendees(email),extendedProperties)"
+)
+CHANGE_FIELDS = (
+    "nextPageToken,newStartPageToken,changes(fileId,removed,"
+    "file(id,name,mimeType,trashed,appProperties,owners(emailAddress),modifiedTime))"
+)
+RECORD_MIME = "application/vnd.google-apps.document"
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    """One session instance (or single app event) in a supervisor's own calendar."""
+
+    session_id: str
+    series_event_id: str
+    supervisor: str
+    supervisee: str
+    pair_id: str
+    category: str
+    start: datetime
+    end: datetime
+    cancelled: bool
+    updated: datetime | None
+    created: datetime | None
+    replaces: str | None = None  # the cancelled session this one rearranges (issue 8's tag)
+    private: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+
+def _time(text: Any) -> datetime | None:
+    return isoparse(str(text)) if text else None
+
+
+def list_year_sessions(
+    connection: Connection, user: str, time_min: datetime, time_max: datetime
+) -> list[SessionEvent]:
+    """The app's sessions organised by `user` in the window, cancelled ones included."""
+    service = connection.calendar(user)
+    me = user.lower()
+    out: list[SessionEvent] = []
+    token: str | None = None
+    while True:
+        request = service.events().list(
+            calendarId=connection.calendar_id(user),
+            privateExtendedProperty=[f"app={APP}"],
+            singleEvents=True,
+            showDeleted=True,
+            timeMin=utc_text(time_min),
+            timeMax=utc_text(time_max),
+            maxResults=2500,
+            pageToken=token,
+            fields=EVENT_FIELDS,
+        )
+        page = execute(
+            request, what="calendar.events.list", policy=connection.retry, meter=connection.meter
+        )
+        for item in page.get("items", []):
+            organizer = item.get("organizer") or {}
+            if organizer and str(organizer.get("email", me)).lower() != me:
+                continue  # a session this user attends as supervisee
+            out.append(_session(item, me))
+        token = page.get("nextPageToken")
+        if not token:
+            return out
+
+
+def _session(item: Mapping[str, Any], user: str) -> SessionEvent:
+    private = {
+        str(k): str(v)
+        for k, v in ((item.get("extendedProperties") or {}).get("private") or {}).items()
+    }
+    series = str(item.get("recurringEventId") or item["id"])
+    instance = instance_from(item, series)
+    attendees = [str(a.get("email", "")).lower() for a in item.get("attendees") or ()]
+    return SessionEvent(
+        session_id=instance.session_id,
+        series_event_id=series,
+        supervisor=user,
+        supervisee=attendees[0] if attendees else "",
+        pair_id=private.get("pair", ""),
+        category=private.get("category", ""),
+        start=instance.start,
+        end=instance.end,
+        cancelled=instance.status == "cancelled",
+        updated=_time(item.get("updated")),
+        created=_time(item.get("created")),
+        replaces=private.get("replaces") or None,
+        private=private,
+    )
+
+
+@dataclass(frozen=True)
+class RecordChanges:
+    """Records (the app's Docs) changed since a page token, and the token for next time."""
+
+    records: list[RecordFile]
+    removed: list[str]  # file ids gone or no longer visible
+    new_token: str
+
+
+def start_page_token(connection: Connection, user: str) -> str:
+    request = connection.drive(user).changes().getStartPageToken()
+    answer = execute(
+        request,
+        what="drive.changes.getStartPageToken",
+        policy=connection.retry,
+        meter=connection.meter,
+    )
+    return str(answer["startPageToken"])
+
+
+def record_changes(connection: Connection, user: str, token: str) -> RecordChanges:
+    """The app's records changed in `user`'s Drive since `token` (one call a 1000 changes)."""
+    changes = connection.drive(user).changes()
+    records: list[RecordFile] = []
+    removed: list[str] = []
+    while True:
+        request = changes.list(
+            pageToken=token,
+            pageSize=1000,
+            includeRemoved=True,
+            spaces="drive",
+            fields=CHANGE_FIELDS,
+        )
+        page = execute(
+            request, what="drive.changes.list", policy=connection.retry, meter=connection.meter
+        )
+        for change in page.get("changes", []):
+            file = change.get("file") or {}
+            if change.get("removed") or file.get("trashed"):
+                removed.append(str(change.get("fileId")))
+                continue
+            props = file.get("appProperties") or {}
+            if (
+                file.get("mimeType") == RECORD_MIME
+                and props.get("app") == APP
+                and props.get("kind") == "record"
+            ):
+                records.append(record_from(file))
+        if page.get("newStartPageToken"):
+            return RecordChanges(records, removed, str(page["newStartPageToken"]))
+        token = str(page["nextPageToken"])

@@ -1,0 +1,318 @@
+"""`sync`: the bookings and each open record's status line, into the tracking Sheet.
+
+read the Sheet (rows, notes, sync state) -> read each supervisor's sessions (one Calendar call)
+and the records changed since the stored Drive page token (one Drive call, then one export per
+changed open record) -> statuses (domain/status.py) -> write every tab in one values call.
+
+Incremental (Hillingdon 4.4 monitored daily without re-reading a year of Docs): a record already
+COMPLETE is never read again; an open record is read only when Drive lists it as changed since
+the last sync. The first sync for a supervisor lists their records and reads the open ones.
+Completed date = the Doc's modifiedTime at the sync that first reads COMPLETE.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from ..domain.policy import Policy
+from ..domain.roster import RosterEntry
+from ..domain.status import (
+    COMPLETE,
+    Summary,
+    TrackedSession,
+    overdue_rows,
+    parse_record_status,
+    record_due,
+    session_status,
+    summarise,
+)
+from ..domain.workdays import WorkingDays
+from ..errors import InputError, Problem
+from ..google.connect import Connection
+from ..google.drive import DriveAdapter, RecordFile
+from ..google.sheet import Content, TrackerSheet, rows_from
+from ..google.tracking_reads import (
+    SessionEvent,
+    list_year_sessions,
+    record_changes,
+    start_page_token,
+)
+from .tracking_tabs import build_tabs
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class SyncResult:
+    spreadsheet_id: str
+    url: str
+    created: bool
+    today: date
+    rows: list[TrackedSession]
+    summary: Summary
+    overdue: list[tuple[TrackedSession, int]]
+    records_read: int = 0
+    api_calls: int = 0
+    round_trips: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def setting(settings: Any, section: str, name: str) -> Any:
+    holder = getattr(settings, section, None) if settings is not None else None
+    return getattr(holder, name, None) if holder is not None else None
+
+
+def operator_of(settings: Any, connection: Connection) -> str:
+    """The account owning the tracker: [organisation] operator; on the local Workspace a
+    business support address in the first allowed domain when none is set."""
+    operator = setting(settings, "organisation", "operator")
+    if operator:
+        return str(operator).lower()
+    domains = setting(settings, "organisation", "allowed_domains") or ("example-council.gov.uk",)
+    if connection.kind == "local":
+        return f"business.support@{domains[0]}"
+    raise InputError(
+        Problem("settings", None, "organisation.operator", "the tracker needs an operator")
+    )
+
+
+def as_at(today: date | None, connection: Connection, policy: Policy) -> datetime:
+    """`--today DATE` means as at the end of that day; without it, the workspace's now."""
+    if today is None:
+        return connection.now().astimezone(policy.tz)
+    return datetime.combine(today, time(23, 59, 59), tzinfo=policy.tz)
+
+
+def open_tracker(connection: Connection, settings: Any, *, create: bool) -> TrackerSheet | None:
+    return TrackerSheet.open(
+        connection,
+        operator_of(settings, connection),
+        spreadsheet_id=setting(settings, "supervision", "tracker_sheet_id"),
+        create=create,
+    )
+
+
+def sync(
+    connection: Connection,
+    roster: Sequence[RosterEntry],
+    policy: Policy,
+    year: int,
+    settings: Any = None,
+    *,
+    today: date | None = None,
+    progress: Progress | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> SyncResult:
+    """Bring the tracking Sheet up to date for `year`; safe to run at any time, any number
+    of times, and from two places at once (the second waits for the first's lock)."""
+    say = progress or (lambda _text: None)
+    calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
+    now = as_at(today, connection, policy)
+    closures = setting(settings, "organisation", "closure_days") or ()
+    workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closures))
+    sheet = open_tracker(connection, settings, create=True)
+    assert sheet is not None
+    if sleep is not None:
+        sheet.sleep = sleep
+    say(f"Tracker: {sheet.url}")
+    sheet.acquire(f"{socket.gethostname()} pid {os.getpid()}", connection.now())
+    try:
+        previous = sheet.read()
+        old_rows = {r.session_id: r for r in rows_from(previous)}
+        supervisors = sorted(
+            {e.supervisor_email for e in roster}
+            | {r.supervisor_email for r in old_rows.values() if r.start.year == year}
+        )
+        lo = datetime(year, 1, 1, tzinfo=policy.tz)
+        hi = datetime(year + 1, 1, 1, tzinfo=policy.tz)
+        events: list[SessionEvent] = []
+        meta = dict(previous.meta)
+        records: dict[str, RecordFile] = {}
+        removed: set[str] = set()
+        reads = 0
+        completed_state = {sid: r for sid, r in old_rows.items() if r.completed_at is not None}
+        drive = DriveAdapter(connection)
+        for number, supervisor in enumerate(supervisors, 1):
+            say(f"[{number}/{len(supervisors)}] {supervisor}: sessions and records")
+            events += list_year_sessions(connection, supervisor, lo, hi)
+            token = meta.get(f"token:{supervisor}")
+            if token:
+                changes = record_changes(connection, supervisor, token)
+                found, removed_now, token = changes.records, changes.removed, changes.new_token
+            else:  # first sync for this supervisor: the token first, so nothing slips between
+                token = start_page_token(connection, supervisor)
+                found, removed_now = drive.list_records(supervisor), []
+            meta[f"token:{supervisor}"] = token
+            removed.update(removed_now)
+            for record in found:
+                if record.owner and record.owner != supervisor:
+                    continue  # seen in this Drive, owned by someone else: read by its owner
+                records[record.session_id] = record
+        statuses: dict[str, tuple[str | None, datetime | None]] = {}
+        for sid, record in sorted(records.items()):
+            if sid in completed_state or record.session_id == "":
+                continue
+            text = drive.export_text(record.owner or supervisors[0], record.file_id)
+            reads += 1
+            statuses[sid] = (parse_record_status(text), record.modified_time)
+        rows = _rows(events, roster, policy, old_rows, records, removed, statuses, workdays, now)
+        kept = [r for r in old_rows.values() if r.start.year != year]  # other years as they are
+        rows = _order(rows + kept, previous)
+        summary = summarise([r for r in rows if r.start.year == year], now.date(), year)
+        overdue = overdue_rows(rows, now.date(), workdays)
+        readers = sorted(
+            {e.line_manager_email for e in roster}
+            | set(setting(settings, "organisation", "heads_of_service") or ())
+        )
+        shared = [e for e in meta.get("readers", "").split(",") if e]
+        notify = bool(setting(settings, "supervision", "notify"))
+        meta["readers"] = ",".join(sheet.share(readers, shared, notify))
+        meta["last_sync"] = connection.now().isoformat(timespec="seconds")
+        say(f"Writing {len(rows)} rows ({reads} records read)")
+        sheet.write(build_tabs(rows, previous, summary, overdue, meta), previous)
+    finally:
+        sheet.release()
+    return SyncResult(
+        spreadsheet_id=sheet.spreadsheet_id,
+        url=sheet.url,
+        created=sheet.created,
+        today=now.date(),
+        rows=rows,
+        summary=summary,
+        overdue=overdue,
+        records_read=reads,
+        api_calls=connection.meter.api_calls - calls0,
+        round_trips=connection.meter.round_trips - trips0,
+    )
+
+
+def _withdrawn(events: Sequence[SessionEvent]) -> set[str]:
+    """Instances `book` withdrew with their whole series (a leaver's future sessions): a series
+    whose every instance is cancelled; its latest cancellation is the series' deletion."""
+    by_series: dict[str, list[SessionEvent]] = defaultdict(list)
+    for e in events:
+        by_series[e.series_event_id].append(e)
+    gone: set[str] = set()
+    for series in by_series.values():
+        if all(e.cancelled for e in series):
+            last = max((e.updated for e in series if e.updated), default=None)
+            gone |= {e.session_id for e in series if e.updated == last}
+    return gone
+
+
+def _rearranged(events: Sequence[SessionEvent], policy: Policy) -> set[str]:
+    """Cancelled sessions rebooked in time (Hillingdon 3.3): a live event tagged
+    `replaces=<id>` created within the policy's hours of the cancellation, for a date no later
+    than the policy's days after the cancelled date."""
+    by_id = {e.session_id: e for e in events}
+    done: set[str] = set()
+    for e in events:
+        old = by_id.get(e.replaces or "")
+        if e.cancelled or old is None or not old.cancelled:
+            continue
+        cancelled_at = old.updated or old.start
+        in_time = e.created is None or e.created <= cancelled_at + timedelta(
+            hours=policy.rearrange_within_hours
+        )
+        soon = e.start.date() <= old.start.date() + timedelta(days=policy.rearrange_within_days)
+        if in_time and soon:
+            done.add(old.session_id)
+    return done
+
+
+def _rows(
+    events: Sequence[SessionEvent],
+    roster: Sequence[RosterEntry],
+    policy: Policy,
+    old_rows: Mapping[str, TrackedSession],
+    records: Mapping[str, RecordFile],
+    removed: set[str],
+    statuses: Mapping[str, tuple[str | None, datetime | None]],
+    workdays: WorkingDays,
+    now: datetime,
+) -> list[TrackedSession]:
+    people = {e.supervisee_email: e for e in roster}
+    gone = _withdrawn(events)
+    rearranged = _rearranged(events, policy)
+    seen: set[str] = set()
+    out: list[TrackedSession] = []
+    tz = policy.tz
+    for event in events:
+        if event.session_id in gone or event.session_id in seen:
+            continue
+        seen.add(event.session_id)
+        old = old_rows.get(event.session_id)
+        entry = people.get(event.supervisee)
+        start, end = event.start.astimezone(tz), event.end.astimezone(tz)
+        due = record_due(start.date(), workdays, policy.record_due_working_days)
+        category = policy.categories.get(event.category)
+        row = TrackedSession(
+            session_id=event.session_id,
+            team=entry.team if entry else (old.team if old else ""),
+            supervisor_email=event.supervisor,
+            supervisor_name=_name(entry, "supervisor", event.supervisor, old),
+            supervisee_email=event.supervisee,
+            supervisee_name=_name(entry, "supervisee", event.supervisee, old),
+            line_manager_email=entry.line_manager_email
+            if entry
+            else (old.line_manager_email if old else ""),  # fmt: skip
+            line_manager_name=_name(entry, "line_manager", "", old),
+            category=category.label if category else (old.category if old else event.category),
+            start=start,
+            end=end,
+            record_due=due,
+            note=old.note if old else "",
+        )
+        if old is not None:
+            row.record_id, row.record_owner = old.record_id, old.record_owner
+            row.completed_at = old.completed_at
+        record = records.get(event.session_id)
+        if record is not None:
+            row.record_id, row.record_owner = record.file_id, record.owner
+        if row.record_id in removed and record is None:
+            row.record_id, row.record_owner, row.completed_at = None, "", None
+        state, modified = statuses.get(event.session_id, (None, None))
+        if row.completed_at is None and state == COMPLETE:
+            row.completed_at = modified or now
+        row.completed = row.completed_at.astimezone(tz).date() if row.completed_at else None
+        if event.cancelled:
+            row.cancelled_at = event.updated or event.start
+        row.status = session_status(
+            end=end,
+            now=now,
+            due=due,
+            completed=row.completed,
+            cancelled_at=row.cancelled_at,
+            rearranged=event.session_id in rearranged,
+            rearrange_hours=policy.rearrange_within_hours,
+        )
+        out.append(row)
+    return out
+
+
+def _name(entry: RosterEntry | None, who: str, email: str, old: TrackedSession | None) -> str:
+    if entry is not None:
+        return str(getattr(entry, f"{who}_name"))
+    if old is not None:
+        return str(getattr(old, f"{who}_name"))
+    return email
+
+
+def _order(rows: list[TrackedSession], previous: Content) -> list[TrackedSession]:
+    """Rows stay where they were in the Sheet (so notes stay put); new rows go at the end in
+    date order."""
+    position = {str(cells[0]): i for i, cells in enumerate(previous.sessions)}
+    old = sorted(
+        (r for r in rows if r.session_id in position), key=lambda r: position[r.session_id]
+    )
+    new = sorted(
+        (r for r in rows if r.session_id not in position),
+        key=lambda r: (r.start.astimezone(UTC), r.supervisor_email, r.supervisee_email),
+    )
+    return old + new
