@@ -237,9 +237,18 @@ class CalendarAdapter:
     def __init__(self, connection: Connection, *, batch_size: int = CALENDAR_BATCH) -> None:
         self.connection = connection
         self.batch_size = batch_size
+        self._resources: dict[tuple[str, str], Any] = {}
 
     def _cal(self, user: str) -> tuple[Any, str]:
         return self.connection.calendar(user), self.connection.calendar_id(user)
+
+    def _resource(self, user: str, name: str) -> Any:
+        """`service.events()` / `.freebusy()`, built once: each build costs googleapiclient
+        milliseconds of docstring generation."""
+        key = (user.lower(), name)
+        if key not in self._resources:
+            self._resources[key] = getattr(self.connection.calendar(user), name)()
+        return self._resources[key]
 
     def _execute(self, request: Any, what: str) -> Any:
         conn = self.connection
@@ -253,7 +262,7 @@ class CalendarAdapter:
         found: list[BookedSeries] = []
         token: str | None = None
         while True:
-            request = service.events().list(
+            request = self._resource(user, "events").list(
                 calendarId=cal_id,
                 privateExtendedProperty=props,
                 singleEvents=False,
@@ -279,7 +288,7 @@ class CalendarAdapter:
         out: list[BookedInstance] = []
         token: str | None = None
         while True:
-            request = service.events().instances(
+            request = self._resource(user, "events").instances(
                 calendarId=cal_id,
                 eventId=event_id,
                 timeMin=utc_text(time_min),
@@ -322,7 +331,7 @@ class CalendarAdapter:
                     "timeMax": utc_text(hi),
                     "items": [{"id": e} for e in people[c : c + FREEBUSY_ITEMS]],
                 }
-                requests.append(((w, c), service.freebusy().query(body=body)))
+                requests.append(((w, c), self._resource(user, "freebusy").query(body=body)))
         conn = self.connection
         answers = run_batch(
             service,
@@ -357,7 +366,7 @@ class CalendarAdapter:
     ) -> dict[str, Any]:
         """Run writes for one calendar in batches; event id -> response (or tolerated APIError)."""
         service, cal_id = self._cal(user)
-        events = service.events()
+        events = self._resource(user, "events")
         requests: list[tuple[str, Any]] = []
         for w in writes:
             if w.kind == "insert":
@@ -421,7 +430,7 @@ class CalendarAdapter:
         """Attach a record to one session (instance) and put its link in the description."""
         service, cal_id = self._cal(user)
         current = self._execute(
-            service.events().get(
+            self._resource(user, "events").get(
                 calendarId=cal_id, eventId=instance_id, fields="description,attachments"
             ),
             "calendar.events.get",
@@ -436,7 +445,7 @@ class CalendarAdapter:
             description = f"{description}\n\n{line}" if description else line
         body = {"attachments": attachments + [attachment], "description": description}
         return self._execute(
-            service.events().patch(
+            self._resource(user, "events").patch(
                 calendarId=cal_id,
                 eventId=instance_id,
                 body=body,
