@@ -127,7 +127,23 @@ class DriveAdapter:
     def __init__(self, connection: Connection, *, batch_size: int = DRIVE_BATCH) -> None:
         self.connection = connection
         self.batch_size = min(batch_size, DRIVE_BATCH)
-        self._folders: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._folders: dict[tuple[str, str, str], str] = {}
+        self._prefetched: set[str] = set()
+        self._resources: dict[tuple[str, str], Any] = {}
+
+    def _files(self, user: str) -> Any:
+        """files() of `user`'s service, made once: googleapiclient builds every method (and its
+        docstring) again on each call of files(), which costs more than the request itself."""
+        key = ("files", user.lower())
+        if key not in self._resources:
+            self._resources[key] = self.connection.drive(user).files()
+        return self._resources[key]
+
+    def _perms(self, user: str) -> Any:
+        key = ("permissions", user.lower())
+        if key not in self._resources:
+            self._resources[key] = self.connection.drive(user).permissions()
+        return self._resources[key]
 
     def _execute(self, request: Any, what: str) -> Any:
         conn = self.connection
@@ -157,7 +173,7 @@ class DriveAdapter:
 
     # -- reading ---------------------------------------------------------------------------------
     def _list(self, user: str, query: str) -> list[dict[str, Any]]:
-        files = self.connection.drive(user).files()
+        files = self._files(user)
         out: list[dict[str, Any]] = []
         token: str | None = None
         while True:
@@ -187,18 +203,18 @@ class DriveAdapter:
         return [record_from(f) for f in self._list(user, query)]
 
     def get(self, user: str, file_id: str) -> RecordFile:
-        request = self.connection.drive(user).files().get(fileId=file_id, fields=FILE_FIELDS)
+        request = self._files(user).get(fileId=file_id, fields=FILE_FIELDS)
         return record_from(self._execute(request, "drive.files.get"))
 
     def export_text(self, user: str, file_id: str) -> str:
         """A Doc as plain text (Google adds a BOM and CRLF line ends; both removed)."""
-        request = self.connection.drive(user).files().export(fileId=file_id, mimeType="text/plain")
+        request = self._files(user).export(fileId=file_id, mimeType="text/plain")
         data = self._execute(request, "drive.files.export")
         text = data.decode("utf-8") if isinstance(data, bytes) else str(data)
         return text.lstrip("\ufeff").replace("\r\n", "\n")
 
     def list_permissions(self, user: str, file_id: str) -> list[Permission]:
-        perms = self.connection.drive(user).permissions()
+        perms = self._perms(user)
         out: list[Permission] = []
         token: str | None = None
         while True:
@@ -217,21 +233,31 @@ class DriveAdapter:
     def ensure_folder(self, user: str, path: Sequence[str], parent: str = "root") -> str:
         """Find or create `path` (folder names) under `parent` in `user`'s My Drive."""
         current = parent
-        for depth in range(1, len(path) + 1):
-            key = (user.lower(), (parent, *path[:depth]))
-            cached = self._folders.get(key)
-            if cached is None:
-                cached = self._child_folder(user, current, path[depth - 1])
-                self._folders[key] = cached
-            current = cached
+        for name in path:
+            key = (user.lower(), current, name)
+            found = self._folders.get(key)
+            if found is None:
+                found = self._child_folder(user, current, name)
+                self._folders[key] = found
+            current = found
         return current
+
+    def prefetch_folders(self, user: str) -> None:
+        """Cache every folder the app made for `user` in one call (instead of one per path)."""
+        query = f"{APP_TAG} and mimeType = '{FOLDER_MIME}' and 'me' in owners and trashed = false"
+        folders = self._list(user, query)
+        self._prefetched.add(user.lower())
+        ids = {f["id"] for f in folders}
+        for f in sorted(folders, key=lambda f: f["id"], reverse=True):
+            parent = (f.get("parents") or ["root"])[0]
+            self._folders[(user.lower(), parent if parent in ids else "root", f["name"])] = f["id"]
 
     def _child_folder(self, user: str, parent: str, name: str) -> str:
         query = (
             f"name = {_quote(name)} and mimeType = '{FOLDER_MIME}' and {_quote(parent)} in parents"
             " and 'me' in owners and trashed = false"
         )
-        found = self._list(user, query)
+        found = [] if user.lower() in self._prefetched else self._list(user, query)
         if found:
             return str(sorted(found, key=lambda f: f["id"])[0]["id"])
         body = {
@@ -240,7 +266,7 @@ class DriveAdapter:
             "parents": [parent],
             "appProperties": {"app": APP, "kind": "folder"},
         }
-        request = self.connection.drive(user).files().create(body=body, fields="id")
+        request = self._files(user).create(body=body, fields="id")
         return str(self._execute(request, "drive.files.create")["id"])
 
     # -- writing ---------------------------------------------------------------------------------
@@ -253,11 +279,7 @@ class DriveAdapter:
             "parents": [folder_id],
             "appProperties": {"app": APP, "kind": "record", "hash": None, **props},
         }
-        return (
-            self.connection.drive(user)
-            .files()
-            .copy(fileId=source_id, body=body, fields=FILE_FIELDS)
-        )
+        return self._files(user).copy(fileId=source_id, body=body, fields=FILE_FIELDS)
 
     def copy_many(
         self,
@@ -276,7 +298,7 @@ class DriveAdapter:
         progress: Callable[[int], None] | None = None,
     ) -> dict[str, Any]:
         """Create user permissions in batches; Share.key -> the new permission (JSON)."""
-        perms = self.connection.drive(user).permissions()
+        perms = self._perms(user)
         requests = []
         for s in shares:
             kwargs: dict[str, Any] = {"sendNotificationEmail": s.notify}
@@ -290,7 +312,7 @@ class DriveAdapter:
 
     def set_roles(self, user: str, changes: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
         """(file_id, permission_id, role) updates, batched."""
-        perms = self.connection.drive(user).permissions()
+        perms = self._perms(user)
         requests = [
             (f"{f}:{p}", perms.update(fileId=f, permissionId=p, body={"role": r}, fields="id"))
             for f, p, r in changes
@@ -299,7 +321,7 @@ class DriveAdapter:
 
     def unshare(self, user: str, removals: Sequence[tuple[str, str]]) -> dict[str, Any]:
         """Delete (file_id, permission_id) pairs, batched; a permission already gone is fine."""
-        perms = self.connection.drive(user).permissions()
+        perms = self._perms(user)
         requests = [(f"{f}:{p}", perms.delete(fileId=f, permissionId=p)) for f, p in removals]
         return self._batch(user, requests, "drive.permissions.delete", tolerate=(404,))
 
@@ -310,7 +332,7 @@ class DriveAdapter:
 
         Drive leaves the previous owner as a writer; the caller removes that if it must go.
         """
-        perms = self.connection.drive(user).permissions()
+        perms = self._perms(user)
         body = {"type": "user", "role": "owner", "emailAddress": new_owner}
         extra = {"emailMessage": message} if message else {}
         requests = [
@@ -324,7 +346,7 @@ class DriveAdapter:
 
     def move(self, user: str, moves: Sequence[tuple[str, str | None, str]]) -> dict[str, Any]:
         """(file_id, from_folder or None, to_folder) moves, batched."""
-        files = self.connection.drive(user).files()
+        files = self._files(user)
         requests = []
         for fid, old, new in moves:
             kwargs: dict[str, Any] = {"addParents": new, "fields": "id"}
@@ -334,11 +356,8 @@ class DriveAdapter:
         return self._batch(user, requests, "drive.files.update")
 
     def set_app_properties(self, user: str, file_id: str, props: Mapping[str, str | None]) -> None:
-        request = (
-            self.connection.drive(user)
-            .files()
-            .update(fileId=file_id, body={"appProperties": dict(props)}, fields="id")
-        )
+        body = {"appProperties": dict(props)}
+        request = self._files(user).update(fileId=file_id, body=body, fields="id")
         self._execute(request, "drive.files.update")
 
     def upload_doc(
@@ -353,7 +372,7 @@ class DriveAdapter:
     ) -> RecordFile:
         """Upload HTML converted to a Google Doc; with `file_id`, replace that Doc's content."""
         media = MediaInMemoryUpload(html, mimetype="text/html", resumable=False)
-        files = self.connection.drive(user).files()
+        files = self._files(user)
         body: dict[str, Any] = {"name": name, "appProperties": dict(props or {})}
         if file_id is not None:
             request = files.update(fileId=file_id, body=body, media_body=media, fields=FILE_FIELDS)

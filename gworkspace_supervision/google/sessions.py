@@ -1,0 +1,118 @@
+"""Calendar reads and writes for records: the app's session instances, and record attachments.
+
+One events.list (singleEvents, filtered by the app's private property) returns every session
+of a supervisor's calendar in a window as Calendar holds it: moved instances at their new time,
+cancelled ones with status "cancelled". That is one call per supervisor instead of one per
+series. Attaching a record is one instance patch, batched with the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .calendar import APP, BookedInstance, Write, instance_from, utc_text
+from .connect import Connection
+from .retry import execute
+
+SESSION_FIELDS = (
+    "nextPageToken,items(id,status,start,end,recurringEventId,originalStartTime,description,"
+    "attachments(fileUrl,fileId,title,mimeType),htmlLink,location,attendees(email),"
+    "extendedProperties)"
+)
+DOC_MIME = "application/vnd.google-apps.document"
+LINK_TEXT = "Supervision record"
+
+
+@dataclass(frozen=True)
+class CalendarSession:
+    """A booked session with what the record needs: which pair, where, whose calendar."""
+
+    instance: BookedInstance
+    calendar_user: str
+    pair_id: str
+    series_key: str
+    location: str | None
+    attendees: tuple[str, ...]
+    category: str = ""
+    phase: str = ""
+
+    @property
+    def session_id(self) -> str:
+        return self.instance.session_id
+
+    @property
+    def cancelled(self) -> bool:
+        return self.instance.status == "cancelled"
+
+    def attached(self, file_id: str) -> bool:
+        return any(a.get("fileId") == file_id for a in self.instance.attachments) and (
+            file_id in self.instance.description
+        )
+
+
+def list_sessions(
+    connection: Connection, user: str, time_min: datetime, time_max: datetime
+) -> list[CalendarSession]:
+    """The app's session instances in `user`'s calendar (cancelled ones included)."""
+    service = connection.calendar(user)
+    out: list[CalendarSession] = []
+    token: str | None = None
+    while True:
+        request = service.events().list(
+            calendarId=connection.calendar_id(user),
+            privateExtendedProperty=[f"app={APP}"],
+            singleEvents=True,
+            showDeleted=True,
+            timeMin=utc_text(time_min),
+            timeMax=utc_text(time_max),
+            maxResults=2500,
+            pageToken=token,
+            fields=SESSION_FIELDS,
+        )
+        page = execute(
+            request, what="calendar.events.list", policy=connection.retry, meter=connection.meter
+        )
+        for item in page.get("items", []):
+            out.append(session_from(item, user.lower()))
+        token = page.get("nextPageToken")
+        if not token:
+            return out
+
+
+def session_from(item: Mapping[str, Any], user: str) -> CalendarSession:
+    private = (item.get("extendedProperties") or {}).get("private") or {}
+    series = str(item.get("recurringEventId") or item["id"])
+    return CalendarSession(
+        instance=instance_from(item, series),
+        calendar_user=user,
+        pair_id=str(private.get("pair", "")),
+        series_key=str(private.get("series") or series),
+        location=item.get("location") or None,
+        attendees=tuple(str(a.get("email", "")).lower() for a in item.get("attendees") or ()),
+        category=str(private.get("category", "")),
+        phase=str(private.get("phase", "")),
+    )
+
+
+def attach_write(session: CalendarSession, *, file_id: str, title: str) -> Write:
+    """The instance patch that attaches a record and puts its link in the description.
+
+    Built from the instance as just listed, so it needs no extra read; the description keeps
+    what was there and gains one line.
+    """
+    url = f"https://docs.google.com/document/d/{file_id}/edit"
+    kept = [
+        dict(a)
+        for a in session.instance.attachments
+        if a.get("fileId") != file_id and a.get("fileUrl") != url
+    ]
+    attachment = {"fileUrl": url, "fileId": file_id, "title": title, "mimeType": DOC_MIME}
+    description = session.instance.description
+    line = f"{LINK_TEXT}: {url}"
+    if line not in description:
+        description = f"{description}\n\n{line}" if description else line
+    body = {"attachments": kept + [attachment], "description": description}
+    return Write("patch", session.session_id, body)

@@ -1,0 +1,398 @@
+"""Create each held session's record (Hillingdon 4.4): load -> validate -> read -> diff -> apply.
+
+The calendar is the truth about sessions (moved ones carry their real date, cancelled ones get
+no record); Drive is the truth about records (found by appProperties session id). Applying runs
+per supervisor in four steps: copy (batched) -> fill (one Docs call each) -> share (batched)
+-> attach to the calendar instance (batched). A record is done once it is attached, so a run
+cut off anywhere is finished by the next: a record without the supervisee on its ACL was not
+shared yet and is filled again (a no-op when already filled), then shared and attached.
+
+Drift on existing records is mended: a missing permission is added again, a wrong role set
+back, link/domain/outside shares removed (they break 4.4/4.5 outright); any other extra person
+is reported, not removed, because the supervisor may have shared on purpose (cover, 3.4).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..domain.policy import Policy, cadence_text
+from ..domain.records import (
+    AclDrift,
+    Neighbour,
+    RecordFacts,
+    acl_drift,
+    check_privacy,
+    expected_acl,
+    folder_path,
+    placeholder_values,
+    share_message,
+    template_name,
+)
+from ..domain.roster import RosterEntry, load_roster
+from ..domain.series import pair_id_for
+from ..domain.workdays import WorkingDays
+from ..errors import APIError
+from ..google.batch import BatchError
+from ..google.calendar import CalendarAdapter
+from ..google.connect import Connection
+from ..google.docs import DocsAdapter
+from ..google.drive import DriveAdapter, RecordFile, Share, doc_link
+from ..google.sessions import CalendarSession, attach_write, list_sessions
+from .templates import check_template, find_template, share_template
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RecordPlan:
+    """One session's record: what exists, what to do."""
+
+    session: CalendarSession
+    entry: RosterEntry
+    facts: RecordFacts
+    acl: dict[str, str]
+    existing: RecordFile | None = None
+    drift: AclDrift = field(default_factory=AclDrift)
+    action: str = "create"  # "create" | "complete" | "mend" | "unchanged"
+    file_id: str | None = None
+
+    @property
+    def title(self) -> str:
+        return self.facts.title
+
+    @property
+    def shared_with(self) -> list[str]:
+        return [f"{e} ({r})" for e, r in self.acl.items() if r != "owner"]
+
+    @property
+    def needs_fill(self) -> bool:
+        sup = self.entry.supervisee_email
+        return self.action == "create" or (
+            self.existing is not None
+            and self.existing.role_of(sup) is None
+            and not self.session.attached(self.existing.file_id)
+        )
+
+
+@dataclass
+class RecordsResult:
+    through: date
+    dry_run: bool
+    plans: list[RecordPlan]
+    skipped: list[str] = field(default_factory=list)  # sessions with no roster pair
+    reported: list[str] = field(default_factory=list)  # unexpected people on a record's ACL
+    removed: list[str] = field(default_factory=list)  # link/domain/outside shares taken off
+    duplicates: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+    template_readers_added: int = 0
+    api_calls: int = 0
+    round_trips: int = 0
+    calls: dict[str, int] = field(default_factory=dict)
+
+    def count(self, action: str) -> int:
+        return sum(1 for p in self.plans if p.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count("create")
+
+    @property
+    def mended(self) -> int:
+        return self.count("mend") + self.count("complete")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+
+def create_records(
+    connection: Connection,
+    roster: str | Path | Sequence[RosterEntry],
+    policy: Policy,
+    year: int,
+    through: date,
+    settings: Any = None,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    roster_file: str | None = None,
+) -> RecordsResult:
+    """Make sure every session held on or before `through` has its record, shared and attached."""
+    org = getattr(settings, "organisation", None)
+    sup_settings = getattr(settings, "supervision", None)
+    domains = getattr(org, "allowed_domains", ("example-council.gov.uk",)) if org else None
+    lm_role = getattr(sup_settings, "line_manager_role", "commenter")
+    notify = bool(getattr(sup_settings, "notify", True))
+    if isinstance(roster, (str, Path)):
+        roster_file = roster_file or str(roster)
+        entries = load_roster(roster, policy, domains)
+    else:
+        entries = list(roster)
+    # -- validate everything before reading or writing anything
+    check_privacy(entries, domains, roster_file or "roster", lm_role)
+    calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
+    before = dict(connection.meter.calls)
+    template = find_template(connection, settings, template_name(policy.template))
+    used = check_template(connection, settings, template)
+    # -- read
+    by_pair = {pair_id_for(e.supervisee_email, e.supervisor_email): e for e in entries}
+    supervisors = sorted({e.supervisor_email for e in entries})
+    tz = policy.tz
+    lo = datetime(year, 1, 1, tzinfo=tz)
+    hi = datetime(year + 1, 2, 1, tzinfo=tz)  # past the year: the next session of December's
+    closures = set(policy.closure_days) | set(getattr(org, "closure_days", ()) or ())
+    workdays = WorkingDays(policy.region, closures)
+    organisation = str(getattr(org, "name", "") or "")
+    drive = DriveAdapter(connection)
+    result = RecordsResult(through, dry_run, [])
+    found: dict[str, list[RecordFile]] = {}
+    for sup in supervisors:
+        sessions = list_sessions(connection, sup, lo, hi)
+        found[sup] = drive.list_records(sup)
+        records = _by_session(found[sup], result)
+        result.plans += _plan_supervisor(
+            sessions, records, by_pair, policy, through, workdays, organisation, lm_role,
+            domains, result,
+        )  # fmt: skip
+    _link_previous(result.plans)
+    if not dry_run:
+        result.template_readers_added = share_template(connection, settings, template, supervisors)
+        _apply(connection, drive, template, used, result, notify, progress)
+    result.api_calls = connection.meter.api_calls - calls0
+    result.round_trips = connection.meter.round_trips - trips0
+    result.calls = {
+        k: v - before.get(k, 0) for k, v in connection.meter.calls.items() if v != before.get(k, 0)
+    }
+    return result
+
+
+def _by_session(records: list[RecordFile], result: RecordsResult) -> dict[str, RecordFile]:
+    """Session id -> record; a second record for a session is reported, never deleted."""
+    out: dict[str, RecordFile] = {}
+    for r in sorted(records, key=lambda r: (r.modified_time or datetime.min, r.file_id)):
+        if r.session_id in out:
+            result.duplicates.append(f"{r.name} ({r.link}) duplicates {out[r.session_id].link}")
+            continue
+        out[r.session_id] = r
+    return out
+
+
+def _plan_supervisor(
+    sessions: list[CalendarSession],
+    records: dict[str, RecordFile],
+    by_pair: dict[str, RosterEntry],
+    policy: Policy,
+    through: date,
+    workdays: WorkingDays,
+    organisation: str,
+    lm_role: str,
+    domains: Any,
+    result: RecordsResult,
+) -> list[RecordPlan]:
+    tz = policy.tz
+    per_pair: dict[str, list[CalendarSession]] = defaultdict(list)
+    for s in sessions:
+        if s.cancelled:
+            continue  # a cancelled session gets no record
+        if s.pair_id not in by_pair:
+            result.skipped.append(f"{s.session_id}: pair not in the roster")
+            continue
+        per_pair[s.pair_id].append(s)
+    plans = []
+    for pair, held in sorted(per_pair.items()):
+        entry = by_pair[pair]
+        held.sort(key=lambda s: s.instance.start)
+        for i, s in enumerate(held):
+            start = s.instance.start.astimezone(tz)
+            if start.date() > through:
+                break
+            prev = held[i - 1] if i else None
+            nxt = held[i + 1] if i + 1 < len(held) else None
+            facts = RecordFacts(
+                session_id=s.session_id,
+                entry=entry,
+                start=start,
+                end=s.instance.end.astimezone(tz),
+                category_label=_label(policy, s.category or entry.category),
+                cadence=_cadence(policy, s.category or entry.category, s.phase, entry),
+                record_due=workdays.add_working_days(start.date(), policy.record_due_working_days),
+                organisation=organisation,
+                location=s.location or entry.location,
+                previous=_neighbour(prev, tz, records),
+                next=_neighbour(nxt, tz, None),
+            )
+            plan = RecordPlan(s, entry, facts, expected_acl(entry, lm_role))
+            existing = records.get(s.session_id)
+            if existing is not None:
+                plan.existing, plan.file_id = existing, existing.file_id
+                plan.drift = acl_drift(existing.permissions, plan.acl, domains)
+                attached = s.attached(existing.file_id)
+                drift = plan.drift
+                if existing.role_of(entry.supervisee_email) is None and not attached:
+                    plan.action = "complete"  # copied, not yet shared: finish it
+                elif drift.missing or drift.wrong_role or drift.forbidden or not attached:
+                    plan.action = "mend"
+                else:
+                    plan.action = "unchanged"  # extra people are reported only
+                for pid, what in plan.drift.unexpected:
+                    result.reported.append(f"{existing.name}: {what} is not expected ({pid})")
+            plans.append(plan)
+    return plans
+
+
+def _neighbour(
+    s: CalendarSession | None, tz: Any, records: dict[str, RecordFile] | None
+) -> Neighbour | None:
+    if s is None:
+        return None
+    record = (records or {}).get(s.session_id)
+    return Neighbour(s.instance.start.astimezone(tz), s.location, record.link if record else None)
+
+
+def _link_previous(plans: list[RecordPlan]) -> None:
+    """A record created earlier (or in this run, filled in later) links the previous one."""
+    when = {(p.entry.supervisee_email, p.facts.start): p for p in plans}
+    for p in plans:
+        prev = p.facts.previous
+        if prev is None or prev.record_link:
+            continue
+        earlier = when.get((p.entry.supervisee_email, prev.start))
+        if earlier is not None and earlier.file_id:
+            link = doc_link(earlier.file_id)
+            p.facts = replace(p.facts, previous=replace(prev, record_link=link))
+
+
+def _label(policy: Policy, category: str) -> str:
+    found = policy.categories.get(category)
+    return found.label if found else category
+
+
+def _cadence(policy: Policy, category: str, phase: str, entry: RosterEntry) -> str:
+    found = policy.categories.get(category)
+    for p in found.phases if found else ():
+        if p.name == phase:
+            if p.every_weeks is None and not p.monthly:
+                return cadence_text(entry.interval_weeks)
+            return p.cadence
+    return cadence_text(entry.interval_weeks) if entry.interval_weeks else "as booked"
+
+
+# -- applying -------------------------------------------------------------------------------------
+def _apply(
+    connection: Connection,
+    drive: DriveAdapter,
+    template: RecordFile,
+    used: set[str],
+    result: RecordsResult,
+    notify: bool,
+    progress: Progress | None,
+) -> None:
+    todo = [p for p in result.plans if p.action != "unchanged"]
+    total, done = len(todo), 0
+    if progress is not None and total:
+        progress(0, total)
+    by_sup: dict[str, list[RecordPlan]] = defaultdict(list)
+    for p in todo:
+        by_sup[p.entry.supervisor_email].append(p)
+    docs, calendar = DocsAdapter(connection), CalendarAdapter(connection)
+    for sup, plans in sorted(by_sup.items()):
+        try:
+            _apply_supervisor(sup, plans, drive, docs, calendar, template, used, result, notify)
+        except APIError as exc:  # a whole supervisor failed: the rest go on; run again later
+            result.failures[sup] = str(exc)
+        done += len(plans)
+        if progress is not None:
+            progress(done, total)
+
+
+def _apply_supervisor(
+    sup: str,
+    plans: list[RecordPlan],
+    drive: DriveAdapter,
+    docs: DocsAdapter,
+    calendar: CalendarAdapter,
+    template: RecordFile,
+    used: set[str],
+    result: RecordsResult,
+    notify: bool,
+) -> None:
+    # 1. copy the template into Supervision Records/<name>/ (batched)
+    creating = [p for p in plans if p.action == "create"]
+    if creating:
+        drive.prefetch_folders(sup)
+    copies = []
+    for p in creating:
+        folder = drive.ensure_folder(sup, folder_path(p.entry.supervisee_name))
+        props = {"session": p.session.session_id, "pair": p.session.pair_id}
+        copies.append(
+            (p.session.session_id,
+             drive.copy_request(sup, template.file_id, name=p.title, folder_id=folder, props=props))
+        )  # fmt: skip
+    made = _tolerant(lambda: drive.copy_many(sup, copies), result)
+    for p in creating:
+        record = made.get(p.session.session_id)
+        if record is not None:
+            p.file_id = record.file_id
+    _link_previous(result.plans)
+    # 2. fill every placeholder: one documents.batchUpdate per record
+    ready = []
+    for p in plans:
+        if p.file_id is None:
+            continue
+        if p.needs_fill:
+            try:
+                values = placeholder_values(p.facts)
+                docs.fill(sup, p.file_id, {k: v for k, v in values.items() if k in used})
+            except APIError as exc:
+                result.failures[p.session.session_id] = f"fill: {exc}"
+                continue
+        ready.append(p)
+    # 3. share: supervisee and line manager (batched); drift mended
+    shares, roles, removals = [], [], []
+    for p in ready:
+        assert p.file_id is not None
+        missing = list(p.acl.items()) if p.action == "create" else list(p.drift.missing)
+        if p.action == "complete":
+            missing = [(e, r) for e, r in p.acl.items() if r != "owner"]
+        for email, role in missing:
+            if role == "owner":
+                continue
+            message = (
+                share_message(p.facts)
+                if p.action in ("create", "complete")
+                else (f"Access restored. {share_message(p.facts)}")
+            )
+            shares.append(Share(p.file_id, email, role, notify, message))
+        roles += [(p.file_id, pid, role) for pid, _email, role in p.drift.wrong_role]
+        removals += [(p.file_id, pid) for pid, _ in p.drift.forbidden]
+        for _pid, what in p.drift.forbidden:
+            result.removed.append(f"{p.title}: removed {what}")
+    _tolerant(lambda: drive.share(sup, shares), result)
+    _tolerant(lambda: drive.set_roles(sup, roles), result)
+    _tolerant(lambda: drive.unshare(sup, removals), result)
+    # 4. attach to the calendar instance, link in its description (batched patches)
+    writes = [
+        attach_write(p.session, file_id=p.file_id, title=p.title)
+        for p in ready
+        if p.file_id and not p.session.attached(p.file_id)
+    ]
+    if writes:
+        _tolerant(lambda: calendar.write(sup, writes, send_updates="none"), result)
+
+
+def _tolerant(run: Callable[[], dict[str, Any]], result: RecordsResult) -> dict[str, Any]:
+    """Run a batch; parts that failed are reported (the next run finishes them)."""
+    try:
+        return run()
+    except BatchError as err:
+        for key, failure in err.failures.items():
+            result.failures[str(key)] = failure.message
+        for key in err.pending:
+            result.failures[str(key)] = "not done (quota); run again later"
+        return dict(err.responses)

@@ -1,0 +1,163 @@
+"""Record templates: install templates/*.html as Google Docs, find the one a policy names.
+
+Templates are owned by the operator (business support) in the organisation's template folder.
+Supervisors copy them, so each supervisor must be able to read the template: the operator
+shares each template Doc with each supervisor as a reader (no email). Templates hold no
+personal data, but a domain share is still not used: "never a domain share" stays one simple
+rule that an audit can check on every file the toolkit touches.
+
+Installs are idempotent: each Doc carries appProperties {template: name, hash: content hash};
+an unchanged file is left alone, a changed one has its content replaced in place (same id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..domain.records import PLACEHOLDERS, TEMPLATE_FILES
+from ..errors import InputError, Problem, SupervisionError
+from ..google.calendar import APP
+from ..google.connect import Connection
+from ..google.docs import placeholders_in
+from ..google.drive import DriveAdapter, RecordFile, Share
+
+_REPO = Path(__file__).resolve().parents[2]
+TEMPLATE_DIRS: tuple[Path, ...] = (_REPO / "templates", Path("templates"))
+TEMPLATE_FOLDER = "Supervision record templates"
+
+
+def templates_dir() -> Path:
+    """The repo's templates/ (editable install or clone), else ./templates."""
+    for directory in TEMPLATE_DIRS:
+        if directory.is_dir() and any(directory.glob("*.html")):
+            return directory
+    raise SupervisionError("no templates/ folder with *.html record templates found")
+
+
+def template_files() -> dict[str, Path]:
+    """name -> file, e.g. "hillingdon" -> templates/hillingdon.html."""
+    return {p.stem: p for p in sorted(templates_dir().glob("*.html"))}
+
+
+def digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()[:16]
+
+
+def operator_of(settings: Any) -> str:
+    """Who owns templates: [organisation] operator, else business.support@ the first domain."""
+    org = getattr(settings, "organisation", None)
+    operator = getattr(org, "operator", None)
+    if operator:
+        return str(operator).lower()
+    domains = getattr(org, "allowed_domains", None) or ("example-council.gov.uk",)
+    return f"business.support@{domains[0]}"
+
+
+@dataclass(frozen=True)
+class Installed:
+    name: str
+    file_id: str
+    action: str  # "created" | "updated" | "unchanged"
+
+
+def install_templates(
+    connection: Connection,
+    settings: Any = None,
+    *,
+    folder_id: str | None = None,
+    operator: str | None = None,
+    dry_run: bool = False,
+) -> list[Installed]:
+    """Upload every templates/*.html as a Google Doc owned by the operator (idempotent)."""
+    user = (operator or operator_of(settings)).lower()
+    files = template_files()
+    for path in files.values():  # validate everything before the first write
+        unknown = sorted(placeholders_in(path.read_text(encoding="utf-8")) - set(PLACEHOLDERS))
+        if unknown:
+            raise InputError(
+                Problem(str(path), None, None, f"unknown placeholders {unknown}; "
+                        f"the toolkit fills: {', '.join(PLACEHOLDERS)}")
+            )  # fmt: skip
+    drive = DriveAdapter(connection)
+    existing = {t.template: t for t in drive.list_templates(user)}
+    folder = folder_id or getattr(
+        getattr(settings, "supervision", None), "template_folder_id", None
+    )
+    out: list[Installed] = []
+    for name, path in files.items():
+        content = path.read_bytes()
+        props = {"app": APP, "kind": "template", "template": name, "hash": digest(content)}
+        title = f"Supervision record template: {name}"
+        found = existing.get(name)
+        if found is not None and found.digest == props["hash"]:
+            out.append(Installed(name, found.file_id, "unchanged"))
+            continue
+        if dry_run:
+            out.append(
+                Installed(name, found.file_id if found else "", "updated" if found else "created")
+            )
+            continue
+        if found is not None:
+            made = drive.upload_doc(user, title, content, props=props, file_id=found.file_id)
+            out.append(Installed(name, made.file_id, "updated"))
+            continue
+        if folder is None:
+            folder = drive.ensure_folder(user, [TEMPLATE_FOLDER])
+        made = drive.upload_doc(user, title, content, folder_id=folder, props=props)
+        out.append(Installed(name, made.file_id, "created"))
+    return out
+
+
+def find_template(connection: Connection, settings: Any, name: str) -> RecordFile:
+    """The template Doc for a policy: settings' template_doc_id, else the installed one."""
+    user = operator_of(settings)
+    drive = DriveAdapter(connection)
+    doc_id = getattr(getattr(settings, "supervision", None), "template_doc_id", None)
+    if doc_id:
+        try:
+            return drive.get(user, doc_id)
+        except SupervisionError as exc:
+            raise InputError(
+                Problem("settings", None, "supervision.template_doc_id",
+                        f"template Doc {doc_id} cannot be opened by {user}: {exc}")
+            ) from None  # fmt: skip
+    for template in drive.list_templates(user):
+        if template.template == name:
+            return template
+    known = ", ".join(sorted(TEMPLATE_FILES))
+    raise InputError(
+        Problem("--policy", None, None, f"record template {name!r} is not installed for {user}; "
+                f"run `gws-supervision templates install` first (templates: {known})")
+    )  # fmt: skip
+
+
+def check_template(connection: Connection, settings: Any, template: RecordFile) -> set[str]:
+    """The placeholders the template Doc uses, each one the toolkit fills (one export)."""
+    text = DriveAdapter(connection).export_text(operator_of(settings), template.file_id)
+    unknown = sorted(placeholders_in(text) - set(PLACEHOLDERS))
+    if unknown:
+        raise InputError(
+            Problem(template.name, None, None, f"template uses placeholders the toolkit does not "
+                    f"fill: {unknown} (known: {', '.join(PLACEHOLDERS)})")
+        )  # fmt: skip
+    return placeholders_in(text)
+
+
+def share_template(
+    connection: Connection, settings: Any, template: RecordFile, readers: Iterable[str]
+) -> int:
+    """Let each supervisor read (and so copy) the template; returns how many were added."""
+    user = operator_of(settings)
+    have = {p.email for p in template.permissions if p.email}
+    if not template.permissions:  # not listed with the file (e.g. from settings): ask
+        have = {
+            p.email or "" for p in DriveAdapter(connection).list_permissions(user, template.file_id)
+        }
+    missing = sorted({r.lower() for r in readers} - have - {user})
+    shares = [Share(template.file_id, r, "reader", notify=False) for r in missing]
+    DriveAdapter(connection).share(user, shares)
+    return len(shares)
