@@ -40,6 +40,16 @@ STANDARD_PARAMS: dict[str, dict[str, Any]] = {
 }
 STANDARD_PARAMS["prettyPrint"] = {"type": "boolean", "location": "query"}
 
+# Names Google still accepts (and ignores) although the v3 discovery documents no longer list
+# them: Drive v2-era fields that gspread sends on everyday calls (`Spreadsheet.share`,
+# `get_lastUpdateTime`). Accepted and dropped, as Google does; everything else unknown is a 400.
+LEGACY_QUERY: dict[str, frozenset[str]] = {
+    "drive.files.get": frozenset({"includeItemsFromAllDrives"}),
+}
+LEGACY_BODY: dict[str, frozenset[str]] = {
+    "drive.permissions.create": frozenset({"withLink"}),
+}
+
 _TEMPLATE_VAR = re.compile(r"\{(\+?)([^}]+)\}")
 
 
@@ -222,6 +232,8 @@ class Discovery:
             out[name] = _convert(method.params[name], unquote(raw))
         for name, raw in query:
             p = method.params.get(name)
+            if p is None and name in LEGACY_QUERY.get(method.id, ()):
+                continue
             if p is None or p.location == "path":
                 std = STANDARD_PARAMS.get(name)
                 if std is None:
@@ -248,6 +260,9 @@ class Discovery:
         """Check a parsed JSON body against the request schema (snake_case names accepted)."""
         if method.request_ref is None or body is None:
             return body
+        if isinstance(body, dict):
+            for legacy in LEGACY_BODY.get(method.id, ()):
+                body.pop(legacy, None)
         root = _snake(method.request_ref)
         if method.request_ref.endswith("Request"):
             root = ""
