@@ -1,0 +1,119 @@
+"""`gws-supervision sync` and `report`: the tracking Sheet line managers read (Hillingdon 4.4)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..domain.policy import load_policy
+from ..google.connect import connect
+from ..services.report import render, report
+from ..services.tracking import SyncResult, sync
+from ..settings import load_settings
+from .main import Context, cli
+from .options import as_date, format_option, load_inputs, policy_option, roster_option, year_option
+
+
+def today_option(function: Any) -> Any:
+    return click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Work out statuses as at the end of this day (YYYY-MM-DD) instead of now.",
+    )(function)
+
+
+def say(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def describe(result: SyncResult) -> str:
+    t = result.summary.total
+    pct = f"{t.on_time_pct:.0%}" if t.on_time_pct is not None else "-"
+    made = " (created)" if result.created else ""
+    return "\n".join(
+        [
+            f"Tracker{made}: {result.url}",
+            f"As at {result.today:%a %d %b %Y}: {len(result.rows)} sessions, {t.held} held, "
+            f"{t.on_time} records on time, {t.late} late, {t.overdue} overdue, {t.due} due; "
+            f"on time so far: {pct}",
+            f"Records read: {result.records_read}; API calls: {result.api_calls} in "
+            f"{result.round_trips} HTTP round trips",
+        ]
+    )
+
+
+@cli.command("sync")
+@roster_option
+@policy_option
+@year_option
+@today_option
+@click.pass_obj
+def sync_command(
+    obj: Context, roster: Path | None, policy: str | None, year: int, today: Any
+) -> None:
+    """Bring the tracking Sheet up to date: bookings, records and their status lines.
+
+    Incremental: records already COMPLETE are not read again, and only records changed since
+    the last sync are read. Notes typed into the Sheet are kept.
+
+    Example: gws-supervision sync --roster config/roster.example.csv --policy hillingdon
+    --year 2027
+    """
+    inputs = load_inputs(obj.config if obj else None, roster, policy)
+    with connect(obj.workspace, inputs.settings) as connection:
+        result = sync(
+            connection,
+            inputs.roster,
+            inputs.policy,
+            year,
+            inputs.settings,
+            today=as_date(today),
+            progress=say,
+        )
+    click.echo(describe(result))
+
+
+@cli.command("report")
+@roster_option
+@policy_option
+@click.option("--year", type=click.IntRange(2000, 2100), help="Only this year's sessions.")
+@today_option
+@format_option("table", "json", "csv")
+@click.option("--overdue", is_flag=True, help="Only records past their due day, not complete.")
+@click.pass_obj
+def report_command(
+    obj: Context,
+    roster: Path | None,
+    policy: str | None,
+    year: int | None,
+    today: Any,
+    output_format: str,
+    overdue: bool,
+) -> None:
+    """Report from the tracking Sheet, with totals per team (what line managers see).
+
+    Example: gws-supervision report --roster config/roster.example.csv --policy hillingdon
+    --overdue --format table
+
+    Example: gws-supervision report --year 2027 --format json > report.json
+    """
+    config = obj.config if obj else None
+    if roster is not None:  # validated like every command's roster, though the Sheet is read
+        inputs = load_inputs(config, roster, policy)
+        settings, the_policy = inputs.settings, inputs.policy
+    else:
+        settings = load_settings(config)
+        the_policy = load_policy(policy or settings.supervision.policy)
+    with connect(obj.workspace, settings) as connection:
+        result = report(
+            connection,
+            settings,
+            the_policy,
+            year=year,
+            today=as_date(today),
+            overdue_only=overdue,
+        )
+    sys.stdout.write(render(result, output_format.lower()) + "\n")
