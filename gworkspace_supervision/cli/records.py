@@ -1,0 +1,181 @@
+"""`gws-supervision records` and `transfer`: each session's record, and handing records over."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import SupervisionError
+from ..google.connect import connect
+from ..services.records import RecordsResult, create_records
+from ..services.transfer import TransferResult, transfer
+from .main import Context, cli
+from .options import as_date, load_inputs, policy_option, roster_option, year_option
+
+
+class _Bar:
+    """A click progress bar made once the number of records to write is known."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(range(total), label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def render(result: RecordsResult) -> str:
+    dry = result.dry_run
+    lines = []
+    if dry:
+        lines.append("Dry run: nothing was written.")
+        for p in result.plans:
+            if p.action == "unchanged":
+                continue
+            verb = {"create": "create", "complete": "finish", "mend": "mend"}[p.action]
+            lines.append(
+                f"  {verb:<7}{p.title} (owner {p.entry.supervisor_email}; shared with "
+                f"{', '.join(p.shared_with)})"
+            )
+    word = "to create" if dry else "created"
+    lines += [
+        f"Records for sessions up to {result.through:%Y-%m-%d}",
+        f"  {word}: {result.created}",
+        f"  {'to mend' if dry else 'mended'} (finished or drift repaired): {result.mended}",
+        f"  unchanged: {result.unchanged}",
+        f"  API calls: {result.api_calls} in {result.round_trips} HTTP round trips",
+    ]
+    lines += [f"  removed (never allowed): {r}" for r in result.removed]
+    lines += [f"  warning: {r}; left in place, remove it if it is wrong" for r in result.reported]
+    lines += [f"  warning: duplicate record {d}" for d in result.duplicates]
+    if result.skipped:
+        lines.append(f"  sessions of people not in the roster: {len(result.skipped)} (no record)")
+    return "\n".join(lines)
+
+
+def _through(value: Any) -> date:
+    day = as_date(value)
+    assert day is not None
+    return day
+
+
+@cli.command("records")
+@roster_option
+@policy_option
+@year_option
+@click.option(
+    "--through",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    required=True,
+    help="Create records for sessions starting on or before this date (YYYY-MM-DD).",
+)
+@click.option("--dry-run", is_flag=True, help="List the records and shares; write nothing.")
+@click.pass_obj
+def records_command(
+    obj: Context, roster: Path | None, policy: str | None, year: int, through: Any, dry_run: bool
+) -> None:
+    """Create each booked session's record as a Google Doc (Hillingdon 4.4).
+
+    Reads the sessions from the supervisors' calendars (moved ones at their real date,
+    cancelled ones get none), copies the policy's template into the supervisor's Drive under
+    Supervision Records/<supervisee>/, fills it, shares it with exactly the supervisee (writer)
+    and the line manager, and attaches it to the session. Running it again creates nothing and
+    mends drift; a run cut off half way is finished by running it again.
+
+    Example: gws-supervision records --roster config/roster.example.csv --policy hillingdon
+    --year 2027 --through 2027-03-31 --dry-run
+    """
+    inputs = load_inputs(obj.config if obj else None, roster, policy)  # exit 2 before any call
+    roster_file = str(roster or inputs.settings.supervision.roster or "roster")
+    bar = _Bar("Records")
+    with connect(obj.workspace, inputs.settings) as connection:
+        try:
+            result = create_records(
+                connection, inputs.roster, inputs.policy, year, _through(through),
+                inputs.settings, dry_run=dry_run, progress=bar, roster_file=roster_file,
+            )  # fmt: skip
+        finally:
+            bar.close()
+    click.echo(render(result))
+    if result.failures:
+        shown = [f"  {k}: {v}" for k, v in sorted(result.failures.items())[:20]]
+        raise SupervisionError(
+            "\n".join(["Some records are not finished:", *shown,
+                       "Run the same command again to finish; nothing is duplicated."])
+        )  # fmt: skip
+
+
+def render_transfer(result: TransferResult) -> str:
+    head = "Dry run: nothing was written. " if result.dry_run else ""
+    where = "archived (owner " + result.new_owner + ")" if result.archived else result.new_owner
+    lines = [
+        f"{head}Handover of {result.supervisee}: {len(result.records)} records to {where}.",
+        *[f"  access added: {a}" for a in result.added],
+        *[f"  access removed: {r}" for r in result.removed],
+    ]
+    if result.booking is not None:
+        b = result.booking
+        lines.append(
+            f"  bookings: {b.count('create')} series booked, {b.count('cancel')} cancelled, "
+            f"{b.count('truncate')} cut short (past sessions kept)"
+        )
+    if not result.dry_run and result.roster_line is not None:
+        lines.append(
+            f"  Now update the roster (line {result.roster_line}) to match, or the next `book` "
+            "would move the sessions back."
+        )
+    return "\n".join(lines)
+
+
+@cli.command("transfer")
+@roster_option
+@policy_option
+@click.option("--year", type=click.IntRange(2000, 2100), help="Booking year. Default: this year.")
+@click.option("--supervisee", required=True, help="Whose records and sessions move.")
+@click.option("--to-supervisor", help="The new supervisor (same organisation).")
+@click.option("--line-manager", help="The new line manager, if it changes.")
+@click.option("--archive-to", metavar="FOLDER_ID", help="A leaver: archive records here.")
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.pass_obj
+def transfer_command(
+    obj: Context,
+    roster: Path | None,
+    policy: str | None,
+    year: int | None,
+    supervisee: str,
+    to_supervisor: str | None,
+    line_manager: str | None,
+    archive_to: str | None,
+    dry_run: bool,
+) -> None:
+    """Hand a supervisee's records and future sessions to a new supervisor (Hillingdon 4.5).
+
+    Records change owner within the organisation and move to the new supervisor's
+    Supervision Records folder; the old supervisor loses access; the line manager's access
+    follows. For a leaver, --archive-to moves the records to an archive folder owned by the
+    operator. Future sessions move to the new supervisor's calendar.
+
+    Example: gws-supervision transfer --roster config/roster.example.csv --supervisee
+    noah.quinn@example-council.gov.uk --to-supervisor jamal.adams@example-council.gov.uk
+    """
+    inputs = load_inputs(obj.config if obj else None, roster, policy)
+    with connect(obj.workspace, inputs.settings) as connection:
+        result = transfer(
+            connection, inputs.roster, inputs.policy, year or connection.now().year,
+            inputs.settings, supervisee=supervisee, to_supervisor=to_supervisor,
+            line_manager=line_manager, archive_to=archive_to, dry_run=dry_run,
+        )  # fmt: skip
+    click.echo(render_transfer(result))

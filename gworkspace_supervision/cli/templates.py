@@ -1,0 +1,43 @@
+"""`gws-supervision templates install`: the record templates as Google Docs (idempotent)."""
+
+from __future__ import annotations
+
+import click
+
+from ..google.connect import connect
+from ..services.templates import install_templates, operator_of, templates_dir
+from ..settings import load_settings
+from .main import Context, cli
+
+
+@cli.group("templates")
+def templates_group() -> None:
+    """Record templates (templates/*.html) as Google Docs owned by the operator."""
+
+
+@templates_group.command("install")
+@click.option(
+    "--folder-id",
+    help="Drive folder for the template Docs. Default: [supervision] template_folder_id, "
+    "else a 'Supervision record templates' folder in the operator's My Drive.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be created or updated.")
+@click.pass_obj
+def install_command(obj: Context, folder_id: str | None, dry_run: bool) -> None:
+    """Upload each templates/*.html, converted to a Google Doc, as the operator.
+
+    Running it again changes nothing; an edited template replaces its Doc's content in place
+    (the Doc keeps its id). Supervisors are given read access when `records` first copies it.
+
+    Example: gws-supervision --config council.toml templates install
+    """
+    settings = load_settings(obj.config if obj else None)
+    with connect(obj.workspace, settings) as connection:
+        done = install_templates(connection, settings, folder_id=folder_id, dry_run=dry_run)
+    head = "Dry run: nothing was written. " if dry_run else ""
+    click.echo(f"{head}Templates from {templates_dir()} for {operator_of(settings)}:")
+    for item in done:
+        action = (
+            f"would be {item.action}" if dry_run and item.action != "unchanged" else item.action
+        )
+        click.echo(f"  {item.name}: {action} {item.file_id}".rstrip())
