@@ -1,0 +1,238 @@
+"""`records` end to end on the local Workspace through the real clients: a booked quarter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from googleapiclient.errors import HttpError
+
+from gworkspace_supervision.domain.policy import Policy, load_policy
+from gworkspace_supervision.domain.records import PLACEHOLDERS, TEMPLATE_FILES
+from gworkspace_supervision.domain.roster import RosterEntry, load_roster
+from gworkspace_supervision.errors import PrivacyError
+from gworkspace_supervision.google.connect import Connection, connect
+from gworkspace_supervision.google.docs import placeholders_in
+from gworkspace_supervision.google.drive import DriveAdapter, Share
+from gworkspace_supervision.google.retry import RetryPolicy
+from gworkspace_supervision.services.booking import book
+from gworkspace_supervision.services.records import RecordsResult, create_records
+from gworkspace_supervision.services.templates import install_templates, template_files
+from gworkspace_supervision.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "config" / "roster.example.csv"
+YEAR = 2027
+THROUGH = date(2027, 3, 31)
+# A small team: two supervisors, a shared line manager, a supervisor who is also a supervisee.
+PEOPLE = (
+    "noah.reid@example-council.gov.uk",  # supervised by jamal.adams, LM bronwen
+    "leon.clarke@example-council.gov.uk",  # supervised by jamal.adams
+    "isla.vaughan@example-council.gov.uk",  # supervised by noah.reid, LM jamal.adams
+)
+
+
+@pytest.fixture(scope="module")
+def hillingdon() -> Policy:
+    return load_policy("hillingdon")
+
+
+@pytest.fixture
+def roster(hillingdon: Policy) -> list[RosterEntry]:
+    entries = load_roster(EXAMPLE, hillingdon, ("example-council.gov.uk",))
+    return [e for e in entries if e.supervisee_email in PEOPLE]
+
+
+@pytest.fixture
+def conn(tmp_path: Path, roster: list[RosterEntry], hillingdon: Policy) -> Iterator[Connection]:
+    """Templates installed and the year booked in December; the clock then at 1 April."""
+    connection = connect(f"local:{tmp_path / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
+    connection.workspace.clock.set("2026-12-01T09:00:00Z")
+    install_templates(connection, Settings())
+    book(connection, roster, hillingdon, YEAR, Settings())
+    connection.workspace.clock.set("2027-04-01T09:00:00Z")
+    connection.workspace.reset_counters()
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def run(conn: Connection, roster: list[RosterEntry], policy: Policy, **kw: Any) -> RecordsResult:
+    settings = kw.pop("settings", Settings())
+    return create_records(conn, roster, policy, YEAR, THROUGH, settings, roster_file="r.csv", **kw)
+
+
+def text_of(conn: Connection, user: str, file_id: str) -> str:
+    return DriveAdapter(conn).export_text(user, file_id)
+
+
+def acl(conn: Connection, owner: str, file_id: str) -> dict[str, str]:
+    perms = DriveAdapter(conn).list_permissions(owner, file_id)
+    return {p.email or p.kind: p.role for p in perms}
+
+
+def test_a_quarter_of_records_filled_shared_attached(
+    conn: Connection, roster: list[RosterEntry], hillingdon: Policy
+) -> None:
+    result = run(conn, roster, hillingdon)
+    assert result.created == len(result.plans) > 6 and not result.failures
+    assert {p.facts.start.date() <= THROUGH for p in result.plans} == {True}
+    for p in result.plans:
+        e = p.entry
+        assert p.file_id is not None
+        body = text_of(conn, e.supervisor_email, p.file_id)
+        assert "{{" not in body and e.supervisee_name in body and "Record status: DRAFT" in body
+        assert acl(conn, e.supervisor_email, p.file_id) == {
+            e.supervisor_email: "owner",
+            e.supervisee_email: "writer",
+            e.line_manager_email: "commenter",
+        }
+        record = DriveAdapter(conn).get(e.supervisor_email, p.file_id)
+        assert record.name == f"Supervision record - {e.supervisee_name} - {p.facts.start:%Y-%m-%d}"
+    # another supervisee cannot open someone else's record: 404, as from Google
+    noah = next(p for p in result.plans if p.entry.supervisee_email == PEOPLE[0])
+    with pytest.raises(HttpError) as err:
+        conn.docs(PEOPLE[1]).documents().get(documentId=noah.file_id).execute()
+    assert err.value.resp.status == 404
+    # the calendar instance carries the attachment and the link
+    event = (
+        conn.calendar(noah.entry.supervisor_email)
+        .events()
+        .get(calendarId="primary", eventId=noah.session.session_id)
+        .execute()
+    )
+    assert [a["fileId"] for a in event["attachments"]] == [noah.file_id]
+    assert f"https://docs.google.com/document/d/{noah.file_id}/edit" in event["description"]
+    # one share email per person per record, naming the session
+    shares = [m for m in conn.workspace.outbox() if m["kind"] == "share" and m["role"] != "reader"]
+    assert len(shares) == 2 * len(result.plans)
+    assert all(m["message"].startswith("Supervision record for the session of") for m in shares)
+    # calls per record: copy + fill + 2 shares on Drive/Docs, and 1 calendar patch
+    methods = conn.workspace.counters()["methods"]
+    n = len(result.plans)
+    assert methods["drive.files.copy"] == n and methods["docs.documents.batchUpdate"] == n
+    assert methods["drive.permissions.create"] == 2 * n + 2  # + template readers, once
+    record_calls = methods["drive.files.copy"] + methods["docs.documents.batchUpdate"]
+    record_calls += methods["drive.permissions.create"] - 2
+    assert record_calls / n <= 4
+    assert methods["calendar.events.patch"] == n
+
+
+def test_rerun_creates_nothing_and_writes_nothing(
+    conn: Connection, roster: list[RosterEntry], hillingdon: Policy
+) -> None:
+    first = run(conn, roster, hillingdon)
+    conn.workspace.reset_counters()
+    again = run(conn, roster, hillingdon)
+    assert (again.created, again.mended, again.unchanged) == (0, 0, len(first.plans))
+    methods = conn.workspace.counters()["methods"]
+    writes = {m for m in methods if not m.endswith((".list", ".get", ".export", ".instances"))}
+    assert writes == set()
+    assert conn.workspace.counters()["emails"] == 0
+
+
+def test_moved_session_has_its_date_and_cancelled_has_none(
+    conn: Connection, roster: list[RosterEntry], hillingdon: Policy
+) -> None:
+    sup = "jamal.adams@example-council.gov.uk"
+    events = conn.calendar(sup).events()
+    items = events.list(calendarId="primary", singleEvents=True, timeMin="2027-02-01T00:00:00Z",
+                        timeMax="2027-03-01T00:00:00Z", privateExtendedProperty=["app=gws-supervision"]
+                        ).execute()["items"]  # fmt: skip
+    moved, cancelled = items[0], items[1]
+    new_start = {"dateTime": "2027-02-26T14:00:00", "timeZone": "Europe/London"}
+    new_end = {"dateTime": "2027-02-26T15:30:00", "timeZone": "Europe/London"}
+    events.patch(calendarId="primary", eventId=moved["id"],
+                 body={"start": new_start, "end": new_end}).execute()  # fmt: skip
+    events.delete(calendarId="primary", eventId=cancelled["id"]).execute()
+    result = run(conn, roster, hillingdon)
+    by_id = {p.session.session_id: p for p in result.plans}
+    assert cancelled["id"] not in by_id
+    plan = by_id[moved["id"]]
+    assert plan.title.endswith("2027-02-26")
+    assert "Friday 26 February 2027 14:00 to 15:30" in text_of(conn, sup, plan.file_id or "")
+
+
+def test_external_address_refused_before_any_call(
+    conn: Connection, roster: list[RosterEntry], hillingdon: Policy
+) -> None:
+    bad = [replace(roster[0], line_manager_email="someone@gmail.com"), *roster[1:]]
+    with pytest.raises(PrivacyError) as err:
+        run(conn, bad, hillingdon)
+    assert "r.csv, line" in str(err.value) and "line_manager_email" in str(err.value)
+    assert conn.workspace.counters()["api"] == 0
+
+
+def test_drift_mended_and_reported(
+    conn: Connection, roster: list[RosterEntry], hillingdon: Policy
+) -> None:
+    first = run(conn, roster, hillingdon)
+    p = first.plans[0]
+    owner, fid = p.entry.supervisor_email, p.file_id or ""
+    perms = conn.drive(owner).permissions()
+    lm = next(x for x in DriveAdapter(conn).list_permissions(owner, fid) if x.role == "commenter")
+    perms.delete(fileId=fid, permissionId=lm.permission_id).execute()
+    perms.create(fileId=fid, body={"type": "anyone", "role": "reader"}).execute()
+    perms.create(fileId=fid, body={"type": "user", "role": "reader",
+                                   "emailAddress": "cover@example-council.gov.uk"},
+                 sendNotificationEmail=False).execute()  # fmt: skip
+    again = run(conn, roster, hillingdon)
+    assert again.created == 0 and again.mended == 1
+    assert acl(conn, owner, fid) == {
+        owner: "owner",
+        p.entry.supervisee_email: "writer",
+        p.entry.line_manager_email: "commenter",
+        "cover@example-council.gov.uk": "reader",  # reported, left for a person to decide
+    }
+    assert any("cover@example-council.gov.uk" in r for r in again.reported)
+    assert any("anyone" in r for r in again.removed)
+
+
+def test_resumes_a_record_copied_but_not_finished(
+    conn: Connection, roster: list[RosterEntry], hillingdon: Policy
+) -> None:
+    first = run(conn, roster, hillingdon, dry_run=True)
+    p = first.plans[0]
+    owner = p.entry.supervisor_email
+    drive = DriveAdapter(conn)
+    template = drive.list_templates("business.support@example-council.gov.uk")
+    hill = next(t for t in template if t.template == "hillingdon")
+    operator = "business.support@example-council.gov.uk"
+    drive.share(operator, [Share(hill.file_id, owner, "reader", notify=False)])
+    folder = drive.ensure_folder(owner, ["Supervision Records", p.entry.supervisee_name])
+    props = {"session": p.session.session_id, "pair": p.session.pair_id}
+    drive.copy_many(owner, [("x", drive.copy_request(owner, hill.file_id, name=p.title,
+                                                     folder_id=folder, props=props))])  # fmt: skip
+    result = run(conn, roster, hillingdon)
+    finished = next(q for q in result.plans if q.session.session_id == p.session.session_id)
+    assert finished.action == "complete"
+    assert len(drive.list_records(owner)) == sum(
+        1 for q in result.plans if q.entry.supervisor_email == owner
+    )
+    assert "{{" not in text_of(conn, owner, finished.file_id or "")
+    assert acl(conn, owner, finished.file_id or "")[p.entry.supervisee_email] == "writer"
+
+
+def test_every_template_uses_only_placeholders_the_toolkit_fills() -> None:
+    files = template_files()
+    assert {f"{name}.html" for name in files} >= set(TEMPLATE_FILES.values())
+    for name, path in files.items():
+        used = placeholders_in(path.read_text(encoding="utf-8"))
+        assert used and used <= set(PLACEHOLDERS), name
+        assert "Record status: DRAFT" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("template", ["sunderland", "reflective_4x4x4"])
+def test_other_templates_fill_completely(
+    conn: Connection, roster: list[RosterEntry], hillingdon: Policy, template: str
+) -> None:
+    policy = replace(hillingdon, template=template)
+    result = run(conn, roster[:1], policy)
+    assert result.created
+    for p in result.plans:
+        assert "{{" not in text_of(conn, p.entry.supervisor_email, p.file_id or "")
