@@ -1,0 +1,143 @@
+"""The exact HTTP requests of creating one record, pinned by a vcrpy cassette.
+
+Follows tests/flows/test_booking_cassette.py (same scrubbing: Google's host, no credentials,
+stable multipart boundaries). The cassette holds the whole story (install the templates, book
+one pair, create the record for its first session) because replay has no server to prepare;
+the assertions pin the record's own requests. Re-record against `emulator serve` on loopback:
+
+    GWS_RECORD=1 .venv/bin/pytest tests/flows/test_records_cassette.py
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import httplib2
+import pytest
+import vcr
+from google.oauth2.credentials import Credentials
+from google_auth_httplib2 import AuthorizedHttp
+from test_booking_cassette import GOOGLE, Loopback, same_body, scrub, scrub_response
+
+from gworkspace_supervision.domain.policy import load_policy
+from gworkspace_supervision.domain.roster import parse_roster
+from gworkspace_supervision.google.connect import Connection
+from gworkspace_supervision.google.retry import RetryPolicy
+from gworkspace_supervision.services.booking import book
+from gworkspace_supervision.services.records import create_records
+from gworkspace_supervision.services.templates import install_templates
+from gworkspace_supervision.settings import Settings
+
+CASSETTE = Path(__file__).resolve().parents[1] / "cassettes" / "record_one_session.yaml"
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+SUPERVISOR = "ella.singh@example-council.gov.uk"
+ROSTER = (
+    "supervisee_email,supervisee_name,supervisor_email,supervisor_name,line_manager_email,"
+    "line_manager_name,category,preferred_day,preferred_time\n"
+    f"sam.patel@example-council.gov.uk,Sam Patel,{SUPERVISOR},Ella Singh,"
+    "dev.khan@example-council.gov.uk,Dev Khan,case_holding,Tue,10:00\n"
+)
+RECORDING = os.environ.get("GWS_RECORD", "") == "1"
+DOCS = "https://docs.googleapis.com"
+
+
+class DocsLoopback(Loopback):
+    """Docs lives on its own host; on loopback the emulator serves it beside the others."""
+
+    def request(self, uri: str, *args: Any, **kwargs: Any) -> Any:
+        return super().request(uri.replace(DOCS, self.base), *args, **kwargs)
+
+
+def scrub_docs(request: Any) -> Any:
+    """As the booking cassette's scrub, with Docs calls kept on Google's Docs host."""
+    docs_call = "/v1/documents/" in request.uri
+    request = scrub(request)
+    if docs_call:
+        request.uri = request.uri.replace(GOOGLE, DOCS)
+    return request
+
+
+def connection(base: str | None) -> Connection:
+    def http_for(user: str) -> dict[str, Any]:
+        inner = DocsLoopback(base) if base else httplib2.Http()
+        return {"http": AuthorizedHttp(Credentials(token=user), http=inner)}
+
+    return Connection(
+        kind="google",
+        _http_for=http_for,
+        _gspread_for=lambda user: None,
+        retry=RetryPolicy(max_attempts=1),
+        clock=lambda: NOW,
+    )
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str | None]:
+    if not RECORDING:
+        yield None
+        return
+    from gworkspace_supervision.emulator.httpserver import make_server
+    from gworkspace_supervision.emulator.server import LocalWorkspace
+
+    CASSETTE.unlink(missing_ok=True)
+    workspace = LocalWorkspace(tmp_path / "ws")
+    workspace.clock.set(NOW)
+    server = make_server(workspace, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.url.rstrip("/")
+    finally:
+        server.shutdown()
+        server.server_close()
+        workspace.close()
+
+
+def test_one_record_sends_exactly_the_recorded_requests(served: str | None) -> None:
+    recorder = vcr.VCR(
+        record_mode="all" if RECORDING else "none",
+        match_on=["method", "scheme", "host", "port", "path", "query", "body"],
+        before_record_request=scrub_docs,
+        before_record_response=scrub_response,
+        filter_headers=["authorization"],
+        decode_compressed_response=True,
+    )
+    recorder.register_matcher("body", same_body)
+    policy = load_policy("hillingdon")
+    roster = parse_roster(ROSTER, "pair.csv", policy, ("example-council.gov.uk",))
+    conn = connection(served)
+    with recorder.use_cassette(str(CASSETTE)) as cassette:
+        install_templates(conn, Settings())
+        book(conn, roster, policy, 2027, Settings(), send_updates="none")
+        first = len(cassette.requests) if RECORDING else cassette.play_count
+        result = create_records(conn, roster, policy, 2027, date(2027, 1, 5), Settings())
+        conn.close()
+    assert result.created == 1 and not result.failures
+    if not RECORDING:
+        assert cassette.all_played
+    mine = [
+        f"{r.method} {r.uri.split('?')[0].removeprefix(GOOGLE)}" for r in cassette.requests[first:]
+    ]
+    assert mine == [
+        "GET /drive/v3/files",  # the template, as the operator
+        "GET /drive/v3/files/{id}/export".replace("{id}", mine[1].split("/")[4]),
+        "GET /calendar/v3/calendars/primary/events",  # the supervisor's sessions
+        "GET /drive/v3/files",  # the supervisor's records
+        "POST /batch/drive/v3",  # the template readable by the supervisor
+        "GET /drive/v3/files",  # the app's folders, once
+        "POST /drive/v3/files",  # Supervision Records
+        "POST /drive/v3/files",  # Supervision Records/Sam Patel
+        "POST /batch/drive/v3",  # copy
+        mine[9],  # fill: one documents.batchUpdate (checked below)
+        "POST /batch/drive/v3",  # share: supervisee and line manager
+        "POST /batch/calendar/v3",  # attach to the instance
+    ]
+    fill = cassette.requests[first + 9].uri.split("?")[0]
+    assert fill.startswith(DOCS + "/v1/documents/") and fill.endswith(":batchUpdate")
+    for request in cassette.requests:
+        assert "authorization" not in {k.lower() for k in request.headers}
