@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "templates",
     "tracking",
     "demo",
+    "agenda",
 ]
 
 
