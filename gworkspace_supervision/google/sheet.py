@@ -334,15 +334,15 @@ class TrackerSheet:
                 content.meta[str(row[0])] = str(row[1]) if len(row) > 1 else ""
         return content
 
-    def read_formatted(self, tab: str = SESSIONS) -> list[list[str]]:
-        """A tab as people see it (formatted values, header included)."""
+    def values(self, cells: str = SESSIONS, render: str = "FORMATTED_VALUE") -> list[list[Any]]:
+        """A range as people see it (FORMATTED_VALUE) or as stored (UNFORMATTED_VALUE)."""
         answer = self._run(
             self._sheets()
             .values()
-            .get(spreadsheetId=self.spreadsheet_id, range=tab, valueRenderOption="FORMATTED_VALUE"),
+            .get(spreadsheetId=self.spreadsheet_id, range=cells, valueRenderOption=render),
             "sheets.spreadsheets.values.get",
         )
-        return [[str(c) for c in row] for row in answer.get("values", [])]
+        return [list(row) for row in answer.get("values", [])]
 
     # -- writing -----------------------------------------------------------------------------------
     def write(self, tabs: Tabs, previous: Content) -> int:

@@ -165,3 +165,12 @@ def record_changes(connection: Connection, user: str, token: str) -> RecordChang
         if page.get("newStartPageToken"):
             return RecordChanges(records, removed, str(page["newStartPageToken"]))
         token = str(page["nextPageToken"])
+
+
+def export_html(connection: Connection, user: str, file_id: str) -> bytes:
+    """A Doc as HTML, as Drive exports it (for `export`: each record as it stands)."""
+    request = connection.drive(user).files().export(fileId=file_id, mimeType="text/html")
+    data = execute(
+        request, what="drive.files.export", policy=connection.retry, meter=connection.meter
+    )
+    return data if isinstance(data, bytes) else str(data).encode("utf-8")

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..domain.policy import Policy, load_policy
 from ..domain.roster import load_roster
+from ..domain.status import Status
 from ..domain.workdays import WorkingDays
 from ..errors import SupervisionError
 from ..google.connect import Connection
@@ -155,6 +156,7 @@ def run_demo(
     say("Syncing the tracking Sheet")
     result.sync = sync(connection, roster, policy, year, settings, today=today, progress=say)
     result.report = report(connection, settings, policy, year=year, today=today)
+    result.report.rows = [r for r in result.report.rows if r.status != Status.BOOKED]
     return result
 
 

@@ -1,0 +1,139 @@
+"""`export --to DIR`: what a person would look at, read back through the APIs.
+
+calendars/<email>.ics (each supervisor's sessions as Calendar holds them), records/<title>.html
+(each Doc as Drive exports it), tracker.csv and tracker.xlsx (the Sessions tab as the Sheet
+holds it, statuses in the Sheet's colours) and summary.png (on-time % by month, from Summary).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from icalendar import Calendar, Event
+
+from ..errors import SupervisionError
+from ..google.connect import Connection
+from ..google.drive import DriveAdapter
+from ..google.sheet import from_serial, rows_from
+from ..google.sheet_layout import COLOURS, DATE_COLUMNS, HEADER, STATUS_COLUMN, SUMMARY
+from ..google.tracking_reads import export_html, list_year_sessions
+from .tracking import open_tracker
+
+Progress = Callable[[str], None]
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w .,()-]+", "_", name).strip() or "untitled"
+
+
+def export(
+    connection: Connection, settings: Any, directory: Path, *, progress: Progress | None = None
+) -> dict[str, int]:
+    """Write the files; returns how many of each kind."""
+    say = progress or (lambda _text: None)
+    sheet = open_tracker(connection, settings, create=False)
+    if sheet is None:
+        raise SupervisionError("No tracking Sheet yet: run `gws-supervision sync` first.")
+    content = sheet.read()
+    rows = rows_from(content)
+    counts = {"calendars": 0, "records": 0}
+    (directory / "calendars").mkdir(parents=True, exist_ok=True)
+    (directory / "records").mkdir(parents=True, exist_ok=True)
+    names = {r.session_id: r for r in rows}
+    years = sorted({r.start.year for r in rows}) or [connection.now().year]
+    lo = datetime(years[0], 1, 1, tzinfo=UTC)
+    hi = datetime(years[-1] + 1, 1, 2, tzinfo=UTC)
+    for supervisor in sorted({r.supervisor_email for r in rows if r.supervisor_email}):
+        calendar = Calendar()
+        calendar.add("prodid", "-//gworkspace-supervision//export//EN")
+        calendar.add("version", "2.0")
+        for event in list_year_sessions(connection, supervisor, lo, hi):
+            if event.cancelled:
+                continue
+            row = names.get(event.session_id)
+            who = row.supervisee_name if row else event.supervisee
+            vevent = Event()
+            vevent.add("uid", f"{event.session_id}@gws-supervision")
+            vevent.add(
+                "summary", f"Supervision: {who} / {row.supervisor_name if row else supervisor}"
+            )
+            vevent.add("dtstart", event.start)
+            vevent.add("dtend", event.end)
+            vevent.add("dtstamp", connection.now())
+            calendar.add_component(vevent)
+        (directory / "calendars" / f"{supervisor}.ics").write_bytes(calendar.to_ical())
+        counts["calendars"] += 1
+    say(f"calendars: {counts['calendars']}")
+    drive = DriveAdapter(connection)
+    wanted = {r.record_id for r in rows if r.record_id}
+    for owner in sorted({r.record_owner for r in rows if r.record_owner}):
+        for record in drive.list_records(owner):
+            if record.file_id in wanted:
+                html = export_html(connection, owner, record.file_id)
+                (directory / "records" / f"{_safe(record.name)}.html").write_bytes(html)
+                counts["records"] += 1
+    say(f"records: {counts['records']}")
+    shown = sheet.values()
+    with (directory / "tracker.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(shown)
+    _xlsx(directory / "tracker.xlsx", content.sessions)
+    months = sheet.values(f"{SUMMARY}!A2:B13", "UNFORMATTED_VALUE")
+    _chart(directory / "summary.png", months)
+    say("tracker.csv, tracker.xlsx, summary.png")
+    return counts | {"rows": len(rows)}
+
+
+def _xlsx(path: Path, sessions: list[list[Any]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Sessions"
+    sheet.append(list(HEADER))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for cells in sessions:
+        values = list(cells)
+        for column in DATE_COLUMNS:
+            values[column] = from_serial(values[column])
+        sheet.append(["" if v is None else v for v in values])
+        row = sheet.max_row
+        for column in DATE_COLUMNS:
+            sheet.cell(row=row, column=column + 1).number_format = "yyyy-mm-dd"
+        colour = COLOURS.get(str(values[STATUS_COLUMN]))
+        if colour:
+            status = sheet.cell(row=row, column=STATUS_COLUMN + 1)
+            status.fill = PatternFill("solid", start_color=colour, end_color=colour)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    book.save(path)
+
+
+def _chart(path: Path, months: list[list[Any]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    labels = [str(m[0]) for m in months if m]
+    values = [
+        float(m[1]) * 100 if len(m) > 1 and isinstance(m[1], (int, float)) else 0.0
+        for m in months
+        if m
+    ]
+    figure, axes = pyplot.subplots(figsize=(8, 4), dpi=100)
+    axes.bar(labels, values, color="#6aa84f")
+    axes.set_ylim(0, 100)
+    axes.set_ylabel("Records completed on time (%)")
+    axes.set_title("Supervision records completed within 5 working days, by month")
+    axes.tick_params(axis="x", labelrotation=45)
+    figure.tight_layout()
+    figure.savefig(path)
+    pyplot.close(figure)
