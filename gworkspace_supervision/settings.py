@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .domain.policy import REGIONS, parse_closure_days, read_toml
+from .domain.policy import REGIONS, decode_text, located, parse_closure_days, read_toml
 from .domain.roster import check_email
 from .errors import InputError, Problem
 
@@ -75,12 +75,14 @@ def load_settings(path: Path | None) -> Settings:
         return Settings()
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(Problem(name, None, None, "settings file not found")) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise InputError(Problem(name, None, None, f"cannot read settings: {exc}")) from None
-    return parse_settings(read_toml(text, name), name)
+    text = decode_text(raw, name)
+    with located(text):  # problems name the key; this adds its line
+        return parse_settings(read_toml(text, name), name)
 
 
 def parse_settings(data: dict[str, Any], name: str) -> Settings:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -132,10 +133,95 @@ def load_policy(name_or_path: str) -> Policy:
     """Read and validate a policy file; every problem is reported at once."""
     path = find_policy_file(name_or_path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(str(path), None, None, f"cannot read: {exc}")) from None
-    return parse_policy(read_toml(text, str(path)), str(path))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(Problem(str(path), None, None, f"cannot read: {exc.strerror}")) from None
+    text = decode_text(raw, str(path))
+    with located(text):
+        return parse_policy(read_toml(text, str(path)), str(path))
+
+
+def decode_text(raw: bytes, file: str) -> str:
+    """UTF-8 text (a BOM is fine); otherwise an InputError naming the line of the first bad byte."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(Problem(file, 1, None, "saved as UTF-16 text; save the file as UTF-8"))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        lines = raw.decode("utf-8", errors="replace").splitlines()
+        problem = Problem(file, line, key_at(lines, line), "not UTF-8 text; save the file as UTF-8")
+        raise InputError(problem) from None
+
+
+def key_at(lines: list[str], line: int) -> str | None:
+    """The dotted key set on `line` (1-based), inside the table opened above it."""
+    if not 0 < line <= len(lines):
+        return None
+    key = key_on(lines[line - 1])
+    if key is None or lines[line - 1].lstrip().startswith("["):
+        return key
+    for above in reversed(lines[: line - 1]):
+        if above.lstrip().startswith("["):
+            table = key_on(above)
+            return f"{table}.{key}" if table else key
+    return key
+
+
+def key_on(line: str) -> str | None:
+    """The key a TOML line sets (`name = ...` -> "name") or the table it opens, if any."""
+    found = re.match(r"^\s*(\[\[?[^\]=]*|[A-Za-z0-9_\-.\"']+)\s*(=|\]|$)", line)
+    if not found or not found.group(1).strip("[ "):
+        return None
+    return found.group(1).strip("[ \"'")
+
+
+@contextmanager
+def located(text: str) -> Iterator[None]:
+    """Give each problem raised inside the block that names a key but no line its line in `text`."""
+    try:
+        yield
+    except InputError as exc:
+        problems = [
+            replace(p, line=key_line(text, p.field)) if p.line is None and p.field else p
+            for p in exc.problems
+        ]
+        raise InputError(problems) from None
+
+
+def key_line(text: str, dotted: str) -> int | None:
+    """The line (1-based) of TOML `text` that sets key path `dotted`, e.g. "policy.timezone",
+    "categories.asye.phases[1].every_weeks" (the line of that list item when it has its own)."""
+    wanted = [part for part in re.split(r"[.\[\]]+", dotted) if part]
+    best: tuple[int, int] | None = None  # (matched components, line)
+    table: list[str] = []
+    lines = text.splitlines()
+    for number, raw_line in enumerate(lines, 1):
+        stripped = raw_line.strip()
+        header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", stripped)
+        if header:
+            table = [k.strip().strip("\"'") for k in header.group(1).split(".")]
+            path = table
+        else:
+            key = re.match(r"^([A-Za-z0-9_\-.\"' ]+?)\s*=", stripped)
+            if not key:
+                continue
+            path = table + [k.strip().strip("\"'") for k in key.group(1).split(".")]
+        if wanted[: len(path)] == path and (best is None or len(path) > best[0]):
+            best = (len(path), number)
+    if best is None:
+        return None
+    line = best[1]
+    index = re.search(r"\[(\d+)\]", dotted[dotted.find(wanted[best[0] - 1]) :])
+    if index and lines[line - 1].rstrip().endswith("["):  # a list written one item a line
+        items = [
+            n
+            for n in range(line + 1, len(lines) + 1)
+            if lines[n - 1].strip()[:1] in "{\"'0123456789"
+        ]
+        if int(index.group(1)) < len(items):
+            return items[int(index.group(1))]
+    return line
 
 
 def read_toml(text: str, file: str) -> dict[str, Any]:
@@ -144,9 +230,11 @@ def read_toml(text: str, file: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"at line (\d+)", str(exc))
-        line = int(found.group(1)) if found else max(1, len(text.splitlines()))
+        lines = text.splitlines() or [""]
+        line = int(found.group(1)) if found else len(lines)
         message = re.sub(r" \(at (line \d+, column \d+|end of document)\)", "", str(exc))
-        raise InputError(Problem(file, line, None, f"not valid TOML: {message}")) from None
+        field = key_at(lines, line)
+        raise InputError(Problem(file, line, field, f"not valid TOML: {message}")) from None
 
 
 _POLICY_KEYS = {
@@ -218,6 +306,7 @@ def parse_closure_days(value: object, bad: Any, path: str) -> set[date]:
     if not isinstance(value, list):
         bad(path, "must be a list of dates or {from = DATE, to = DATE} ranges")
         return days
+    singles: dict[date, int] = {}
     for i, item in enumerate(value):
         where = f"{path}[{i}]"
         if isinstance(item, dict):
@@ -231,14 +320,23 @@ def parse_closure_days(value: object, bad: Any, path: str) -> set[date]:
             for other in ranges:
                 if first <= other[1] and other[0] <= last:
                     bad(where, f"range overlaps {other[0]}..{other[1]}")
+            for single, at in singles.items():
+                if first <= single <= last:
+                    bad(where, f"range overlaps {single} (item {at})")
             ranges.append((first, last))
             days.update(date.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1))
         else:
             day = _as_date(item)
             if day is None:
                 bad(where, f"not a YYYY-MM-DD date: {item!r}")
-            else:
-                days.add(day)
+                continue
+            if day in singles:
+                bad(where, f"{day} is listed twice (item {singles[day]})")
+            for other in ranges:
+                if other[0] <= day <= other[1]:
+                    bad(where, f"{day} is inside the range {other[0]}..{other[1]}")
+            singles.setdefault(day, i)
+            days.add(day)
     return days
 
 
@@ -367,7 +465,7 @@ def _parse_category(name: str, table: Any, check: _Checker) -> Category:
         monthly = check.bool_(raw, "monthly", where + "monthly")
         if every is not None and monthly:
             check.bad(where + "monthly", "give either every_weeks or monthly = true, not both")
-        if every is None and not monthly and not needs_interval:
+        if "every_weeks" not in raw and not monthly and not needs_interval:
             check.bad(where + "every_weeks", "missing (or set monthly = true, or needs_interval)")
         until_w = check.int_(raw, "until_weeks", where + "until_weeks", None, 1, 520)
         until_m = check.int_(raw, "until_months", where + "until_months", None, 1, 120)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, time
@@ -29,6 +30,14 @@ OPTIONAL = (
     "preferred_time", "interval_weeks", "location",
 )  # fmt: skip
 COLUMNS = REQUIRED + OPTIONAL
+
+# Free-text columns: written to calendars, Docs and the tracking Sheet, so checked for safety.
+TEXT_COLUMNS = (
+    "supervisee_name", "supervisor_name", "line_manager_name", "team", "location",
+    "supervisee_email", "supervisor_email", "line_manager_email",
+)  # fmt: skip
+MAX_FIELD = 200  # characters; a name or team longer than this is a paste gone wrong
+FORMULA_START = ("=", "+", "-", "@")  # what spreadsheets read as the start of a formula
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")  # fmt: skip
@@ -87,14 +96,58 @@ def load_roster(
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(Problem(name, None, None, f"cannot read roster: {exc.strerror}")) from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            Problem(name, 1, None, "saved as UTF-16 text; save the CSV as UTF-8 (CSV UTF-8)")
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
-            Problem(name, line, None, "not UTF-8 text; save the CSV as UTF-8")
+            Problem(name, line, _column_at(raw, exc.start), "not UTF-8 text; save the CSV as UTF-8")
         ) from None
     return parse_roster(text, name, policy, allowed_domains)
+
+
+def _column_at(raw: bytes, offset: int) -> str | None:
+    """The header column holding byte `offset` of a file that failed to decode, if it can tell."""
+    text = raw.decode("utf-8-sig", errors="replace")
+    header = next(csv.reader(io.StringIO(text)), [])
+    start = raw.rfind(b"\n", 0, offset) + 1
+    if start == 0:
+        return None  # the header itself
+    prefix = raw[start:offset].decode("utf-8", errors="replace")
+    index = len(next(csv.reader(io.StringIO(prefix)), [""])) - 1
+    if 0 <= index < len(header):
+        return f"column {header[index].strip().lower()}"
+    return None
+
+
+def _long_column(text: str, line: int, header: list[str] | None) -> str | None:
+    """The column of the first over-long value on `line` (csv gives up before saying)."""
+    lines = text.splitlines()
+    if header is None or not 0 < line <= len(lines):
+        return None
+    for index, value in enumerate(lines[line - 1].split(",")):
+        if len(value) > MAX_FIELD and index < len(header):
+            return f"column {header[index]}"
+    return None
+
+
+def text_problem(value: str) -> str | None:
+    """What makes a free-text cell unsafe to write to Calendar, Docs and the Sheet, or None."""
+    for char in value:
+        if unicodedata.category(char) == "Cc":
+            return f"contains a control character (U+{ord(char):04X}); remove it"
+    if len(value) > MAX_FIELD:
+        return f"{len(value)} characters is too long (at most {MAX_FIELD})"
+    if value.startswith(FORMULA_START):
+        return (
+            f"starts with {value[0]!r}, which a spreadsheet reads as a formula; "
+            "remove the leading character"
+        )
+    return None
 
 
 def parse_roster(
@@ -107,7 +160,17 @@ def parse_roster(
     header_line = 0
     entries: list[RosterEntry] = []
     seen: dict[str, int] = {}
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over csv's size limit
+            line = reader.line_num
+            raise InputError(
+                Problem(name, line, _long_column(text, line, header), f"not readable as CSV: {exc}")
+            ) from None
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue  # blank lines are tolerated
@@ -121,7 +184,7 @@ def parse_roster(
         if entry is not None:
             entries.append(entry)
     if header is None:
-        raise InputError(Problem(name, None, None, "the roster is empty (no header row)"))
+        raise InputError(Problem(name, 1, None, "the roster is empty (no header row)"))
     if not entries and not problems:
         problems.append(Problem(name, header_line, None, "the roster has no staff rows"))
     if problems:
@@ -130,6 +193,10 @@ def parse_roster(
 
 
 def _check_header(header: list[str], name: str, line: int) -> list[Problem]:
+    if any(check_email(cell, None) is None for cell in header):  # a staff row came first
+        expected = ", ".join(REQUIRED)
+        return [Problem(name, line, "header", f"the first row must be the header ({expected}, "
+                        "...); it looks like a staff row")]  # fmt: skip
     problems = []
     for column in header:
         if column not in COLUMNS:
@@ -171,11 +238,17 @@ def _parse_row(
     for column in REQUIRED:
         if not cells.get(column):
             bad(column, "required value missing")
+    unsafe: set[str] = set()
+    for column in TEXT_COLUMNS:
+        wrong = text_problem(cells.get(column, ""))
+        if wrong:
+            bad(column, wrong)
+            unsafe.add(column)
     emails = {}
     for column in ("supervisee_email", "supervisor_email", "line_manager_email"):
         value = cells.get(column, "").lower()
         emails[column] = value
-        if value:
+        if value and column not in unsafe:
             wrong = check_email(value, allowed_domains)
             if wrong:
                 bad(column, wrong)

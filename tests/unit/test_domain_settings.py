@@ -40,7 +40,7 @@ def test_unknown_section_and_key(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         _load(tmp_path, '[organisation]\nnmae = "x"\n[extras]\na = 1\n')
     message = str(caught.value)
-    assert "settings.toml, organisation.nmae: unknown key" in message
+    assert "settings.toml, line 2, organisation.nmae: unknown key" in message
     assert "unknown section [extras]" in message
 
 
@@ -61,7 +61,7 @@ auth = "magic"
     with pytest.raises(InputError) as caught:
         _load(tmp_path, text)
     message = str(caught.value)
-    assert "organisation.closure_days[1]: range overlaps 2027-12-24..2027-12-31" in message
+    assert "line 3, organisation.closure_days[1]: range overlaps 2027-12-24..2027-12-31" in message
     assert "supervision.line_manager_role" in message and "google.auth" in message
 
 
