@@ -1,7 +1,7 @@
 """`demo`: a year of supervision on a fresh local Workspace, as the people involved would do it.
 
 Business support books the year (config/roster.example.csv, Hillingdon) and installs the
-templates; every Monday morning the records for the week are made; supervisors finish their
+templates; every other Monday morning the records for the next fortnight are made; supervisors finish their
 records a few working days after each session, some on time, some late, some not yet (a fixed
 mix chosen from the session id, so every run gives the same picture); the workspace clock moves
 with them so each Doc's modifiedTime is when it was finished. Then `sync` and the report.
@@ -36,6 +36,7 @@ EXAMPLE_ROSTER = ROOT / "config" / "roster.example.csv"
 DEFAULT_TODAY = date(2027, 3, 15)
 DRAFT_LINE, COMPLETE_LINE = "Record status: DRAFT", "Record status: COMPLETE"
 Progress = Callable[[str], None]
+STEP_DAYS = 14  # records are made a fortnight at a time (fewer runs keep the demo quick)
 
 
 def edit_record(connection: Connection, user: str, file_id: str, find: str, replace: str) -> int:
@@ -127,7 +128,7 @@ def run_demo(
     monday = date(year, 1, 1) - timedelta(days=date(year, 1, 1).weekday())
     while monday <= today:
         clock.set(at(monday, 7))
-        through = min(monday + timedelta(days=6), today)
+        through = min(monday + timedelta(days=STEP_DAYS - 1), today)
         made = create_records(connection, roster, policy, year, through, settings)
         for plan in made.plans:
             if plan.action != "create" or not plan.file_id:
@@ -142,16 +143,16 @@ def run_demo(
             when = max(at(day, 16), held + timedelta(minutes=30))
             heapq.heappush(pending, (when, plan.session.session_id, plan.entry.supervisor_email,
                                      plan.file_id))  # fmt: skip
-        following = at(monday + timedelta(days=7), 7)
+        following = at(monday + timedelta(days=STEP_DAYS), 7)
         while pending and pending[0][0] < following and pending[0][0] <= finish:
             when, session_id, supervisor, file_id = heapq.heappop(pending)
             clock.set(when)
             if complete_record(connection, supervisor, file_id):
                 kind = _outcome(session_id)[0]
                 result.completed[kind] = result.completed.get(kind, 0) + 1
-        say(f"Week of {monday:%d %b}: {result.records} records so far, "
+        say(f"Fortnight from {monday:%d %b}: {result.records} records so far, "
             f"{sum(result.completed.values())} completed")  # fmt: skip
-        monday += timedelta(days=7)
+        monday += timedelta(days=STEP_DAYS)
     clock.set(finish)
     say("Syncing the tracking Sheet")
     result.sync = sync(connection, roster, policy, year, settings, today=today, progress=say)
