@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "tracking",
     "demo",
     "agenda",
+    "rearrange",
 ]
 
 

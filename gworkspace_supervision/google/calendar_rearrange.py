@@ -1,0 +1,186 @@
+"""Calendar JSON for rearranging cancelled sessions (Hillingdon 3.3).
+
+Reads, per supervisor: the app's series (to know each session's supervisee and pair, and which
+whole series were cancelled by `book` - those are not rearranged), then one events.list of the
+app's single sessions with showDeleted: cancelled instances (a cancelled exception is only
+guaranteed its id, originalStartTime and `updated`), and the replacements already booked.
+A replacement is one single event in the supervisor's calendar, tagged
+`extendedProperties.private` {app, kind=rearrangement, rearranges=<cancelled session id>, pair};
+it carries no `year`, so `book` (which lists its series by year) never sees or retires it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dateutil.parser import isoparse
+
+from ..domain.rearrange import rearrangement_event_id
+from .calendar import APP, BookedSeries, CalendarAdapter, Write, _local, _when, utc_text
+from .retry import execute
+
+KIND = "rearrangement"
+SESSION_FIELDS = (
+    "nextPageToken,items(id,status,updated,created,start,end,recurringEventId,"
+    "originalStartTime,extendedProperties)"
+)
+
+
+@dataclass(frozen=True)
+class CancelledSession:
+    """A session (instance of an app series) its supervisor cancelled in the calendar."""
+
+    session_id: str
+    calendar_user: str  # the supervisor
+    series_event_id: str
+    pair_id: str
+    supervisee_email: str
+    summary: str
+    start: datetime  # the cancelled session's own (original) start, in the policy's zone
+    end: datetime
+    timezone: str
+    cancelled_at: datetime | None  # Calendar's `updated` of the cancelled instance
+    private: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A rearranged session booked by this app for a cancelled one."""
+
+    event_id: str
+    calendar_user: str
+    rearranges: str  # the cancelled session's id
+    start: datetime
+    end: datetime
+    status: str
+    created: datetime | None
+
+
+@dataclass
+class CalendarState:
+    cancelled: list[CancelledSession] = field(default_factory=list)
+    replacements: dict[str, Replacement] = field(default_factory=dict)  # by cancelled id
+
+
+def read_state(
+    adapter: CalendarAdapter, user: str, time_min: datetime, time_max: datetime
+) -> CalendarState:
+    """Cancelled sessions and replacements in `user`'s calendar; two calls (plus pages)."""
+    masters = {b.event_id: b for b in adapter.list_app_series(user) if b.recurrence}
+    state = CalendarState()
+    conn = adapter.connection
+    events = conn.calendar(user).events()
+    token: str | None = None
+    while True:
+        request = events.list(
+            calendarId=conn.calendar_id(user),
+            privateExtendedProperty=[f"app={APP}"],
+            singleEvents=True,
+            showDeleted=True,
+            timeMin=utc_text(time_min),
+            timeMax=utc_text(time_max),
+            maxResults=2500,
+            pageToken=token,
+            fields=SESSION_FIELDS,
+        )
+        page = execute(request, what="calendar.events.list", policy=conn.retry, meter=conn.meter)
+        for item in page.get("items", []):
+            _read_item(item, user.lower(), masters, state)
+        token = page.get("nextPageToken")
+        if not token:
+            return state
+
+
+def _read_item(
+    item: Mapping[str, Any], user: str, masters: Mapping[str, BookedSeries], state: CalendarState
+) -> None:
+    private = (item.get("extendedProperties") or {}).get("private") or {}
+    if private.get("kind") == KIND and private.get("rearranges"):
+        start, tz = _when(item.get("start"))
+        end, _ = _when(item.get("end"), tz)
+        replacement = Replacement(
+            event_id=str(item["id"]),
+            calendar_user=user,
+            rearranges=str(private["rearranges"]),
+            start=start,
+            end=end,
+            status=str(item.get("status", "confirmed")),
+            created=_stamp(item.get("created")),
+        )
+        state.replacements[replacement.rearranges] = replacement
+        return
+    master = masters.get(str(item.get("recurringEventId", "")))
+    if item.get("status") != "cancelled" or master is None or master.cancelled:
+        return  # a held session, or a whole series `book` ended (a leaver): not rearranged
+    start = _when(item.get("originalStartTime") or item.get("start"), master.timezone)[0]
+    state.cancelled.append(
+        CancelledSession(
+            session_id=str(item["id"]),
+            calendar_user=user,
+            series_event_id=master.event_id,
+            pair_id=master.pair_id,
+            supervisee_email=master.attendees[0] if master.attendees else "",
+            summary=master.summary,
+            start=start,
+            end=start + (master.end - master.start),
+            timezone=master.timezone,
+            cancelled_at=_stamp(item.get("updated")),
+            private=master.private,
+        )
+    )
+
+
+def _stamp(value: Any) -> datetime | None:
+    return isoparse(str(value)) if value else None
+
+
+def replacement_body(
+    cancelled: CancelledSession, start: datetime, end: datetime, policy_name: str = ""
+) -> dict[str, Any]:
+    """The event booking the rearranged session: a single event linked to the cancelled one."""
+    tz = cancelled.timezone
+    was = cancelled.start
+    private = {
+        "app": APP,
+        "kind": KIND,
+        "rearranges": cancelled.session_id,
+        "pair": cancelled.pair_id,
+        "series_event": cancelled.series_event_id,
+    }
+    for name in ("category", "phase"):
+        if cancelled.private.get(name):
+            private[name] = cancelled.private[name]
+    title = cancelled.summary.replace("Supervision:", "Supervision (rearranged):", 1)
+    return {
+        "id": rearrangement_event_id(cancelled.session_id),
+        "summary": title,
+        "description": "\n".join(
+            [
+                f"Rearranged from the session of {was:%a %d %b %Y %H:%M}, which was cancelled.",
+                "Hillingdon 3.3: a cancelled session is rearranged within 24 hours for a date "
+                f"not later than 5 days.{' Policy: ' + policy_name + '.' if policy_name else ''}",
+                "Booked by gws-supervision rearrange.",
+            ]
+        ),
+        "start": {"dateTime": _local(start, tz), "timeZone": tz},
+        "end": {"dateTime": _local(end, tz), "timeZone": tz},
+        "attendees": [{"email": cancelled.supervisee_email}],
+        "extendedProperties": {"private": private},
+        "reminders": {"useDefault": False, "overrides": [{"method": "popup", "minutes": 30}]},
+        "visibility": "private",
+        "transparency": "opaque",
+        "guestsCanInviteOthers": False,
+        "guestsCanSeeOtherGuests": False,
+    }
+
+
+def book_replacement(
+    adapter: CalendarAdapter, user: str, body: dict[str, Any], *, send_updates: str = "all"
+) -> Any:
+    """Insert the replacement (the supervisee is emailed an invitation with sendUpdates=all).
+    A 409 means the id is taken: booked by an earlier run, so nothing new is written."""
+    answers = adapter.write(user, [Write("insert", body["id"], body)], send_updates=send_updates)
+    return answers[f"insert:{body['id']}"]
