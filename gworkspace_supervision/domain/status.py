@@ -5,9 +5,9 @@ Hillingdon 4.4 (000_*): the record is completed within 5 working days (the polic
 days do not count). Hillingdon 3.3: a cancelled session is rearranged within 24 hours for a
 date not later than 5 days after it.
 
-How cancellation is read from the calendar (until issue 8 links rearrangements explicitly):
+How cancellation is read from the calendar (as `rearrange` (services/rearrange.py) links them):
 a session is cancelled when its calendar instance is cancelled on its own (the series lives
-on). It is rearranged when a live app event tagged `replaces=<session id>` was created within
+on). It is rearranged when a live app event tagged `rearranges=<session id>` was created within
 `rearrange_within_hours` of the cancellation and starts no later than `rearrange_within_days`
 after the cancelled date. A cancelled session without such a replacement shows CANCELLED for
 the first 24 hours after the cancellation (time to rearrange) and NOT REARRANGED after that.

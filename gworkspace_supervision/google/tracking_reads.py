@@ -48,7 +48,7 @@ class SessionEvent:
     cancelled: bool
     updated: datetime | None
     created: datetime | None
-    replaces: str | None = None  # the cancelled session this one rearranges (issue 8's tag)
+    replaces: str | None = None  # the cancelled session this one rearranges (`rearranges` tag)
     private: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -109,7 +109,7 @@ def _session(item: Mapping[str, Any], user: str) -> SessionEvent:
         cancelled=instance.status == "cancelled",
         updated=_time(item.get("updated")),
         created=_time(item.get("created")),
-        replaces=private.get("replaces") or None,
+        replaces=private.get("rearranges") or private.get("replaces") or None,
         private=private,
     )
 

@@ -208,7 +208,7 @@ def _withdrawn(events: Sequence[SessionEvent]) -> set[str]:
 
 def _rearranged(events: Sequence[SessionEvent], policy: Policy) -> set[str]:
     """Cancelled sessions rebooked in time (Hillingdon 3.3): a live event tagged
-    `replaces=<id>` created within the policy's hours of the cancellation, for a date no later
+    `rearranges=<id>` created within the policy's hours of the cancellation, for a date no later
     than the policy's days after the cancelled date."""
     by_id = {e.session_id: e for e in events}
     done: set[str] = set()

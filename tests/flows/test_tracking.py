@@ -275,7 +275,8 @@ def test_cancelled_and_not_rearranged_is_flagged(world: World) -> None:
                     "app": APP,
                     "year": "2027",
                     "category": "asye",
-                    "replaces": rearranged.session_id,
+                    "kind": "rearrangement",
+                    "rearranges": rearranged.session_id,
                 }  # fmt: skip
             },
         },
