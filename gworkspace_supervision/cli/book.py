@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,15 @@ from ..errors import SupervisionError
 from ..google.connect import connect
 from ..services.booking import BookingResult, Change, book
 from .main import Context, cli
-from .options import as_date, from_option, load_inputs, policy_option, roster_option, year_option
+from .options import (
+    ProgressBar,
+    as_date,
+    from_option,
+    load_inputs,
+    policy_option,
+    roster_option,
+    year_option,
+)
 
 VERBS = {
     "create": "create",
@@ -21,25 +28,6 @@ VERBS = {
     "cancel": "cancel",
     "truncate": "cut short",
 }
-
-
-class _Bar:
-    """A click progress bar made once the number of writes is known (after the diff)."""
-
-    def __init__(self) -> None:
-        self.bar: Any = None
-        self.shown = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(range(total), label="Booking", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.shown)
-        self.shown = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 def describe(change: Change) -> str:
@@ -136,7 +124,7 @@ def book_command(
     Example: gws-supervision --workspace google --config council.toml book --year 2027
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy)  # exit 2 before any call
-    bar = _Bar()
+    bar = ProgressBar("Booking")
     with connect(obj.workspace, inputs.settings) as connection:
         try:
             result = book(

@@ -7,6 +7,7 @@ settings, policy and roster, so every command validates the same way (exit 2, al
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -102,3 +103,27 @@ def load_inputs(config: Path | None, roster: Path | None, policy: str | None) ->
 def as_date(value: Any) -> date | None:
     """click.DateTime gives a datetime; the planner wants a date."""
     return value.date() if value is not None else None
+
+
+class ProgressBar:
+    """A click progress bar (on stderr) made once a service knows how many writes it will do.
+
+    Services report `progress(done, total)`; the bar appears only when there is work, so a
+    re-run that changes nothing prints no bar.
+    """
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(range(total), label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,27 +13,7 @@ from ..google.connect import connect
 from ..services.records import RecordsResult, create_records
 from ..services.transfer import TransferResult, transfer
 from .main import Context, cli
-from .options import as_date, load_inputs, policy_option, roster_option, year_option
-
-
-class _Bar:
-    """A click progress bar made once the number of records to write is known."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.bar: Any = None
-        self.shown = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(range(total), label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.shown)
-        self.shown = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
+from .options import ProgressBar, as_date, load_inputs, policy_option, roster_option, year_option
 
 
 def render(result: RecordsResult) -> str:
@@ -100,7 +79,7 @@ def records_command(
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy)  # exit 2 before any call
     roster_file = str(roster or inputs.settings.supervision.roster or "roster")
-    bar = _Bar("Records")
+    bar = ProgressBar("Records")
     with connect(obj.workspace, inputs.settings) as connection:
         try:
             result = create_records(
