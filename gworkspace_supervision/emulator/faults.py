@@ -10,10 +10,17 @@ process affects the CLI run in another. What they do:
   rateLimitExceeded (or 429 with quota_status=429).
 - quota_exceeded_after: after N Calendar event writes in the workspace (a persisted counter),
   further event writes get 403 quotaExceeded "Calendar usage limits exceeded."
+- crash_after: once the workspace has answered N API calls (a persisted counter, so it spans
+  processes), the process making the next call dies before that call runs: SystemExit(137)
+  in process (every later call too, as a dead process makes none), or os._exit(137) with
+  crash_hard (no finally blocks, no cleanup: a kill -9). Crash tests set it, run a command,
+  clear it and run the command again. Calls already answered inside a batch stay done, so a
+  crash mid-batch is a write that happened but whose answer never arrived.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -26,6 +33,8 @@ from .store import Store
 
 SETTING = "faults"
 EVENT_WRITES = "emu:event_writes"  # a persisted counter (the core bumps it)
+API_CALLS = "emu:api"  # the core's count of API calls answered (persisted)
+CRASH_STATUS = 137  # what a shell reports for a process killed by SIGKILL
 EVENT_WRITE_METHODS = frozenset(
     "calendar.events." + name
     for name in ("insert", "import", "patch", "update", "delete", "move", "quickAdd")
@@ -49,6 +58,8 @@ class FaultSettings:
     quota_per_minute: int | None = None
     quota_status: int = 403
     quota_exceeded_after: int | None = None
+    crash_after: int | None = None
+    crash_hard: bool = False
 
     @classmethod
     def from_json(cls, data: Any) -> FaultSettings:
@@ -99,6 +110,13 @@ class Faults:
 
     def before_call(self, settings: FaultSettings, method_id: str, user: str) -> None:
         """Called before each API call's handler; raises the injected error, if any."""
+        if (
+            settings.crash_after is not None
+            and self.store.counter(API_CALLS) >= settings.crash_after
+        ):
+            if settings.crash_hard:
+                os._exit(CRASH_STATUS)  # like kill -9: no cleanup, no finally blocks
+            raise SystemExit(CRASH_STATUS)
         if settings.quota_per_minute is not None and method_id.startswith("calendar."):
             self._rate_limit(settings, user)
         if settings.error_rate > 0 and settings.error_codes:
