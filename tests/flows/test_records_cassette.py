@@ -11,23 +11,15 @@ the assertions pin the record's own requests. Re-record against `emulator serve`
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
-import httplib2
 import pytest
-import vcr
-from google.oauth2.credentials import Credentials
-from google_auth_httplib2 import AuthorizedHttp
-from test_booking_cassette import GOOGLE, Loopback, same_body, scrub, scrub_response
+from cassette_support import DOCS, GOOGLE, connection, recorder, served
 
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import parse_roster
-from gworkspace_supervision.google.connect import Connection
-from gworkspace_supervision.google.retry import RetryPolicy
 from gworkspace_supervision.services.booking import book
 from gworkspace_supervision.services.records import create_records
 from gworkspace_supervision.services.templates import install_templates
@@ -43,75 +35,23 @@ ROSTER = (
     "dev.khan@example-council.gov.uk,Dev Khan,case_holding,Tue,10:00\n"
 )
 RECORDING = os.environ.get("GWS_RECORD", "") == "1"
-DOCS = "https://docs.googleapis.com"
-
-
-class DocsLoopback(Loopback):
-    """Docs lives on its own host; on loopback the emulator serves it beside the others."""
-
-    def request(self, uri: str, *args: Any, **kwargs: Any) -> Any:
-        return super().request(uri.replace(DOCS, self.base), *args, **kwargs)
-
-
-def scrub_docs(request: Any) -> Any:
-    """As the booking cassette's scrub, with Docs calls kept on Google's Docs host."""
-    docs_call = "/v1/documents/" in request.uri
-    request = scrub(request)
-    if docs_call:
-        request.uri = request.uri.replace(GOOGLE, DOCS)
-    return request
-
-
-def connection(base: str | None) -> Connection:
-    def http_for(user: str) -> dict[str, Any]:
-        inner = DocsLoopback(base) if base else httplib2.Http()
-        return {"http": AuthorizedHttp(Credentials(token=user), http=inner)}
-
-    return Connection(
-        kind="google",
-        _http_for=http_for,
-        _gspread_for=lambda user: None,
-        retry=RetryPolicy(max_attempts=1),
-        clock=lambda: NOW,
-    )
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[str | None]:
+def loopback(tmp_path: Path) -> Iterator[str | None]:
     if not RECORDING:
         yield None
         return
-    from gworkspace_supervision.emulator.httpserver import make_server
-    from gworkspace_supervision.emulator.server import LocalWorkspace
-
-    CASSETTE.unlink(missing_ok=True)
-    workspace = LocalWorkspace(tmp_path / "ws")
-    workspace.clock.set(NOW)
-    server = make_server(workspace, 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.url.rstrip("/")
-    finally:
-        server.shutdown()
-        server.server_close()
-        workspace.close()
+    with served(tmp_path / "ws", NOW, CASSETTE) as url:
+        yield url
 
 
-def test_one_record_sends_exactly_the_recorded_requests(served: str | None) -> None:
-    recorder = vcr.VCR(
-        record_mode="all" if RECORDING else "none",
-        match_on=["method", "scheme", "host", "port", "path", "query", "body"],
-        before_record_request=scrub_docs,
-        before_record_response=scrub_response,
-        filter_headers=["authorization"],
-        decode_compressed_response=True,
-    )
-    recorder.register_matcher("body", same_body)
+def test_one_record_sends_exactly_the_recorded_requests(loopback: str | None) -> None:
+    vcr_ = recorder(RECORDING)
     policy = load_policy("hillingdon")
     roster = parse_roster(ROSTER, "pair.csv", policy, ("example-council.gov.uk",))
-    conn = connection(served)
-    with recorder.use_cassette(str(CASSETTE)) as cassette:
+    conn = connection(loopback, NOW)
+    with vcr_.use_cassette(str(CASSETTE)) as cassette:
         install_templates(conn, Settings())
         book(conn, roster, policy, 2027, Settings(), send_updates="none")
         first = len(cassette.requests) if RECORDING else cassette.play_count
