@@ -49,6 +49,7 @@ class GoogleSettings:
     oauth_client_secrets: str | None = None
     token_path: str | None = None
     subject: str | None = None
+    digest: bool = False  # not a settings key: `digest --send` sets it to ask for gmail.send
 
 
 @dataclass(frozen=True)

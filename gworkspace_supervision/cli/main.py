@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "demo",
     "agenda",
     "rearrange",
+    "digest",
 ]
 
 

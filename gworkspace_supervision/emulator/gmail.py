@@ -2,7 +2,8 @@
 
 The message arrives as base64url RFC 822 (`{"raw": ...}`) or as an upload (message/rfc822).
 It is not delivered anywhere: it is appended to the workspace outbox (`LocalWorkspace.outbox()`),
-with the headers parsed, so tests and demos can see what would have been sent.
+with the headers parsed and the plain-text body kept (`text`), so tests and demos can see what
+would have been sent.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def send_message(call: Call) -> dict[str, Any]:
     ]
     if not recipients:
         raise HttpError(400, "invalidArgument", "Recipient address required")
+    part = msg.get_body(preferencelist=("plain",))
+    text = part.get_content() if part is not None else ""
     message_id = new_id(16).replace("-", "a").replace("_", "b")
     call.emails.append(
         {
@@ -56,6 +59,7 @@ def send_message(call: Call) -> dict[str, Any]:
             "from": call.user,
             "to": recipients,
             "subject": str(msg.get("subject", "")),
+            "text": str(text),
             "sentAt": rfc3339(call.now),
         }
     )

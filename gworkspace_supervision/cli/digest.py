@@ -1,0 +1,80 @@
+"""`gws-supervision digest`: each line manager's weekly look at their team's records.
+
+Read from the tracking Sheet (run `sync` first). Prints by default; `--send` emails each line
+manager their own team's rows from the operator's mailbox (Gmail, gmail.send scope only).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..domain.policy import load_policy
+from ..google.connect import connect
+from ..services.digest import DUE_WITHIN, digest, render, summary
+from ..settings import load_settings
+from .main import Context, cli
+from .options import as_date, load_inputs, policy_option, roster_option
+
+
+@cli.command("digest")
+@roster_option
+@policy_option
+@click.option("--year", type=click.IntRange(2000, 2100), help="Only this year's sessions.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Work out statuses as at the end of this day (YYYY-MM-DD) instead of now.",
+)
+@click.option(
+    "--due-within",
+    type=click.IntRange(0, 20),
+    default=DUE_WITHIN,
+    show_default=True,
+    help="'Due soon': records due within this many working days.",
+)
+@click.option("--send", is_flag=True, help="Email each line manager (else only print).")
+@click.pass_obj
+def digest_command(
+    obj: Context,
+    roster: Path | None,
+    policy: str | None,
+    year: int | None,
+    today: Any,
+    due_within: int,
+    send: bool,
+) -> None:
+    """Each line manager's overdue and due-soon records, and cancelled sessions not rearranged.
+
+    Names, dates and links only, never record content. Without --send nothing is sent.
+
+    Example: gws-supervision digest --policy hillingdon --today 2027-03-15
+
+    Example: gws-supervision digest --roster config/roster.example.csv --send
+    """
+    config = obj.config if obj else None
+    if roster is not None:  # validated like every command's roster, though the Sheet is read
+        inputs = load_inputs(config, roster, policy)
+        settings, the_policy = inputs.settings, inputs.policy
+    else:
+        settings = load_settings(config)
+        the_policy = load_policy(policy or settings.supervision.policy)
+    if send:  # ask Google for gmail.send as well, only when mail will go
+        settings = dataclasses.replace(
+            settings, google=dataclasses.replace(settings.google, digest=True)
+        )
+    with connect(obj.workspace, settings) as connection:
+        result = digest(
+            connection,
+            settings,
+            the_policy,
+            year=year,
+            today=as_date(today),
+            due_within=due_within,
+            send=send,
+        )
+    click.echo(render(result))
+    click.echo(summary(result), err=True)
