@@ -53,6 +53,7 @@ DECEMBER, APRIL = "2026-12-01T09:00:00Z", "2027-04-01T08:00:00Z"
 THROUGH, TODAY = date(2027, 3, 31), date(2027, 4, 1)
 OPERATOR = "business.support@example-council.gov.uk"
 QUOTA_PER_MINUTE = 600  # Google Calendar: per user per minute
+POLICY = ["hillingdon"]  # --policy NAME|FILE
 
 
 @dataclass
@@ -103,7 +104,7 @@ def fresh(folder: Path, latency_ms: float) -> Connection:
 
 
 def toolkit(folder: Path, roster: Path, latency_ms: float, changed: list[int]) -> SizeResult:
-    policy, settings = load_policy("hillingdon"), Settings()
+    policy, settings = load_policy(POLICY[0]), Settings()
     entries = load_roster(roster, policy, settings.organisation.allowed_domains)
     result = SizeResult(len(entries))
     with fresh(folder, latency_ms) as conn:
@@ -150,7 +151,7 @@ def naive_counts(result: SizeResult) -> dict[str, int]:
 
 def naive(folder: Path, roster: Path, latency_ms: float, result: SizeResult) -> None:
     """What a CSV loop does, one request at a time, as the business support account."""
-    policy, settings = load_policy("hillingdon"), Settings()
+    policy, settings = load_policy(POLICY[0]), Settings()
     entries = load_roster(roster, policy, settings.organisation.allowed_domains)
     with fresh(folder, 0.0) as conn:
         installed = install_templates(conn, settings)  # setup, not timed
@@ -312,7 +313,8 @@ def plot(results: list[SizeResult], out: Path) -> None:
     right.set_xlabel("records changed since the last sync")
     right.set_ylabel("HTTP round trips (log)")
     right.set_title("Daily sync cost")
-    right.legend(fontsize=7)
+    if right.lines:
+        right.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
 
@@ -333,12 +335,14 @@ def main() -> None:
         help="sizes to run daily syncs for (default: all)",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--policy", default="hillingdon", help="policy name or .toml file")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--plot", type=Path)
     parser.add_argument(
         "--no-plan", action="store_true", help="skip the 5,000-staff planning timing"
     )
     args = parser.parse_args()
+    POLICY[0] = args.policy
     results: list[SizeResult] = []
     per_call = None
     with tempfile.TemporaryDirectory() as tmp:
