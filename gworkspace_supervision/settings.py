@@ -40,6 +40,7 @@ class SupervisionSettings:
     template_folder_id: str | None = None
     template_doc_id: str | None = None
     tracker_sheet_id: str | None = None
+    caseload: str | None = None  # caseload CSV: each record gets its case-discussion agenda
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ _KEYS = {
     "organisation": {"name", "allowed_domains", "operator", "heads_of_service", "closure_days", "region"},
     "supervision": {
         "policy", "roster", "notify", "line_manager_role", "template_folder_id",
-        "template_doc_id", "tracker_sheet_id",
+        "template_doc_id", "tracker_sheet_id", "caseload",
     },
     "google": {"auth", "service_account_key", "oauth_client_secrets", "token_path", "subject"},
 }  # fmt: skip
@@ -149,6 +150,9 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
     region = text("organisation", "region", None)
     if region is not None and region.upper() not in REGIONS:
         bad("organisation.region", f"must be one of {', '.join(REGIONS)}, got {region!r}")
+    caseload = text("supervision", "caseload", None)
+    if caseload is not None and not caseload.lower().endswith(".csv"):
+        bad("supervision.caseload", f"must name a caseload .csv file, got {caseload!r}")
     notify = table("supervision").get("notify", True)
     if not isinstance(notify, bool):
         bad("supervision.notify", f"must be true or false, got {notify!r}")
@@ -170,6 +174,7 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
             template_folder_id=text("supervision", "template_folder_id", None),
             template_doc_id=text("supervision", "template_doc_id", None),
             tracker_sheet_id=text("supervision", "tracker_sheet_id", None),
+            caseload=caseload,
         ),
         google=GoogleSettings(
             auth=text("google", "auth", "adc", AUTH),

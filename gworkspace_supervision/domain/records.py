@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from ..errors import PrivacyError, Problem
+from .agenda import AgendaItem
 from .roster import RosterEntry, check_email
 
 # Every placeholder a template may use (templates/README.md); the toolkit fills them all.
@@ -20,9 +21,11 @@ PLACEHOLDERS = (
     "organisation_name", "supervisor_name", "supervisee_name", "line_manager_name", "team",
     "session_date", "session_time", "session_end_time", "location", "category", "cadence",
     "last_session_date", "last_record_link", "next_session_date", "next_session_time",
-    "next_session_venue", "record_due", "appraisal_date",
+    "next_session_venue", "record_due", "appraisal_date", "agenda",
 )  # fmt: skip
 MISSING = "—"
+NO_CASELOAD = "No caseload file given: list the ICS case numbers discussed (numbers only)."
+NO_CASE_DUE = "No case due for discussion under the policy."
 NOT_BOOKED = "not yet booked"
 
 # policy.template -> the file in templates/. Islington (003_*) and the case discussion guidance
@@ -79,6 +82,7 @@ class RecordFacts:
     previous: Neighbour | None = None
     next: Neighbour | None = None
     appraisal_date: date | None = None
+    agenda: tuple[AgendaItem, ...] | None = None  # None: no caseload file given
 
     @property
     def title(self) -> str:
@@ -108,8 +112,19 @@ def placeholder_values(facts: RecordFacts) -> dict[str, str]:
         "next_session_venue": (nxt.location or "to be agreed") if nxt else NOT_BOOKED,
         "record_due": long_date(facts.record_due),
         "appraisal_date": long_date(facts.appraisal_date) if facts.appraisal_date else "not set",
+        "agenda": agenda_text(facts.agenda),
     }
     return {k: (v.replace("{{", "{ {") if v else MISSING) for k, v in values.items()}
+
+
+def agenda_text(agenda: Sequence[AgendaItem] | None) -> str:
+    """The case numbers due for discussion, one per line with the rule's reason; case numbers
+    only, never case content (Hillingdon 4.4, 000_*)."""
+    if agenda is None:
+        return NO_CASELOAD
+    if not agenda:
+        return NO_CASE_DUE
+    return "\n".join(f"{item.case_number}: {item.reason}" for item in agenda)
 
 
 def expected_acl(entry: RosterEntry, line_manager_role: str = "commenter") -> dict[str, str]:

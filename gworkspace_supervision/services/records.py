@@ -21,6 +21,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..domain.agenda import AgendaRule, agenda_rule, plan_agendas
+from ..domain.caseload import Case, load_caseload
 from ..domain.policy import Policy, cadence_text
 from ..domain.records import (
     AclDrift,
@@ -136,6 +138,7 @@ def create_records(
         entries = list(roster)
     # -- validate everything before reading or writing anything
     check_privacy(entries, domains, roster_file or "roster", lm_role)
+    caseload = _caseload(sup_settings, policy, entries, domains)
     calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
     before = dict(connection.meter.calls)
     template = find_template(connection, settings, template_name(policy.template))
@@ -158,7 +161,7 @@ def create_records(
         records = _by_session(found[sup], result)
         result.plans += _plan_supervisor(
             sessions, records, by_pair, policy, through, workdays, organisation, lm_role,
-            domains, result,
+            domains, result, caseload,
         )  # fmt: skip
     _link_previous(result.plans)
     if not dry_run:
@@ -194,6 +197,7 @@ def _plan_supervisor(
     lm_role: str,
     domains: Any,
     result: RecordsResult,
+    caseload: tuple[list[Case], AgendaRule] | None = None,
 ) -> list[RecordPlan]:
     tz = policy.tz
     per_pair: dict[str, list[CalendarSession]] = defaultdict(list)
@@ -208,6 +212,7 @@ def _plan_supervisor(
     for pair, held in sorted(per_pair.items()):
         entry = by_pair[pair]
         held.sort(key=lambda s: s.instance.start)
+        agendas = _agendas(held, entry, caseload, tz)
         for i, s in enumerate(held):
             start = s.instance.start.astimezone(tz)
             if start.date() > through:
@@ -226,6 +231,7 @@ def _plan_supervisor(
                 location=s.location or entry.location,
                 previous=_neighbour(prev, tz, records),
                 next=_neighbour(nxt, tz, None),
+                agenda=tuple(agendas.get(s.session_id, ())) if agendas is not None else None,
             )
             plan = RecordPlan(s, entry, facts, expected_acl(entry, lm_role))
             existing = records.get(s.session_id)
@@ -244,6 +250,45 @@ def _plan_supervisor(
                     result.reported.append(f"{existing.name}: {what} is not expected ({pid})")
             plans.append(plan)
     return plans
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A held session as the agenda planner sees it."""
+
+    session_id: str
+    supervisee_email: str
+    start: datetime
+
+
+def _caseload(
+    sup_settings: Any, policy: Policy, entries: Sequence[RosterEntry], domains: Any
+) -> tuple[list[Case], AgendaRule] | None:
+    """The settings' caseload file and the policy's agenda rule, validated before any write
+    (None when no caseload is given: records then say so where the case numbers go)."""
+    path = getattr(sup_settings, "caseload", None)
+    if not path:
+        return None
+    rule = agenda_rule(policy)
+    return load_caseload(path, domains, {e.supervisee_email for e in entries}), rule
+
+
+def _agendas(
+    held: Sequence[CalendarSession],
+    entry: RosterEntry,
+    caseload: tuple[list[Case], AgendaRule] | None,
+    tz: Any,
+) -> dict[str, Any] | None:
+    """Session id -> the case numbers due at it (000_* 4.4: numbers only), over the pair's
+    held sessions of the year as the calendar holds them, each agenda assumed discussed."""
+    if caseload is None:
+        return None
+    cases, rule = caseload
+    mine = [c for c in cases if c.worker_email == entry.supervisee_email]
+    sessions = [
+        _Held(s.session_id, entry.supervisee_email, s.instance.start.astimezone(tz)) for s in held
+    ]
+    return dict(plan_agendas(sessions, mine, rule))
 
 
 def _neighbour(
