@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "agenda",
     "rearrange",
     "digest",
+    "cover",
 ]
 
 

@@ -9,7 +9,7 @@ series. Attaching a record is one instance patch, batched with the others.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -38,9 +38,17 @@ class CalendarSession:
     attendees: tuple[str, ...]
     category: str = ""
     phase: str = ""
+    covers: str = ""  # a cover event (Hillingdon 3.4): the id of the session it holds
+    private: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def session_id(self) -> str:
+        """The session's id: a cover event stands for the session it covers."""
+        return self.covers or self.instance.session_id
+
+    @property
+    def event_id(self) -> str:
+        """The calendar event (or instance) to write to."""
         return self.instance.session_id
 
     @property
@@ -85,6 +93,7 @@ def list_sessions(
 def session_from(item: Mapping[str, Any], user: str) -> CalendarSession:
     private = (item.get("extendedProperties") or {}).get("private") or {}
     series = str(item.get("recurringEventId") or item["id"])
+    covers = str(private.get("covers", "")) if private.get("kind") == "cover" else ""
     return CalendarSession(
         instance=instance_from(item, series),
         calendar_user=user,
@@ -94,6 +103,8 @@ def session_from(item: Mapping[str, Any], user: str) -> CalendarSession:
         attendees=tuple(str(a.get("email", "")).lower() for a in item.get("attendees") or ()),
         category=str(private.get("category", "")),
         phase=str(private.get("phase", "")),
+        covers=covers,
+        private={str(k): str(v) for k, v in private.items()},
     )
 
 
@@ -115,4 +126,4 @@ def attach_write(session: CalendarSession, *, file_id: str, title: str) -> Write
     if line not in description:
         description = f"{description}\n\n{line}" if description else line
     body = {"attachments": kept + [attachment], "description": description}
-    return Write("patch", session.session_id, body)
+    return Write("patch", session.event_id, body)

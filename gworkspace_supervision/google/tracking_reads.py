@@ -83,22 +83,28 @@ def list_year_sessions(
             organizer = item.get("organizer") or {}
             if organizer and str(organizer.get("email", me)).lower() != me:
                 continue  # a session this user attends as supervisee
+            if item.get("status") == "cancelled" and _private(item).get("covered_by"):
+                continue  # Hillingdon 3.4: held by a colleague; their cover event is the session
             out.append(_session(item, me))
         token = page.get("nextPageToken")
         if not token:
             return out
 
 
+def _private(item: Mapping[str, Any]) -> dict[str, str]:
+    raw = (item.get("extendedProperties") or {}).get("private") or {}
+    return {str(k): str(v) for k, v in raw.items()}
+
+
 def _session(item: Mapping[str, Any], user: str) -> SessionEvent:
-    private = {
-        str(k): str(v)
-        for k, v in ((item.get("extendedProperties") or {}).get("private") or {}).items()
-    }
+    private = _private(item)
     series = str(item.get("recurringEventId") or item["id"])
     instance = instance_from(item, series)
+    # a cover event (services/cover.py) is the session it covers, held by this user
+    covers = private.get("covers") if private.get("kind") == "cover" else None
     attendees = [str(a.get("email", "")).lower() for a in item.get("attendees") or ()]
     return SessionEvent(
-        session_id=instance.session_id,
+        session_id=covers or instance.session_id,
         series_event_id=series,
         supervisor=user,
         supervisee=attendees[0] if attendees else "",

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..domain.agenda import AgendaRule, agenda_rule, plan_agendas
 from ..domain.caseload import Case, load_caseload
+from ..domain.cover import USUAL_SUPERVISOR_ROLE
 from ..domain.policy import Policy, cadence_text
 from ..domain.records import (
     AclDrift,
@@ -210,7 +211,13 @@ def _plan_supervisor(
         per_pair[s.pair_id].append(s)
     plans = []
     for pair, held in sorted(per_pair.items()):
-        entry = by_pair[pair]
+        entry = usual = by_pair[pair]
+        if held[0].covers:  # Hillingdon 3.4: held by the covering supervisor, in their Drive
+            entry = replace(
+                entry,
+                supervisor_email=held[0].calendar_user,
+                supervisor_name=held[0].private.get("cover_name") or held[0].calendar_user,
+            )
         held.sort(key=lambda s: s.instance.start)
         agendas = _agendas(held, entry, caseload, tz)
         for i, s in enumerate(held):
@@ -234,6 +241,8 @@ def _plan_supervisor(
                 agenda=tuple(agendas.get(s.session_id, ())) if agendas is not None else None,
             )
             plan = RecordPlan(s, entry, facts, expected_acl(entry, lm_role))
+            if s.covers:  # the usual supervisor keeps access to their supervisee's record
+                plan.acl.setdefault(usual.supervisor_email, USUAL_SUPERVISOR_ROLE)
             existing = records.get(s.session_id)
             if existing is not None:
                 plan.existing, plan.file_id = existing, existing.file_id

@@ -1,0 +1,88 @@
+"""Calendar JSON for absence cover (Hillingdon 3.4): the cover event and the covered instance.
+
+A covered session is cancelled in the usual supervisor's calendar (an instance override, status
+cancelled, tagged `covered_by` so tracking knows the session lives on elsewhere) and booked as
+one single event in the covering supervisor's calendar, tagged `extendedProperties.private`
+{app, kind=cover, covers=<session id>, usual_supervisor, pair, ...}. The cover event carries
+no `year`, so `book` (which lists its series by year) never sees or retires it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.cover import KIND, cover_event_id, cover_label
+from .calendar import APP, Write, _local
+from .drive import RecordFile
+from .sessions import DOC_MIME, LINK_TEXT, CalendarSession
+
+COVERED_BY = "covered_by"
+
+
+def cover_body(
+    session: CalendarSession,
+    *,
+    timezone: str,
+    by: str,
+    by_name: str,
+    usual: str,
+    usual_name: str,
+    supervisee: str,
+    supervisee_name: str,
+    record: RecordFile | None = None,
+) -> dict[str, Any]:
+    """The event the covering supervisor holds the session with (the supervisee invited)."""
+    start, end = session.instance.start, session.instance.end
+    private = {
+        "app": APP,
+        "kind": KIND,
+        "covers": session.session_id,
+        "usual_supervisor": usual,
+        "pair": session.pair_id,
+        "series": session.series_key,
+        "cover_name": by_name,
+        "usual_name": usual_name,
+        "supervisor_label": cover_label(by_name, usual_name),
+    }
+    for name in ("category", "phase"):
+        value = getattr(session, name)
+        if value:
+            private[name] = value
+    description = (
+        f"Supervision: {supervisee_name} with {by_name}, covering for {usual_name} "
+        "(Hillingdon 3.4: sessions continue at the prescribed frequency while a supervisor is "
+        "away). Booked by gws-supervision cover."
+    )
+    body: dict[str, Any] = {
+        "id": cover_event_id(session.session_id),
+        "summary": f"Supervision (cover): {supervisee_name} / {by_name}",
+        "start": {"dateTime": _local(start, timezone), "timeZone": timezone},
+        "end": {"dateTime": _local(end, timezone), "timeZone": timezone},
+        "attendees": [{"email": supervisee, "displayName": supervisee_name}],
+        "extendedProperties": {"private": private},
+        "reminders": {"useDefault": False, "overrides": [{"method": "popup", "minutes": 30}]},
+        "visibility": "private",
+        "transparency": "opaque",
+        "guestsCanInviteOthers": False,
+        "guestsCanSeeOtherGuests": False,
+    }
+    if session.location:
+        body["location"] = session.location
+    if record is not None:  # the record moved with the session: attached, linked
+        url = record.link
+        body["attachments"] = [
+            {"fileUrl": url, "fileId": record.file_id, "title": record.name, "mimeType": DOC_MIME}
+        ]
+        description += f"\n\n{LINK_TEXT}: {url}"
+    body["description"] = description
+    return body
+
+
+def cancel_write(session: CalendarSession, by: str) -> Write:
+    """Cancel the usual supervisor's instance, saying who holds the session now."""
+    body = {"status": "cancelled", "extendedProperties": {"private": {COVERED_BY: by}}}
+    return Write("patch", session.event_id, body)
+
+
+def covered_by(session: CalendarSession) -> str:
+    return session.private.get(COVERED_BY, "")
