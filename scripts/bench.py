@@ -211,11 +211,19 @@ def naive(folder: Path, roster: Path, latency_ms: float, result: SizeResult) -> 
 
         def naive_sync() -> None:
             sheet = run(sheets.create(body={"properties": {"title": "Tracker"}}), "create")
-            for i, s in enumerate(plan.sessions, 1):
+            for s in plan.sessions:
                 row = [s.session_id, s.team, s.supervisor_name, s.supervisee_name,
                        s.line_manager_email, s.category, s.start.date().isoformat()]  # fmt: skip
-                run(sheets.values().update(spreadsheetId=sheet["spreadsheetId"], range=f"A{i}:G{i}",
-                                           valueInputOption="RAW", body={"values": [row]}), "row")  # fmt: skip
+                run(
+                    sheets.values().append(
+                        spreadsheetId=sheet["spreadsheetId"],
+                        range="A1",
+                        valueInputOption="RAW",
+                        insertDataOption="INSERT_ROWS",
+                        body={"values": [row]},
+                    ),
+                    "row",
+                )  # appendRow
             for file_id in made:
                 run(drive.files().export(fileId=file_id, mimeType="text/plain"), "read")
 
