@@ -64,12 +64,12 @@ def agenda_command(
         {e.supervisee_email for e in inputs.roster},
     )
     plan = plan_year(inputs.roster, inputs.policy, year, closure_days=inputs.closure_days)
-    agendas = plan_agendas(plan.sessions, cases, rule)
+    agendas = plan_agendas(plan.supervision, cases, rule)  # observations etc. have no agenda
     last = as_date(through)
     with_cases = {c.worker_email for c in cases}
     shown = [
         s
-        for s in plan.sessions
+        for s in plan.supervision
         if s.supervisee_email in with_cases and (last is None or s.start.date() <= last)
     ]
     if output_format.lower() == "json":

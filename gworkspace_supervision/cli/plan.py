@@ -30,7 +30,7 @@ from .options import (
 JSON_FIELDS = (
     "session_id", "series_id", "supervisee_email", "supervisee_name", "supervisor_email",
     "supervisor_name", "line_manager_email", "team", "category", "phase", "start", "end",
-    "record_due", "moved_from", "move_reason", "location",
+    "record_due", "moved_from", "move_reason", "location", "type", "kind",
 )  # fmt: skip
 
 
@@ -73,12 +73,22 @@ def render_table(plan: Plan) -> str:
                 f" {mark} {s.start:%a %d %b %Y %H:%M}-{s.end:%H:%M}  {s.supervisee_name:<24} "
                 f"{s.category + '/' + s.phase:<34} due {s.record_due:%a %d %b}"
             )
+            if s.type != "supervision":  # an observation, appraisal or review: no record
+                what = f"{s.type} ({s.kind})" if s.kind else s.type
+                text = (
+                    f" {mark} {s.start:%a %d %b %Y %H:%M}-{s.end:%H:%M}  {s.supervisee_name:<24} "
+                    f"{what.upper()}"
+                )
             if s.moved_from:
                 text += f"  moved from {s.moved_from:%a %d %b %H:%M}: {s.move_reason}"
             lines.append(text.rstrip())
+    supervision = plan.supervision
     lines += ["", "Summary", f"  sessions: {len(plan.sessions)} in {len(plan.series)} series"]
-    for category, count in sorted(Counter(s.category for s in plan.sessions).items()):
+    for category, count in sorted(Counter(s.category for s in supervision).items()):
         lines.append(f"    {category:<16} {count}")
+    for kind, count in sorted(Counter(s.type for s in plan.sessions).items()):
+        if kind != "supervision":  # [[events]] of the policy
+            lines.append(f"    {kind:<16} {count}")
     lines.append(f"  moved (>): {len(plan.moves)}")
     for reason, count in sorted(Counter(s.move_reason for s in plan.moves).items()):
         lines.append(f"    {count:>4}  {reason}")

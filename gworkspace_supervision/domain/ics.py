@@ -44,7 +44,7 @@ def plan_to_ics(series: Iterable[Series], timezone: str = "Europe/London", name:
         event = Event()
         event.add("uid", f"{item.series_id}@gworkspace-supervision")
         event.add("dtstamp", stamp)
-        event.add("summary", f"Supervision: {item.supervisee_name} with {item.supervisor_name}")
+        event.add("summary", f"{item.title}: {item.supervisee_name} with {item.supervisor_name}")
         event.add("dtstart", item.start)
         event.add("dtend", item.start + item.duration)
         event.add("rrule", vRecur.from_ical(item.rrule))

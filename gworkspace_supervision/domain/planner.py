@@ -7,6 +7,7 @@ are computed arithmetically (no rrule parsing in the hot loop); series.expand pr
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -14,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from ..errors import InputError, Problem, SupervisionError
+from .events import SUPERVISION, EventRule
 from .policy import Category, Phase, Policy, cadence_text
 from .roster import RosterEntry
 from .series import (
@@ -33,6 +35,8 @@ BusyTimes = (
     Mapping[str, Iterable[tuple[datetime, datetime]]]
     | Callable[[str], Iterable[tuple[datetime, datetime]]]
 )
+SINGLE_RULE = "FREQ=DAILY;COUNT=1"  # an [[events]] event: a series of one
+_EVENT_CADENCE = {1: "yearly", 2: "six-monthly", 4: "quarterly"}
 GRID_MINUTES = 30  # candidate start times when the preferred slot is taken
 MOVE_SEARCH_DAYS = 10  # working days searched for a moved occurrence, each direction
 
@@ -58,6 +62,8 @@ class Session:
     move_reason: str | None = None
     location: str | None = None
     reassigned: str | None = None  # why the series is not at the preferred slot
+    type: str = SUPERVISION  # or an [[events]] type: observation, appraisal, ...
+    kind: str = ""  # an observation's kind, e.g. "direct work with a child"
 
 
 def _fast_session(common: Mapping[str, object], **fields: object) -> Session:
@@ -81,6 +87,11 @@ class Plan:
     @property
     def moves(self) -> tuple[Session, ...]:
         return tuple(s for s in self.sessions if s.moved_from is not None)
+
+    @property
+    def supervision(self) -> tuple[Session, ...]:
+        """The supervision sessions only (no observations, appraisals or reviews)."""
+        return tuple(s for s in self.sessions if s.type == SUPERVISION)
 
 
 @dataclass
@@ -158,6 +169,9 @@ class _Planner:
         self.working_cache: dict[date, bool] = {}
         self.at_cache: dict[tuple[date, int], datetime] = {}
         self.utc_cache: dict[datetime, str] = {}
+        self.event_times_cache: dict[tuple[int, int], list[int]] = {}
+        self.event_stamps: dict[tuple[int, int], str] = {}
+        self.month_cache: dict[int, list[int]] = {}
         self.sessions: list[Session] = []
         self.series: list[Series] = []
         self.reassignments: list[str] = []
@@ -443,7 +457,7 @@ class _Planner:
             "line_manager_email": entry.line_manager_email,
             "line_manager_name": entry.line_manager_name, "team": entry.team,
             "category": entry.category, "phase": seg.phase.name, "location": entry.location,
-            "reassigned": reassigned,
+            "reassigned": reassigned, "type": SUPERVISION, "kind": "",
         }  # fmt: skip
         for day, at, moved_from, reason in occurrences:
             when = self.at(day, at)
@@ -468,6 +482,141 @@ class _Planner:
                 team=entry.team, timezone=self.policy.timezone,
             )
         )  # fmt: skip
+
+    # -- [[events]]: observations, appraisals, reviews ------------------------------------------
+    def place_events(self, roster: Sequence[RosterEntry]) -> None:
+        """One single event per rule month and pair, after every session has its slot (so
+        sessions never move for them), on a working day of that month free for both people,
+        within the supervisor's daily limit: the same no-double-booking rules as sessions."""
+        rules = self.policy.events
+        if not rules:
+            return
+        for entry in sorted(roster, key=lambda e: (e.supervisee_email, e.supervisor_email)):
+            pair_id = pair_id_for(entry.supervisee_email, entry.supervisor_email)
+            person = {
+                "pair_id": pair_id, "supervisee_email": entry.supervisee_email,
+                "supervisee_name": entry.supervisee_name,
+                "supervisor_email": entry.supervisor_email,
+                "supervisor_name": entry.supervisor_name,
+                "line_manager_email": entry.line_manager_email,
+                "line_manager_name": entry.line_manager_name, "team": entry.team,
+                "category": entry.category, "location": entry.location,
+            }  # fmt: skip
+            facts = "\x1f".join((
+                entry.location or "", entry.supervisee_email, entry.supervisee_name,
+                entry.supervisor_email, entry.supervisor_name, entry.line_manager_email,
+                entry.line_manager_name, entry.category, entry.team,
+            ))  # fmt: skip
+            for rule in rules:
+                if rule.applies_to(entry.category):
+                    for index, month in enumerate(rule.months):
+                        self.place_event(entry, rule, index, month, person, facts)
+
+    def month_days(self, month: int) -> list[int]:
+        """Working days (ordinals) of `month` of the plan year inside the plan window."""
+        days = self.month_cache.get(month)
+        if days is None:
+            first = date(self.year, month, 1)
+            following = date(self.year + month // 12, month % 12 + 1, 1)
+            days = [
+                o
+                for o in range(max(first, self.first).toordinal(), following.toordinal())
+                if o <= self.last.toordinal() and self.is_working(date.fromordinal(o))
+            ]
+            self.month_cache[month] = days
+        return days
+
+    def event_times(self, preferred: int, minutes: int) -> list[int]:
+        """Start times nearest `preferred` for a `minutes`-long event ending by closing time."""
+        key = (preferred, minutes)
+        times = self.event_times_cache.get(key)
+        if times is None:
+            times = [t for t in self.near(preferred) if t + minutes <= self.close]
+            self.event_times_cache[key] = times
+        return times
+
+    def place_event(
+        self,
+        entry: RosterEntry,
+        rule: EventRule,
+        index: int,
+        month: int,
+        person: Mapping[str, object],
+        facts: str,
+    ) -> None:
+        days = self.month_days(month)
+        if entry.start_date is not None:  # not before the person starts
+            days = [d for d in days if d >= entry.start_date.toordinal()]
+        if not days:
+            return
+        a, b = entry.supervisee_email, entry.supervisor_email
+        minutes = rule.minutes or self.minutes
+        preferred = (
+            entry.preferred_time.hour * 60 + entry.preferred_time.minute
+            if entry.preferred_time
+            else self.open
+        )
+        times = self.event_times(preferred, minutes)
+        offset = int(str(person["pair_id"])[:8], 16) % len(days)  # spread pairs over the month
+        diary = self.diary
+        for step in range(len(days)):
+            day = days[(offset + step) % len(days)]
+            for minute in times:
+                if diary.fits(a, b, day, minute, minute + minutes):
+                    diary.book_pair(a, b, day, minute, minute + minutes)
+                    self.emit_event(rule, index, day, minute, minutes, person, facts)
+                    return
+        self.notes.append(
+            f"{a} with {b}: no free slot in {date(self.year, month, 1):%B %Y} for the "
+            f"{rule.label.lower()}"
+        )
+
+    def emit_event(
+        self,
+        rule: EventRule,
+        index: int,
+        ordinal: int,
+        minute: int,
+        minutes: int,
+        person: Mapping[str, object],
+        facts: str,
+    ) -> None:
+        """The event as a Session and a one-occurrence Series (built without dataclass
+        __init__: 5,000 staff have ~15,000 events)."""
+        day = date.fromordinal(ordinal)
+        start, end = self.at(day, minute), self.at(day, minute + minutes)
+        stamp = self.event_stamps.get((ordinal, minute))
+        if stamp is None:
+            stamp = self.event_stamps[(ordinal, minute)] = self.session_id("", start)
+        kind = rule.kind(index)
+        head = f"{person['supervisee_email']}\x1f{person['supervisor_email']}\x1fevent\x1f"
+        series_id = (
+            "sup"
+            + hashlib.sha256(f"{head}{rule.type}\x1f{index}\x1f{self.year}".encode()).hexdigest()[
+                :40
+            ]
+        )  # = series_id_for(supervisee, supervisor, "event", type, index, year)
+        session_id = series_id + stamp
+        plan_hash = hashlib.sha256(
+            f"{day}\x1f{minute}\x1f{minutes}\x1f{rule.type}\x1f{kind}\x1f{rule.label}\x1f"
+            f"{facts}".encode()
+        ).hexdigest()[:16]  # everything written to the event
+        session = object.__new__(Session)
+        session.__dict__.update(
+            person, session_id=session_id, series_id=series_id, phase=rule.type, start=start,
+            end=end, record_due=day, moved_from=None, move_reason=None, reassigned=None,
+            type=rule.type, kind=kind,
+        )  # fmt: skip
+        self.sessions.append(session)
+        series = object.__new__(Series)
+        series.__dict__.update(
+            person, series_id=series_id, phase=rule.type,
+            cadence=_EVENT_CADENCE.get(len(rule.months)) or f"{len(rule.months)} a year",
+            start=start, duration=timedelta(minutes=minutes), rrule=SINGLE_RULE, exdates=(),
+            rdates=(), plan_hash=plan_hash, session_ids=(session_id,),
+            timezone=self.policy.timezone, type=rule.type, kind=kind, title=rule.label,
+        )  # fmt: skip
+        self.series.append(series)
 
     def preload(self, busy: BusyTimes | None, people: Iterable[str]) -> None:
         """Existing commitments (e.g. Calendar freebusy) block time but not the daily count."""
@@ -528,6 +677,7 @@ def plan_year(
         for entry in sorted(roster, key=lambda e: _order(e, policy)):
             planner.place(entry)
         planner.finish()
+        planner.place_events(roster)
     finally:
         if collecting:
             gc.enable()

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import InputError, Problem
+from .events import EventRule, parse_events
 
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
 SHIFTS = ("next", "previous")
@@ -97,6 +98,7 @@ class Policy:
     rearrange_within_days: int = 5
     extra: dict[str, Any] = field(default_factory=dict)
     document: str = ""  # the source policy document and its sections, for people
+    events: tuple[EventRule, ...] = ()  # [[events]]: observations, appraisals, reviews
 
     @property
     def tz(self) -> ZoneInfo:
@@ -195,12 +197,17 @@ def key_line(text: str, dotted: str) -> int | None:
     wanted = [part for part in re.split(r"[.\[\]]+", dotted) if part]
     best: tuple[int, int] | None = None  # (matched components, line)
     table: list[str] = []
+    arrays: dict[str, int] = {}  # [[name]] tables seen so far: the next one's index
     lines = text.splitlines()
     for number, raw_line in enumerate(lines, 1):
         stripped = raw_line.strip()
         header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", stripped)
         if header:
             table = [k.strip().strip("\"'") for k in header.group(1).split(".")]
+            if stripped.startswith("[["):  # an array of tables: events[0], events[1], ...
+                name = ".".join(table)
+                table = table + [str(arrays.get(name, 0))]
+                arrays[name] = arrays.get(name, 0) + 1
             path = table
         else:
             key = re.match(r"^([A-Za-z0-9_\-.\"' ]+?)\s*=", stripped)
@@ -354,7 +361,7 @@ def _as_date(value: object) -> date | None:
 def parse_policy(data: Mapping[str, Any], file: str) -> Policy:
     """Validate the TOML tables `[policy]`, `[categories.*]` and free-form `[extra.*]`."""
     check = _Checker(file)
-    check.unknown(data, {"policy", "categories", "extra"}, "")
+    check.unknown(data, {"policy", "categories", "extra", "events"}, "")
     head = data.get("policy", {})
     if not isinstance(head, dict):
         check.bad("policy", "must be a table")
@@ -417,6 +424,7 @@ def parse_policy(data: Mapping[str, Any], file: str) -> Policy:
             ("rearrange_within_days", 5, 1, 60),
         )
     }
+    events = parse_events(data.get("events", []), check.bad, categories, span)
     title = check.str_(head, "name", "policy.name", key)
     template = check.str_(head, "template", "policy.template", key)
     if check.problems:
@@ -439,6 +447,7 @@ def parse_policy(data: Mapping[str, Any], file: str) -> Policy:
         rearrange_within_days=numbers["rearrange_within_days"] or 5,
         extra=dict(extra),
         document=str(head.get("document", "")),
+        events=tuple(events),
     )
 
 

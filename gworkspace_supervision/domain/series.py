@@ -42,6 +42,9 @@ class Series:
     line_manager_name: str = ""
     team: str = ""
     timezone: str = "Europe/London"
+    type: str = "supervision"  # or an [[events]] type: "observation", "appraisal", ...
+    kind: str = ""  # e.g. an observation's "direct work with a child"
+    title: str = "Supervision"  # what the calendar event's summary starts with
 
     def recurrence(self) -> list[str]:
         """Lines for Google Calendar's `event.recurrence` (and RFC 5545 property text)."""

@@ -33,6 +33,7 @@ class Status(StrEnum):
     COMPLETE_LATE = "COMPLETE LATE"
     CANCELLED = "CANCELLED"
     NOT_REARRANGED = "NOT REARRANGED"  # Hillingdon 3.3 breached
+    HELD = "HELD"  # an observation, appraisal or review whose time has passed (no record)
 
 
 DRAFT, COMPLETE = "DRAFT", "COMPLETE"
@@ -112,6 +113,8 @@ class TrackedSession:
     record_owner: str = ""
     completed_at: datetime | None = None  # the Doc's modifiedTime when it first read COMPLETE
     cancelled_at: datetime | None = None
+    type: str = "supervision"  # or an [[events]] type (observation, appraisal, ...)
+    kind: str = ""  # an observation's kind
 
     @property
     def session_date(self) -> date:

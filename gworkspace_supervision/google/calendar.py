@@ -95,6 +95,11 @@ def event_hash(series: Series) -> str:
     return hashlib.sha256(f"{series.plan_hash}:{SERIALIZER_VERSION}".encode()).hexdigest()[:16]
 
 
+def event_summary(series: Series) -> str:
+    """'Supervision: Ann / Bo', 'Practice observation: Ann / Bo', 'PADA appraisal: Ann / Bo'."""
+    return f"{series.title}: {series.supervisee_name} / {series.supervisor_name}"
+
+
 def _local(moment: datetime, tz: str) -> str:
     return moment.astimezone(ZoneInfo(tz)).replace(tzinfo=None).isoformat(timespec="seconds")
 
@@ -113,13 +118,23 @@ def series_to_event(
     label = getattr(category, "label", series.category)
     minutes = int(series.duration.total_seconds() // 60)
     due_days = getattr(policy, "record_due_working_days", 5)
-    description = "\n".join(
-        [
+    if series.type == "supervision":
+        lines = [
             f"Supervision: {series.supervisee_name} with {series.supervisor_name}.",
             f"Category: {label} ({series.phase}), {series.cadence}; "
             f"policy: {getattr(policy, 'name', '')}.",
             f"{minutes} minutes. The record is due within {due_days} working days "
             "(Hillingdon 4.4).",
+        ]
+    else:  # an [[events]] event: observation, appraisal, review (no supervision record)
+        what = f"{series.title} ({series.kind})" if series.kind else series.title
+        lines = [
+            f"{what}: {series.supervisee_name} with {series.supervisor_name}.",
+            f"{minutes} minutes, {series.cadence}; policy: {getattr(policy, 'name', '')}.",
+        ]
+    description = "\n".join(
+        lines
+        + [
             "Booked by gws-supervision: change the roster and run `book` again rather than "
             "editing the series by hand.",
         ]
@@ -133,9 +148,13 @@ def series_to_event(
         "category": series.category,
         "phase": series.phase,
     }
+    if series.type != "supervision":  # supervision events keep exactly their old body
+        private["type"] = series.type
+        if series.kind:
+            private["event_kind"] = series.kind
     event: dict[str, Any] = {
         "id": series.series_id,
-        "summary": f"Supervision: {series.supervisee_name} / {series.supervisor_name}",
+        "summary": event_summary(series),
         "description": description,
         "start": {"dateTime": _local(series.start, tz), "timeZone": tz},
         "end": {"dateTime": _local(series.end, tz), "timeZone": tz},

@@ -115,6 +115,8 @@ def _read_item(
     master = masters.get(str(item.get("recurringEventId", "")))
     if item.get("status") != "cancelled" or master is None or master.cancelled:
         return  # a held session, or a whole series `book` ended (a leaver): not rearranged
+    if master.private.get("type", "supervision") != "supervision":
+        return  # an observation, appraisal or review: 3.3 is about supervision sessions
     start = _when(item.get("originalStartTime") or item.get("start"), master.timezone)[0]
     state.cancelled.append(
         CancelledSession(

@@ -84,6 +84,9 @@ def list_sessions(
             request, what="calendar.events.list", policy=connection.retry, meter=connection.meter
         )
         for item in page.get("items", []):
+            private = (item.get("extendedProperties") or {}).get("private") or {}
+            if private.get("type", "supervision") != "supervision":
+                continue  # an observation, appraisal or review: it has no supervision record
             out.append(session_from(item, user.lower()))
         token = page.get("nextPageToken")
         if not token:

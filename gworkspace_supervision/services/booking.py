@@ -29,6 +29,7 @@ from ..google.calendar import (
     CalendarAdapter,
     Write,
     event_hash,
+    event_summary,
     series_to_event,
     truncate_recurrence,
 )
@@ -253,7 +254,7 @@ def _future(b: BookedSeries, now: datetime) -> tuple[int, bool]:
 def _reconcile(
     cal: str, s: Series, events: list[BookedSeries], now: datetime, plan: Plan, settings: Any
 ) -> list[Change]:
-    title = f"Supervision: {s.supervisee_name} / {s.supervisor_name}"
+    title = event_summary(s)
     live = [b for b in events if not b.cancelled and _future(b, now)[0]]
     digest = event_hash(s)
     same = [b for b in live if b.plan_hash == digest]

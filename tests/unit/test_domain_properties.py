@@ -63,7 +63,13 @@ def test_plan_invariants(roster: list[RosterEntry], year: int) -> None:
         busy[s.supervisee_email].append((s.start, s.end))
         busy[s.supervisor_email].append((s.start, s.end))
         per_day[(s.supervisor_email, s.start.date())] += 1
-        assert s.record_due == WORKDAYS.add_working_days(s.start.date(), 5)
+        if s.type == "supervision":  # observations, appraisals and reviews have no record
+            assert s.record_due == WORKDAYS.add_working_days(s.start.date(), 5)
+        else:  # [[events]]: in a month its rule names, never before the person starts
+            rule = next(r for r in POLICY.events if r.type == s.type)
+            assert s.start.month in rule.months and rule.applies_to(s.category)
+            entry = next(e for e in roster if e.supervisee_email == s.supervisee_email)
+            assert entry.start_date is None or s.start.date() >= entry.start_date
     # no overlap for any person, as supervisee or supervisor
     for periods in busy.values():
         periods.sort()
