@@ -12,6 +12,9 @@ from gworkspace_supervision.emulator.server import LocalWorkspace
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "config" / "roster.example.csv")
+# The example roster under Hillingdon: 50 supervision series and 123 single events from the
+# policy's [[events]] (practice observations 5.2 f, PADA appraisals and reviews 6).
+SERIES = 173
 
 
 @pytest.fixture
@@ -42,21 +45,23 @@ def test_dry_run_prints_the_diff_and_writes_nothing(folder: Path) -> None:
     result = invoke(folder, "--policy", "hillingdon", "--dry-run")
     assert result.exit_code == 0, result.output
     assert "Dry run: nothing was written." in result.stdout
-    assert "series to create: 50" in result.stdout
-    assert "that would be emailed: 50" in result.stdout
+    assert f"series to create: {SERIES}" in result.stdout
+    assert f"that would be emailed: {SERIES}" in result.stdout
     assert "create    Supervision: " in result.stdout
+    assert "create    Practice observation: " in result.stdout
+    assert "create    PADA appraisal: " in result.stdout and "create    PADA review: " in result.stdout
     assert counters(folder)["event_writes"] == 0
 
 
 def test_book_then_book_again_changes_nothing(folder: Path) -> None:
     first = invoke(folder)
     assert first.exit_code == 0, first.output
-    assert "series created: 50" in first.stdout and "emailed: 50" in first.stdout
+    assert f"series created: {SERIES}" in first.stdout and f"emailed: {SERIES}" in first.stdout
     assert "HTTP round trips" in first.stdout
     second = invoke(folder, "--send-updates", "none")
     assert second.exit_code == 0, second.output
-    assert "series unchanged: 50" in second.stdout and "series created: 0" in second.stdout
-    assert counters(folder)["emails"] == 50
+    assert f"series unchanged: {SERIES}" in second.stdout and "series created: 0" in second.stdout
+    assert counters(folder)["emails"] == SERIES
 
 
 def test_bad_roster_exits_2_before_any_call(folder: Path, tmp_path: Path) -> None:
@@ -90,4 +95,4 @@ def test_quota_exhausted_exits_1_and_says_what_is_left(folder: Path) -> None:
     with LocalWorkspace(folder) as workspace:
         workspace.faults.clear()
     again = invoke(folder)
-    assert again.exit_code == 0 and "series created: 50" in again.stdout
+    assert again.exit_code == 0 and f"series created: {SERIES}" in again.stdout

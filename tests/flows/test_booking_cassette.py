@@ -65,7 +65,8 @@ def test_booking_one_pair_sends_exactly_the_recorded_requests(
         allowed = Settings(organisation=Organisation(allowed_domains=(REAL_DOMAIN.decode(),)))
         result = book(conn, roster, "hillingdon", 2027, allowed)
         conn.close()
-    assert result.complete and result.count("create") == 1
+    # one supervision series, two practice observations (5.2 f), a PADA appraisal and review (6)
+    assert result.complete and result.count("create") == len(result.plan.series) == 5
     assert result.round_trips == 3  # list the calendar, one freebusy batch, one write batch
     if not RECORDING:
         assert cassette.all_played and cassette.play_count == 3
