@@ -29,6 +29,7 @@ from .calendar import APP
 from .connect import Connection
 from .retry import execute
 from .sheet_layout import (
+    EXTRA_SHEET_IDS,
     FORMAT_VERSION,
     HEADER,
     OVERDUE,
@@ -39,6 +40,7 @@ from .sheet_layout import (
     STATE_HEADER,
     SUMMARY,
     SUMMARY_WIDTH,
+    extra_tab_requests,
     format_requests,
     new_spreadsheet_body,
 )
@@ -83,6 +85,8 @@ class Tabs:
     summary: list[list[Any]]
     overdue: list[list[Any]]
     meta: dict[str, str]
+    # [[events]] tabs (title -> rows, header first): rewritten whole by every sync
+    extra: dict[str, list[list[Any]]] = field(default_factory=dict)
 
 
 class TrackerSheet:
@@ -371,6 +375,18 @@ class TrackerSheet:
             if formats_due
             else []
         )
+        for title, rows in tabs.extra.items():  # [[events]] tabs: added the first time
+            width = len(rows[0]) if rows else 1
+            if title not in self.grid:
+                requests += extra_tab_requests(title, width, add=True)
+                if len(rows) > 1000:
+                    requests.append(_grow(title, len(rows) + 200))
+            else:
+                if formats_due:
+                    requests += extra_tab_requests(title, width, add=False)
+                if len(rows) > self.grid[title][0]:
+                    requests.append(_grow(title, len(rows) + 200))
+            sizes[title] = len(rows)
         if requests:
             self._run(
                 self._sheets().batchUpdate(
@@ -401,6 +417,10 @@ class TrackerSheet:
                 old.get(f"rows:{OVERDUE}"),
             ),  # fmt: skip
         ]
+        data += [
+            _block(title, "A1", rows, len(rows[0]) if rows else 1, old.get(f"rows:{title}"))
+            for title, rows in tabs.extra.items()
+        ]
         self._run(
             self._sheets()
             .values()
@@ -426,7 +446,8 @@ def _block(
     column, first_row = anchor[0], int(anchor[1:])
     last_column = chr(ord(column) + width - 1)
     last_row = first_row + max(len(padded), 1) - 1
-    return {"range": f"{tab}!{anchor}:{last_column}{last_row}", "values": padded or [[""] * width]}
+    name = f"'{tab}'" if " " in tab else tab  # A1 notation quotes a title with spaces
+    return {"range": f"{name}!{anchor}:{last_column}{last_row}", "values": padded or [[""] * width]}
 
 
 def _removals(sheets: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -453,7 +474,10 @@ def _chart_id(sheets: Sequence[Mapping[str, Any]]) -> int | None:
 def _grow(tab: str, rows: int) -> dict[str, Any]:
     return {
         "updateSheetProperties": {
-            "properties": {"sheetId": SHEET_IDS[tab], "gridProperties": {"rowCount": rows}},
+            "properties": {
+                "sheetId": SHEET_IDS.get(tab, EXTRA_SHEET_IDS.get(tab)),
+                "gridProperties": {"rowCount": rows},
+            },
             "fields": "gridProperties.rowCount",
         }
     }

@@ -41,6 +41,65 @@ COLOURS = {
 }
 
 
+# Tabs for the policy's [[events]] (issue 8): the Sessions tab keeps exactly its 12 columns
+# (supervision sessions, whose records are tracked); each event type gets a tab of its own and
+# observations a per-person tab. Added to an existing tracker by the first sync that has them.
+OBSERVATIONS = "Observations"
+EVENT_TABS = {
+    "observation": "Observation dates",
+    "appraisal": "Appraisals",
+    "appraisal review": "Appraisal reviews",
+    "agreement review": "Agreement reviews",
+}
+EXTRA_SHEET_IDS = {OBSERVATIONS: 3, **{t: 4 + i for i, t in enumerate(EVENT_TABS.values())}}
+EVENT_HEADER = (
+    "Event ID", "Type", "Kind", "Team", "Supervisor", "Supervisee", "Line manager", "Date",
+    "Status",
+)  # fmt: skip
+EVENT_DATE_COLUMNS = (7,)
+OBSERVATION_DATE_COLUMNS = (8,)  # Next booked
+EXTRA_COLOURS = {
+    "HELD": "B7E1CD",
+    "COMPLETE": "B7E1CD",
+    "CANCELLED": "D9D9D9",
+    "DUE SOON": "FCE8B2",
+    "DIRECT WORK MISSING": "F4C7C3",
+    "MISSED": "E6B8AF",
+}
+
+
+def extra_tab_requests(title: str, width: int, *, add: bool) -> list[dict[str, Any]]:
+    """Create (when `add`) and format one extra tab: frozen bold header, dates, status colours
+    on the last column, protected (warning only: sync rewrites the whole tab)."""
+    sheet_id = EXTRA_SHEET_IDS[title]
+    out: list[dict[str, Any]] = []
+    if add:
+        grid = {"rowCount": 1000, "columnCount": width, "frozenRowCount": 1}
+        out.append({"addSheet": {"properties": {"sheetId": sheet_id, "title": title,
+                                                "gridProperties": grid}}})  # fmt: skip
+    header = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0,
+              "endColumnIndex": width}  # fmt: skip
+    out.append(_bold(header))
+    dates = OBSERVATION_DATE_COLUMNS if title == OBSERVATIONS else EVENT_DATE_COLUMNS
+    for column in dates:
+        rng = {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": column,
+               "endColumnIndex": column + 1}  # fmt: skip
+        out.append(_number_format(rng, "DATE", "yyyy-mm-dd"))
+    status = {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": width - 1,
+              "endColumnIndex": width}  # fmt: skip
+    for i, (text, colour) in enumerate(EXTRA_COLOURS.items()):
+        out.append({
+            "addConditionalFormatRule": {"index": i, "rule": {"ranges": [status], "booleanRule": {
+                "condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": text}]},
+                "format": {"backgroundColor": rgb(colour)},
+            }}}
+        })  # fmt: skip
+    whole = {"sheetId": sheet_id, "startRowIndex": 0, "startColumnIndex": 0,
+             "endColumnIndex": width}  # fmt: skip
+    out.append(_protect(whole, "Written by gws-supervision sync"))
+    return out
+
+
 def rgb(hex_colour: str) -> dict[str, float]:
     return {
         "red": int(hex_colour[0:2], 16) / 255,

@@ -20,10 +20,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from ..domain.events import OBSERVATION, SUPERVISION
 from ..domain.policy import Policy
+from ..domain.rearrange import NOT_REARRANGED, rearrangement_status
 from ..domain.roster import RosterEntry
 from ..domain.status import (
     COMPLETE,
+    Status,
     Summary,
     TrackedSession,
     overdue_rows,
@@ -42,6 +45,13 @@ from ..google.tracking_reads import (
     list_year_sessions,
     record_changes,
     start_page_token,
+)
+from .tracking_events import (
+    event_row,
+    event_tabs,
+    event_types,
+    observation_window,
+    type_summary,
 )
 from .tracking_tabs import build_tabs
 
@@ -131,6 +141,7 @@ def sync(
         )
         lo = datetime(year, 1, 1, tzinfo=policy.tz)
         hi = datetime(year + 1, 1, 1, tzinfo=policy.tz)
+        read_lo, read_hi = _read_window(policy, now.date(), year, lo, hi)
         events: list[SessionEvent] = []
         meta = dict(previous.meta)
         records: dict[str, RecordFile] = {}
@@ -140,7 +151,7 @@ def sync(
         drive = DriveAdapter(connection)
         for number, supervisor in enumerate(supervisors, 1):
             say(f"[{number}/{len(supervisors)}] {supervisor}: sessions and records")
-            events += list_year_sessions(connection, supervisor, lo, hi)
+            events += list_year_sessions(connection, supervisor, read_lo, read_hi)
             token = meta.get(f"token:{supervisor}")
             if token:
                 changes = record_changes(connection, supervisor, token)
@@ -161,11 +172,15 @@ def sync(
             text = drive.export_text(record.owner or supervisors[0], record.file_id)
             reads += 1
             statuses[sid] = (parse_record_status(text), record.modified_time)
-        rows = _rows(events, roster, policy, old_rows, records, removed, statuses, workdays, now)
+        everything = _rows(
+            events, roster, policy, old_rows, records, removed, statuses, workdays, now
+        )
+        rows = [r for r in everything if r.type == SUPERVISION and lo <= r.start < hi]
         kept = [r for r in old_rows.values() if r.start.year != year]  # other years as they are
         rows = _order(rows + kept, previous)
         summary = summarise([r for r in rows if r.start.year == year], now.date(), year)
         overdue = overdue_rows(rows, now.date(), workdays)
+        in_year = [r for r in everything if r.type != SUPERVISION] + rows
         readers = sorted(
             {e.line_manager_email for e in roster}
             | set(setting(settings, "organisation", "heads_of_service") or ())
@@ -175,7 +190,11 @@ def sync(
         meta["readers"] = ",".join(sheet.share(readers, shared, notify))
         meta["last_sync"] = connection.now().isoformat(timespec="seconds")
         say(f"Writing {len(rows)} rows ({reads} records read)")
-        sheet.write(build_tabs(rows, previous, summary, overdue, meta), previous)
+        tabs = build_tabs(rows, previous, summary, overdue, meta)
+        if policy.events:  # issue 8: a tab per event type, Observations, Summary per type
+            tabs.extra = event_tabs(in_year, roster, policy, now.date(), year)
+            tabs.summary += [[], *type_summary(summary, in_year, policy, year)]
+        sheet.write(tabs, previous)
     finally:
         sheet.release()
     return SyncResult(
@@ -206,24 +225,46 @@ def _withdrawn(events: Sequence[SessionEvent]) -> set[str]:
     return gone
 
 
-def _rearranged(events: Sequence[SessionEvent], policy: Policy) -> set[str]:
-    """Cancelled sessions rebooked in time (Hillingdon 3.3): a live event tagged
-    `rearranges=<id>` created within the policy's hours of the cancellation, for a date no later
-    than the policy's days after the cancelled date."""
-    by_id = {e.session_id: e for e in events}
-    done: set[str] = set()
+def _read_window(
+    policy: Policy, today: date, year: int, lo: datetime, hi: datetime
+) -> tuple[datetime, datetime]:
+    """The calendar year, widened to the observation counting year shown (Hillingdon 5.2 f:
+    April to March), so observations held before January still count."""
+    for rule in policy.events:
+        if rule.type == OBSERVATION:
+            first, last = observation_window(rule, today, year)
+            start = datetime.combine(first, time(0), tzinfo=policy.tz)
+            end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=policy.tz)
+            return min(lo, start), max(hi, end)
+    return lo, hi
+
+
+def _rearrangements(
+    events: Sequence[SessionEvent], policy: Policy, now: datetime
+) -> dict[str, str]:
+    """Cancelled session id -> REARRANGED | NOT REARRANGED | PENDING, by the one rule of
+    Hillingdon 3.3 (`domain.rearrange.rearrangement_status`): a live event tagged
+    `rearranges=<id>` (the earliest booked, if several) is the rearrangement."""
+    replacement: dict[str, SessionEvent] = {}
     for e in events:
-        old = by_id.get(e.replaces or "")
-        if e.cancelled or old is None or not old.cancelled:
-            continue
-        cancelled_at = old.updated or old.start
-        in_time = e.created is None or e.created <= cancelled_at + timedelta(
-            hours=policy.rearrange_within_hours
-        )
-        soon = e.start.date() <= old.start.date() + timedelta(days=policy.rearrange_within_days)
-        if in_time and soon:
-            done.add(old.session_id)
-    return done
+        if e.replaces and not e.cancelled:
+            known = replacement.get(e.replaces)
+            when = e.created or e.start
+            if known is None or when < (known.created or known.start):
+                replacement[e.replaces] = e
+    out: dict[str, str] = {}
+    for e in events:
+        if e.cancelled:
+            found = replacement.get(e.session_id)
+            out[e.session_id] = rearrangement_status(
+                e.updated or e.start,
+                e.start,
+                found.start if found else None,
+                now,
+                policy,
+                replaced_at=found.created if found else None,
+            )
+    return out
 
 
 def _rows(
@@ -239,16 +280,23 @@ def _rows(
 ) -> list[TrackedSession]:
     people = {e.supervisee_email: e for e in roster}
     gone = _withdrawn(events)
-    rearranged = _rearranged(events, policy)
+    rearranged = _rearrangements(events, policy, now)
+    types = event_types(events)
     seen: set[str] = set()
     out: list[TrackedSession] = []
     tz = policy.tz
     for event in events:
-        if event.session_id in gone or event.session_id in seen:
+        if event.session_id in seen:
             continue
         seen.add(event.session_id)
-        old = old_rows.get(event.session_id)
         entry = people.get(event.supervisee)
+        type_kind = types.get(event.series_event_id, (SUPERVISION, ""))
+        if type_kind[0] != SUPERVISION:  # an observation, appraisal or review: no record;
+            out.append(event_row(event, type_kind, entry, policy, now))  # a single event: a
+            continue  # cancelled one is CANCELLED whoever cancelled it
+        if event.session_id in gone:
+            continue
+        old = old_rows.get(event.session_id)
         start, end = event.start.astimezone(tz), event.end.astimezone(tz)
         due = record_due(start.date(), workdays, policy.record_due_working_days)
         category = policy.categories.get(event.category)
@@ -281,17 +329,12 @@ def _rows(
         if row.completed_at is None and state == COMPLETE:
             row.completed_at = modified or now
         row.completed = row.completed_at.astimezone(tz).date() if row.completed_at else None
-        if event.cancelled:
+        if event.cancelled:  # Hillingdon 3.3, by domain.rearrange's rule
             row.cancelled_at = event.updated or event.start
-        row.status = session_status(
-            end=end,
-            now=now,
-            due=due,
-            completed=row.completed,
-            cancelled_at=row.cancelled_at,
-            rearranged=event.session_id in rearranged,
-            rearrange_hours=policy.rearrange_within_hours,
-        )
+            breached = rearranged.get(event.session_id) == NOT_REARRANGED
+            row.status = Status.NOT_REARRANGED if breached else Status.CANCELLED
+        else:
+            row.status = session_status(end=end, now=now, due=due, completed=row.completed)
         out.append(row)
     return out
 
