@@ -100,7 +100,7 @@ def parse_events(value: object, bad: Any, categories: Iterable[str], span: int) 
         if not isinstance(kinds, list) or not all(isinstance(k, str) and k.strip() for k in kinds):
             bad(where + "kinds", "must be a list of non-empty strings")
             kinds = []
-        elif kinds and len(kinds) != len(months):
+        elif kinds and months and len(kinds) != len(months):
             bad(where + "kinds", f"give one kind per month ({len(months)}), got {len(kinds)}")
         required = raw.get("required_kind")
         if required is not None and (not isinstance(required, str) or required not in kinds):
