@@ -72,6 +72,9 @@ def test_json_shape_and_stable_ids(tmp_path: Path) -> None:
         "line_manager_email", "team", "category", "phase", "start", "end", "record_due", "moved_from",
     }  # fmt: skip
     assert required <= set(sessions[0])
+    types = {(s["type"], s["kind"]) for s in sessions}  # Hillingdon [[events]] (5.2 f, 6)
+    assert ("supervision", "") in types and ("observation", "direct work with a child") in types
+    assert ("appraisal", "") in types and ("appraisal review", "") in types
     assert sessions[0]["start"].endswith(("+00:00", "+01:00"))
     assert len(sessions[0]["record_due"]) == 10
     assert json.loads(run(*args)[1]) == {"sessions": sessions}  # same inputs, same ids

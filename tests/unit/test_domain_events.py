@@ -16,7 +16,9 @@ from gworkspace_supervision.domain.events import (
     counting_year,
     observation_line,
 )
+from gworkspace_supervision.domain.planner import plan_year
 from gworkspace_supervision.domain.policy import POLICY_DIRS, load_policy
+from gworkspace_supervision.domain.roster import RosterEntry
 from gworkspace_supervision.errors import InputError
 
 ISLINGTON = (POLICY_DIRS[0] / "islington.toml").read_text(encoding="utf-8")  # no [[events]]
@@ -120,3 +122,24 @@ def test_observation_line_flags_near_the_year_end() -> None:
     assert status([direct], date(2028, 4, 1)) == OBS_MISSED
     line = observation_line([direct], 1, date(2027, 7, 1), year, rule)
     assert (line.held, line.booked, line.required_held) == (1, 1, True)
+
+
+def test_sunderland_schedule_holds_appraisal_and_agreement_reviews() -> None:
+    # 001_* 4.3: the January schedule records the appraisal date; appendix 1: the agreement
+    # reviewed six-monthly. An NQSW starting 4 January 2027.
+    entry = RosterEntry(
+        line=2, supervisee_email="nia@example-council.gov.uk", supervisee_name="Nia",
+        supervisor_email="sue@example-council.gov.uk", supervisor_name="Sue",
+        line_manager_email="lm@example-council.gov.uk", line_manager_name="Lm", team="T",
+        category="nqsw", start_date=date(2027, 1, 4),
+    )  # fmt: skip
+    plan = plan_year([entry], load_policy("sunderland"), 2027)
+    events = [(s.type, s.start.month) for s in plan.sessions if s.type != "supervision"]
+    assert sorted(events) == [("agreement review", 1), ("agreement review", 7), ("appraisal", 4)]
+    titles = {s.title for s in plan.series if s.type != "supervision"}
+    assert titles == {"Appraisal", "Supervision agreement review"}
+    sessions = {(s.start, s.end) for s in plan.supervision}
+    for s in plan.sessions:
+        if s.type != "supervision":  # never on top of a session, always on a working day
+            assert not any(a < s.end and s.start < b for a, b in sessions)
+            assert s.start.weekday() < 5 and s.start.date() >= date(2027, 1, 4)
