@@ -90,7 +90,16 @@ def rearrangement_status(
             cancelled_session_start, policy
         )
         return REARRANGED if in_time and near else NOT_REARRANGED
-    return NOT_REARRANGED if now > limit else PENDING
+    return (
+        NOT_REARRANGED
+        if hours_passed(cancelled_at, now, policy.rearrange_within_hours)
+        else PENDING
+    )
+
+
+def hours_passed(cancelled_at: datetime, now: datetime, hours: int) -> bool:
+    """3.3's "within 24 hours": breached only once more than `hours` have passed."""
+    return now > cancelled_at + timedelta(hours=hours)
 
 
 def rearrangement_event_id(cancelled_session_id: str) -> str:

@@ -19,9 +19,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
+from .rearrange import hours_passed
 from .workdays import WorkingDays
 
 
@@ -79,8 +80,8 @@ def session_status(
     if cancelled or cancelled_at is not None:
         if rearranged:
             return Status.CANCELLED
-        since = cancelled_at or end
-        if now >= since + timedelta(hours=rearrange_hours):
+        since = cancelled_at or end  # the one 3.3 rule: domain.rearrange
+        if hours_passed(since, now, rearrange_hours):
             return Status.NOT_REARRANGED
         return Status.CANCELLED
     if completed is not None and completed <= today:
