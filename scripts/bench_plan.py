@@ -46,8 +46,10 @@ def main() -> None:
         plan = plan_year(roster, policy, args.year)
         timings.append((time.perf_counter() - began, time.process_time() - cpu))
     wall, cpu = min(timings)
+    events = len(plan.sessions) - len(plan.supervision)
     print(
-        f"{len(roster)} staff, {len(plan.sessions)} sessions in {len(plan.series)} series, "
+        f"{len(roster)} staff, {len(plan.sessions)} sessions in {len(plan.series)} series "
+        f"({events} of them observations, appraisals and reviews from [[events]]), "
         f"{len(plan.moves)} moved, {len(plan.reassignments)} reassigned"
     )
     print(f"roster validation: {loaded:.2f} s")
