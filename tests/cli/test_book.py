@@ -49,7 +49,9 @@ def test_dry_run_prints_the_diff_and_writes_nothing(folder: Path) -> None:
     assert f"that would be emailed: {SERIES}" in result.stdout
     assert "create    Supervision: " in result.stdout
     assert "create    Practice observation: " in result.stdout
-    assert "create    PADA appraisal: " in result.stdout and "create    PADA review: " in result.stdout
+    assert (
+        "create    PADA appraisal: " in result.stdout and "create    PADA review: " in result.stdout
+    )
     assert counters(folder)["event_writes"] == 0
 
 
