@@ -304,7 +304,9 @@ def _rows(
             session_id=event.session_id,
             team=entry.team if entry else (old.team if old else ""),
             supervisor_email=event.supervisor,
-            supervisor_name=_name(entry, "supervisor", event.supervisor, old),
+            # a cover session (Hillingdon 3.4) names who covered: "Tom (cover for Sam)"
+            supervisor_name=event.private.get("supervisor_label")
+            or _name(entry, "supervisor", event.supervisor, old),
             supervisee_email=event.supervisee,
             supervisee_name=_name(entry, "supervisee", event.supervisee, old),
             line_manager_email=entry.line_manager_email

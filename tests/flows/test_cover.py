@@ -174,8 +174,10 @@ def test_records_for_cover_sessions_go_to_the_covering_drive_and_sync_shows_who(
     for day in MOVED_DAYS:
         row = ann_rows[day]
         assert row.supervisor_email == TOM and row.status in ("DUE", "BOOKED"), row
+        assert row.supervisor_name == "Tom Supervisor (cover for Sam Supervisor)", row
         assert row.record_id == toms[f"Supervision record - Ann Asye - {day}"].file_id
     assert ann_rows[date(2027, 3, 12)].supervisor_email == SAM
+    assert ann_rows[date(2027, 3, 12)].supervisor_name == "Sam Supervisor"
 
 
 def test_bad_cover_requests_are_refused_before_any_call(world: World) -> None:
