@@ -19,10 +19,22 @@ from dateutil.rrule import rruleset, rrulestr
 
 from ..domain.series import Series
 from .batch import CALENDAR_BATCH, run_batch
+from .calendar_read import (
+    APP,
+    PAGE,
+    BookedInstance,
+    attendees_of,
+    instance_from,
+    list_events,
+    paged,
+    private_of,
+    span,
+    stamp,
+    utc_text,
+)
 from .connect import Connection
 from .retry import execute
 
-APP = "gws-supervision"
 # Bump when the event body we write changes shape: every series is then rewritten once.
 SERIALIZER_VERSION = "1"
 FREEBUSY_ITEMS = 50  # Google: at most 50 calendars per freebusy.query
@@ -64,21 +76,6 @@ class BookedSeries:
     def occurrences(self) -> list[datetime]:
         """Occurrence starts of the series, expanded with dateutil in its own time zone."""
         return expand_recurrence(self.start, self.recurrence, self.timezone)
-
-
-@dataclass(frozen=True)
-class BookedInstance:
-    """One session as the calendar holds it (moved and cancelled ones included)."""
-
-    session_id: str  # the instance id: "<event id>_<UTC start>"
-    series_event_id: str
-    start: datetime
-    end: datetime
-    status: str
-    original_start: datetime | None
-    description: str
-    attachments: tuple[dict[str, str], ...]
-    html_link: str
 
 
 @dataclass(frozen=True)
@@ -175,41 +172,27 @@ def series_to_event(
     return event
 
 
-def _when(raw: Mapping[str, Any] | None, default_tz: str = "UTC") -> tuple[datetime, str]:
-    raw = raw or {}
-    tz = str(raw.get("timeZone") or default_tz)
-    if "dateTime" in raw:
-        moment = isoparse(str(raw["dateTime"]))
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=ZoneInfo(tz))
-        return moment.astimezone(ZoneInfo(tz)), tz
-    day = isoparse(str(raw.get("date", "1970-01-01")))
-    return day.replace(tzinfo=ZoneInfo(tz)), tz
-
-
 def event_to_booking(event: Mapping[str, Any], calendar_user: str = "") -> BookedSeries:
     """Read an app event (Google JSON) back into the domain's terms."""
-    private = (event.get("extendedProperties") or {}).get("private") or {}
-    start, tz = _when(event.get("start"))
-    end, _ = _when(event.get("end"), tz)
-    truncated = private.get("truncated")
+    private = private_of(event)
+    start, end, tz = span(event)
     year = private.get("year")
     return BookedSeries(
         event_id=str(event["id"]),
         calendar_user=calendar_user,
-        series_key=str(private.get("series") or event["id"]),
-        pair_id=str(private.get("pair", "")),
-        plan_hash=str(private.get("hash", "")),
-        year=int(year) if year and str(year).isdigit() else None,
+        series_key=private.get("series") or str(event["id"]),
+        pair_id=private.get("pair", ""),
+        plan_hash=private.get("hash", ""),
+        year=int(year) if year and year.isdigit() else None,
         status=str(event.get("status", "confirmed")),
         start=start,
         end=end,
         timezone=tz,
         recurrence=tuple(event.get("recurrence") or ()),
-        attendees=tuple(a.get("email", "").lower() for a in event.get("attendees") or ()),
+        attendees=attendees_of(event),
         summary=str(event.get("summary", "")),
-        truncated_at=isoparse(truncated) if truncated else None,
-        private={str(k): str(v) for k, v in private.items()},
+        truncated_at=stamp(private.get("truncated")),
+        private=private,
     )
 
 
@@ -238,10 +221,6 @@ def _dates(name: str, value: str, zone: ZoneInfo) -> list[datetime]:
     params = dict(p.split("=", 1) for p in name.split(";")[1:] if "=" in p)
     when_zone = ZoneInfo(params["TZID"]) if "TZID" in params else zone
     return [_parse_ical(v, when_zone) for v in value.split(",") if v.strip()]
-
-
-def utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -276,52 +255,39 @@ class CalendarAdapter:
     # -- reading ---------------------------------------------------------------------------------
     def list_app_series(self, user: str, year: int | None = None) -> list[BookedSeries]:
         """The app's series events in `user`'s calendar (cancelled ones too); one call a page."""
-        service, cal_id = self._cal(user)
-        props = [f"app={APP}"] + ([f"year={year}"] if year is not None else [])
-        found: list[BookedSeries] = []
-        token: str | None = None
-        while True:
-            request = self._resource(user, "events").list(
-                calendarId=cal_id,
-                privateExtendedProperty=props,
-                singleEvents=False,
-                showDeleted=True,
-                maxResults=2500,
-                pageToken=token,
-                fields=LIST_FIELDS,
-            )
-            page = self._execute(request, "calendar.events.list")
-            for event in page.get("items", []):
-                if event.get("recurringEventId"):
-                    continue  # an exception instance: records/tracking look at those
-                found.append(event_to_booking(event, user.lower()))
-            token = page.get("nextPageToken")
-            if not token:
-                return found
+        items = list_events(
+            self.connection,
+            user,
+            fields=LIST_FIELDS,
+            single_events=False,
+            props=[f"year={year}"] if year is not None else [],
+            events=self._resource(user, "events"),
+        )
+        # an exception instance (recurringEventId) is not a series: records/tracking read those
+        me = user.lower()
+        return [event_to_booking(e, me) for e in items if not e.get("recurringEventId")]
 
     def instances(
         self, user: str, event_id: str, time_min: datetime, time_max: datetime
     ) -> list[BookedInstance]:
         """Every instance of one series in a window, moved and cancelled ones included."""
-        service, cal_id = self._cal(user)
-        out: list[BookedInstance] = []
-        token: str | None = None
-        while True:
-            request = self._resource(user, "events").instances(
+        cal_id = self.connection.calendar_id(user)
+        events = self._resource(user, "events")
+        items = paged(
+            self.connection,
+            "calendar.events.instances",
+            lambda token: events.instances(
                 calendarId=cal_id,
                 eventId=event_id,
                 timeMin=utc_text(time_min),
                 timeMax=utc_text(time_max),
                 showDeleted=True,
-                maxResults=2500,
+                maxResults=PAGE,
                 pageToken=token,
                 fields=INSTANCE_FIELDS,
-            )
-            page = self._execute(request, "calendar.events.instances")
-            out += [instance_from(item, event_id) for item in page.get("items", [])]
-            token = page.get("nextPageToken")
-            if not token:
-                return out
+            ),
+        )
+        return [instance_from(item, event_id) for item in items]
 
     def freebusy(
         self,
@@ -367,9 +333,9 @@ class CalendarAdapter:
                 cal = cal.lower()
                 if info.get("errors"):
                     result.errors[cal] = str(info["errors"][0].get("reason", "error"))
-                for span in info.get("busy") or []:
+                for busy in info.get("busy") or []:
                     result.busy.setdefault(cal, []).append(
-                        (isoparse(span["start"]), isoparse(span["end"]))
+                        (isoparse(busy["start"]), isoparse(busy["end"]))
                     )
         return result
 
@@ -473,23 +439,6 @@ class CalendarAdapter:
             ),
             "calendar.events.patch",
         )
-
-
-def instance_from(item: Mapping[str, Any], series_event_id: str) -> BookedInstance:
-    start, tz = _when(item.get("start"))
-    end, _ = _when(item.get("end"), tz)
-    original = item.get("originalStartTime")
-    return BookedInstance(
-        session_id=str(item["id"]),
-        series_event_id=str(item.get("recurringEventId") or series_event_id),
-        start=start,
-        end=end,
-        status=str(item.get("status", "confirmed")),
-        original_start=_when(original, tz)[0] if original else None,
-        description=str(item.get("description") or ""),
-        attachments=tuple(dict(a) for a in item.get("attachments") or ()),
-        html_link=str(item.get("htmlLink", "")),
-    )
 
 
 def truncate_recurrence(recurrence: Sequence[str], tz: str, cut: datetime) -> list[str]:

@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from dateutil.parser import isoparse
-
 from ..domain.rearrange import rearrangement_event_id
-from .calendar import APP, BookedSeries, CalendarAdapter, Write, _local, _when, utc_text
-from .retry import execute
+from .calendar import APP, BookedSeries, CalendarAdapter, Write, _local
+from .calendar_read import list_events, private_of, span, stamp, when
 
 KIND = "rearrangement"
 SESSION_FIELDS = (
@@ -71,44 +69,28 @@ def read_state(
     """Cancelled sessions and replacements in `user`'s calendar; two calls (plus pages)."""
     masters = {b.event_id: b for b in adapter.list_app_series(user) if b.recurrence}
     state = CalendarState()
-    conn = adapter.connection
-    events = conn.calendar(user).events()
-    token: str | None = None
-    while True:
-        request = events.list(
-            calendarId=conn.calendar_id(user),
-            privateExtendedProperty=[f"app={APP}"],
-            singleEvents=True,
-            showDeleted=True,
-            timeMin=utc_text(time_min),
-            timeMax=utc_text(time_max),
-            maxResults=2500,
-            pageToken=token,
-            fields=SESSION_FIELDS,
-        )
-        page = execute(request, what="calendar.events.list", policy=conn.retry, meter=conn.meter)
-        for item in page.get("items", []):
-            _read_item(item, user.lower(), masters, state)
-        token = page.get("nextPageToken")
-        if not token:
-            return state
+    items = list_events(
+        adapter.connection, user, fields=SESSION_FIELDS, time_min=time_min, time_max=time_max
+    )
+    for item in items:
+        _read_item(item, user.lower(), masters, state)
+    return state
 
 
 def _read_item(
     item: Mapping[str, Any], user: str, masters: Mapping[str, BookedSeries], state: CalendarState
 ) -> None:
-    private = (item.get("extendedProperties") or {}).get("private") or {}
+    private = private_of(item)
     if private.get("kind") == KIND and private.get("rearranges"):
-        start, tz = _when(item.get("start"))
-        end, _ = _when(item.get("end"), tz)
+        start, end, _ = span(item)
         replacement = Replacement(
             event_id=str(item["id"]),
             calendar_user=user,
-            rearranges=str(private["rearranges"]),
+            rearranges=private["rearranges"],
             start=start,
             end=end,
             status=str(item.get("status", "confirmed")),
-            created=_stamp(item.get("created")),
+            created=stamp(item.get("created")),
         )
         state.replacements[replacement.rearranges] = replacement
         return
@@ -117,7 +99,7 @@ def _read_item(
         return  # a held session, or a whole series `book` ended (a leaver): not rearranged
     if master.private.get("type", "supervision") != "supervision":
         return  # an observation, appraisal or review: 3.3 is about supervision sessions
-    start = _when(item.get("originalStartTime") or item.get("start"), master.timezone)[0]
+    start = when(item.get("originalStartTime") or item.get("start"), master.timezone)[0]
     state.cancelled.append(
         CancelledSession(
             session_id=str(item["id"]),
@@ -129,14 +111,10 @@ def _read_item(
             start=start,
             end=start + (master.end - master.start),
             timezone=master.timezone,
-            cancelled_at=_stamp(item.get("updated")),
+            cancelled_at=stamp(item.get("updated")),
             private=master.private,
         )
     )
-
-
-def _stamp(value: Any) -> datetime | None:
-    return isoparse(str(value)) if value else None
 
 
 def replacement_body(

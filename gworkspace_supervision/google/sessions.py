@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .calendar import APP, BookedInstance, Write, instance_from, utc_text
+from .calendar import Write
+from .calendar_read import BookedInstance, attendees_of, instance_from, list_events, private_of
 from .connect import Connection
-from .retry import execute
 
 SESSION_FIELDS = (
     "nextPageToken,items(id,status,start,end,recurringEventId,originalStartTime,description,"
@@ -65,49 +65,31 @@ def list_sessions(
     connection: Connection, user: str, time_min: datetime, time_max: datetime
 ) -> list[CalendarSession]:
     """The app's session instances in `user`'s calendar (cancelled ones included)."""
-    service = connection.calendar(user)
-    out: list[CalendarSession] = []
-    token: str | None = None
-    while True:
-        request = service.events().list(
-            calendarId=connection.calendar_id(user),
-            privateExtendedProperty=[f"app={APP}"],
-            singleEvents=True,
-            showDeleted=True,
-            timeMin=utc_text(time_min),
-            timeMax=utc_text(time_max),
-            maxResults=2500,
-            pageToken=token,
-            fields=SESSION_FIELDS,
-        )
-        page = execute(
-            request, what="calendar.events.list", policy=connection.retry, meter=connection.meter
-        )
-        for item in page.get("items", []):
-            private = (item.get("extendedProperties") or {}).get("private") or {}
-            if private.get("type", "supervision") != "supervision":
-                continue  # an observation, appraisal or review: it has no supervision record
-            out.append(session_from(item, user.lower()))
-        token = page.get("nextPageToken")
-        if not token:
-            return out
+    items = list_events(
+        connection, user, fields=SESSION_FIELDS, time_min=time_min, time_max=time_max
+    )
+    # an observation, appraisal or review (`type`) has no supervision record
+    return [
+        session_from(item, user.lower())
+        for item in items
+        if private_of(item).get("type", "supervision") == "supervision"
+    ]
 
 
 def session_from(item: Mapping[str, Any], user: str) -> CalendarSession:
-    private = (item.get("extendedProperties") or {}).get("private") or {}
+    private = private_of(item)
     series = str(item.get("recurringEventId") or item["id"])
-    covers = str(private.get("covers", "")) if private.get("kind") == "cover" else ""
     return CalendarSession(
         instance=instance_from(item, series),
         calendar_user=user,
-        pair_id=str(private.get("pair", "")),
-        series_key=str(private.get("series") or series),
+        pair_id=private.get("pair", ""),
+        series_key=private.get("series") or series,
         location=item.get("location") or None,
-        attendees=tuple(str(a.get("email", "")).lower() for a in item.get("attendees") or ()),
-        category=str(private.get("category", "")),
-        phase=str(private.get("phase", "")),
-        covers=covers,
-        private={str(k): str(v) for k, v in private.items()},
+        attendees=attendees_of(item),
+        category=private.get("category", ""),
+        phase=private.get("phase", ""),
+        covers=private.get("covers", "") if private.get("kind") == "cover" else "",
+        private=private,
     )
 
 

@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from dateutil.parser import isoparse
-
-from .calendar import APP, instance_from, utc_text
+from .calendar_read import APP, attendees_of, instance_from, list_events, private_of, stamp
 from .connect import Connection
 from .drive import RecordFile, record_from
 from .retry import execute
@@ -52,57 +50,30 @@ class SessionEvent:
     private: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
-def _time(text: Any) -> datetime | None:
-    return isoparse(str(text)) if text else None
-
-
 def list_year_sessions(
     connection: Connection, user: str, time_min: datetime, time_max: datetime
 ) -> list[SessionEvent]:
     """The app's sessions organised by `user` in the window, cancelled ones included."""
-    service = connection.calendar(user)
     me = user.lower()
     out: list[SessionEvent] = []
-    token: str | None = None
-    while True:
-        request = service.events().list(
-            calendarId=connection.calendar_id(user),
-            privateExtendedProperty=[f"app={APP}"],
-            singleEvents=True,
-            showDeleted=True,
-            timeMin=utc_text(time_min),
-            timeMax=utc_text(time_max),
-            maxResults=2500,
-            pageToken=token,
-            fields=EVENT_FIELDS,
-        )
-        page = execute(
-            request, what="calendar.events.list", policy=connection.retry, meter=connection.meter
-        )
-        for item in page.get("items", []):
-            organizer = item.get("organizer") or {}
-            if organizer and str(organizer.get("email", me)).lower() != me:
-                continue  # a session this user attends as supervisee
-            if item.get("status") == "cancelled" and _private(item).get("covered_by"):
-                continue  # Hillingdon 3.4: held by a colleague; their cover event is the session
-            out.append(_session(item, me))
-        token = page.get("nextPageToken")
-        if not token:
-            return out
-
-
-def _private(item: Mapping[str, Any]) -> dict[str, str]:
-    raw = (item.get("extendedProperties") or {}).get("private") or {}
-    return {str(k): str(v) for k, v in raw.items()}
+    items = list_events(connection, user, fields=EVENT_FIELDS, time_min=time_min, time_max=time_max)
+    for item in items:
+        organizer = item.get("organizer") or {}
+        if organizer and str(organizer.get("email", me)).lower() != me:
+            continue  # a session this user attends as supervisee
+        if item.get("status") == "cancelled" and private_of(item).get("covered_by"):
+            continue  # Hillingdon 3.4: held by a colleague; their cover event is the session
+        out.append(_session(item, me))
+    return out
 
 
 def _session(item: Mapping[str, Any], user: str) -> SessionEvent:
-    private = _private(item)
+    private = private_of(item)
     series = str(item.get("recurringEventId") or item["id"])
     instance = instance_from(item, series)
     # a cover event (services/cover.py) is the session it covers, held by this user
     covers = private.get("covers") if private.get("kind") == "cover" else None
-    attendees = [str(a.get("email", "")).lower() for a in item.get("attendees") or ()]
+    attendees = attendees_of(item)
     return SessionEvent(
         session_id=covers or instance.session_id,
         series_event_id=series,
@@ -113,8 +84,8 @@ def _session(item: Mapping[str, Any], user: str) -> SessionEvent:
         start=instance.start,
         end=instance.end,
         cancelled=instance.status == "cancelled",
-        updated=_time(item.get("updated")),
-        created=_time(item.get("created")),
+        updated=stamp(item.get("updated")),
+        created=stamp(item.get("created")),
         replaces=private.get("rearranges") or private.get("replaces") or None,
         private=private,
     )

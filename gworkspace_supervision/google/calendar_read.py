@@ -1,0 +1,148 @@
+"""Reading Calendar: the one paged reader, and the JSON-to-dataclass parsing every reader shares.
+
+`book` (the app's series), `records` and `cover` (sessions), `sync` and `export` (the year's
+sessions) and `rearrange` (cancellations and replacements) all list the app's events the same
+way: tagged `app=<APP>` in the private extended properties, deleted ones shown, 2500 a page.
+They differ only in the `fields` they ask Google for (each asks for what it reads) and in what
+they keep, so `list_events` takes the fields and yields the items; `instance_from`, `span`,
+`private_of`, `attendees_of` and `stamp` turn an item's JSON into the domain's terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateutil.parser import isoparse
+
+from .connect import Connection
+from .retry import execute
+
+APP = "gws-supervision"  # the private extended property `app` every event of ours carries
+PAGE = 2500  # Calendar's largest page
+
+
+@dataclass(frozen=True)
+class BookedInstance:
+    """One session as the calendar holds it (moved and cancelled ones included)."""
+
+    session_id: str  # the instance id: "<event id>_<UTC start>"
+    series_event_id: str
+    start: datetime
+    end: datetime
+    status: str
+    original_start: datetime | None
+    description: str
+    attachments: tuple[dict[str, str], ...]
+    html_link: str
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def when(raw: Mapping[str, Any] | None, default_tz: str = "UTC") -> tuple[datetime, str]:
+    """A Calendar `start`/`end`/`originalStartTime` as an aware datetime and its time zone."""
+    raw = raw or {}
+    tz = str(raw.get("timeZone") or default_tz)
+    if "dateTime" in raw:
+        moment = isoparse(str(raw["dateTime"]))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo(tz))
+        return moment.astimezone(ZoneInfo(tz)), tz
+    day = isoparse(str(raw.get("date", "1970-01-01")))
+    return day.replace(tzinfo=ZoneInfo(tz)), tz
+
+
+def span(item: Mapping[str, Any]) -> tuple[datetime, datetime, str]:
+    """An event's start and end (end in the start's zone when it names none), and that zone."""
+    start, tz = when(item.get("start"))
+    end, _ = when(item.get("end"), tz)
+    return start, end, tz
+
+
+def stamp(value: Any) -> datetime | None:
+    """An RFC 3339 `updated`/`created`, or None when Google left it out."""
+    return isoparse(str(value)) if value else None
+
+
+def private_of(item: Mapping[str, Any]) -> dict[str, str]:
+    """The event's private extended properties (the app's tags), as strings."""
+    raw = (item.get("extendedProperties") or {}).get("private") or {}
+    return {str(k): str(v) for k, v in raw.items()}
+
+
+def attendees_of(item: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(str(a.get("email", "")).lower() for a in item.get("attendees") or ())
+
+
+def instance_from(item: Mapping[str, Any], series_event_id: str) -> BookedInstance:
+    start, end, tz = span(item)
+    original = item.get("originalStartTime")
+    return BookedInstance(
+        session_id=str(item["id"]),
+        series_event_id=str(item.get("recurringEventId") or series_event_id),
+        start=start,
+        end=end,
+        status=str(item.get("status", "confirmed")),
+        original_start=when(original, tz)[0] if original else None,
+        description=str(item.get("description") or ""),
+        attachments=tuple(dict(a) for a in item.get("attachments") or ()),
+        html_link=str(item.get("htmlLink", "")),
+    )
+
+
+def paged(
+    connection: Connection, what: str, request_for: Callable[[str | None], Any]
+) -> Iterator[Mapping[str, Any]]:
+    """The items of every page: `request_for(page_token)` builds each page's request."""
+    token: str | None = None
+    while True:
+        page = execute(
+            request_for(token), what=what, policy=connection.retry, meter=connection.meter
+        )
+        yield from page.get("items", [])
+        token = page.get("nextPageToken")
+        if not token:
+            return
+
+
+def list_events(
+    connection: Connection,
+    user: str,
+    *,
+    fields: str,
+    time_min: datetime | None = None,
+    time_max: datetime | None = None,
+    single_events: bool = True,
+    props: Sequence[str] = (),
+    events: Any = None,
+) -> Iterator[Mapping[str, Any]]:
+    """The app's events in `user`'s calendar (deleted ones too), one events.list a page.
+
+    `single_events` expands series into instances; `props` adds private-property filters;
+    `events` is a `service.events()` resource to reuse (built here otherwise).
+    """
+    resource = events if events is not None else connection.calendar(user).events()
+    window = {}
+    if time_min is not None:
+        window["timeMin"] = utc_text(time_min)
+    if time_max is not None:
+        window["timeMax"] = utc_text(time_max)
+    return paged(
+        connection,
+        "calendar.events.list",
+        lambda token: resource.list(
+            calendarId=connection.calendar_id(user),
+            privateExtendedProperty=[f"app={APP}", *props],
+            singleEvents=single_events,
+            showDeleted=True,
+            **window,
+            maxResults=PAGE,
+            pageToken=token,
+            fields=fields,
+        ),
+    )
