@@ -9,16 +9,22 @@ Validation is as strict as the roster's: every problem at once, each with file, 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..errors import InputError, Problem
-from .roster import check_email
+from ..errors import Problem
+from .csvfile import (
+    cells_of,
+    check_email,
+    decode,
+    header_problems,
+    parse_date,
+    parse_rows,
+    read_bytes,
+)
 
 REQUIRED = ("case_number", "worker_email", "involvement", "allocated_on", "under_2")
 COLUMNS = REQUIRED
@@ -94,21 +100,8 @@ def load_caseload(
     known_workers: Collection[str] | None = None,
 ) -> list[Case]:
     """Read and validate a caseload file; raises InputError listing ALL problems."""
-    name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(
-            Problem(name, None, None, f"cannot read caseload: {exc.strerror}")
-        ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            Problem(name, line, None, "not UTF-8 text; save the CSV as UTF-8")
-        ) from None
-    return parse_caseload(text, name, allowed_domains, known_workers)
+    text = decode(read_bytes(path, "caseload"), str(path))
+    return parse_caseload(text, str(path), allowed_domains, known_workers)
 
 
 def parse_caseload(
@@ -119,54 +112,26 @@ def parse_caseload(
 ) -> list[Case]:
     """Validate caseload CSV text named `name` in messages. `known_workers` (the roster's
     supervisees) makes a case allocated to anyone else a problem."""
-    problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header: list[str] | None = None
-    header_line = 0
-    cases: list[Case] = []
     seen: dict[str, int] = {}
     workers = {w.lower() for w in known_workers} if known_workers is not None else None
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines are tolerated
-        if header is None:
-            header, header_line = [c.strip().lower() for c in row], line
-            problems += _check_header(header, name, line)
-            if problems:
-                raise InputError(problems)
-            continue
-        case = _parse_row(row, header, name, line, allowed_domains, workers, problems, seen)
-        if case is not None:
-            cases.append(case)
-    if header is None:
-        raise InputError(Problem(name, None, None, "the caseload is empty (no header row)"))
-    if not cases and not problems:
-        problems.append(Problem(name, header_line, None, "the caseload has no case rows"))
-    if problems:
-        raise InputError(problems)
-    return cases
+    return parse_rows(
+        text,
+        name,
+        lambda header, line: _check_header(header, name, line),
+        lambda row, header, line, problems: _parse_row(
+            row, header, name, line, allowed_domains, workers, problems, seen
+        ),
+        empty=Problem(name, None, None, "the caseload is empty (no header row)"),
+        no_rows="the caseload has no case rows",
+    )
 
 
 def _check_header(header: list[str], name: str, line: int) -> list[Problem]:
-    problems = []
-    for column in header:
-        if column not in COLUMNS:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    f"column {column or '(empty)'}",
-                    f"unknown column; a caseload holds only: {', '.join(COLUMNS)} "
-                    "(case numbers only, never case content: Hillingdon 4.4)",
-                )
-            )
-    for column in REQUIRED:
-        if column not in header:
-            problems.append(Problem(name, line, f"column {column}", "required column missing"))
-    for column in sorted({c for c in header if header.count(c) > 1 and c}):
-        problems.append(Problem(name, line, f"column {column}", "column appears twice"))
-    return problems
+    unknown = (
+        f"unknown column; a caseload holds only: {', '.join(COLUMNS)} "
+        "(case numbers only, never case content: Hillingdon 4.4)"
+    )
+    return header_problems(header, name, line, columns=COLUMNS, required=REQUIRED, unknown=unknown)
 
 
 def _parse_row(
@@ -184,12 +149,7 @@ def _parse_row(
     def bad(column: str, message: str) -> None:
         problems.append(Problem(name, line, f"column {column}", message))
 
-    if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
-        bad(str(len(header) + 1), f"{len(row)} values but the header has {len(header)} columns")
-    cells = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(header)}
-    for column in REQUIRED:
-        if not cells.get(column):
-            bad(column, "required value missing")
+    cells = cells_of(row, header, REQUIRED, bad)
 
     number = cells.get("case_number", "")
     if number and not _CASE_NUMBER.match(number):
@@ -216,17 +176,8 @@ def _parse_row(
                 f"(known: {', '.join(INVOLVEMENTS)})")  # fmt: skip
 
     allocated: date | None = None
-    text = cells.get("allocated_on", "")
-    if text:
-        try:
-            if len(text) != 10:
-                raise ValueError
-            allocated = date.fromisoformat(text)
-        except ValueError:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                bad("allocated_on", f"impossible date {text!r}")
-            else:
-                bad("allocated_on", f"expected YYYY-MM-DD, got {text!r}")
+    if cells.get("allocated_on"):
+        allocated = parse_date(cells["allocated_on"], "allocated_on", bad)
 
     under_two = False
     flag = cells.get("under_2", "").lower()

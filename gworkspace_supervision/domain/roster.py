@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -16,6 +15,16 @@ from datetime import date, time
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from .csvfile import (
+    MAX_FIELD,
+    cells_of,
+    check_email,
+    decode,
+    header_problems,
+    parse_date,
+    parse_rows,
+    read_bytes,
+)
 from .policy import Policy, parse_time
 
 REQUIRED = (
@@ -36,11 +45,9 @@ TEXT_COLUMNS = (
     "supervisee_name", "supervisor_name", "line_manager_name", "team", "location",
     "supervisee_email", "supervisor_email", "line_manager_email",
 )  # fmt: skip
-MAX_FIELD = 200  # characters; a name or team longer than this is a paste gone wrong
 FORMULA_START = ("=", "+", "-", "@")  # what spreadsheets read as the start of a formula
 
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -75,39 +82,17 @@ def parse_day(text: str) -> int | None:
     return None
 
 
-def check_email(text: str, allowed_domains: Collection[str] | None) -> str | None:
-    """What is wrong with an email address, or None if it is fine."""
-    if not _EMAIL.match(text):
-        return f"malformed email address {text!r}"
-    if allowed_domains is not None:
-        domain = text.rsplit("@", 1)[1].lower()
-        if domain not in {d.lower() for d in allowed_domains}:
-            allowed = ", ".join(sorted(allowed_domains)) or "none"
-            return f"{text!r} is outside the allowed domains ({allowed})"
-    return None
-
-
 def load_roster(
     path: str | Path, policy: Policy, allowed_domains: Collection[str] | None = None
 ) -> list[RosterEntry]:
     """Read and validate a roster file; raises InputError listing ALL problems."""
     name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(Problem(name, None, None, f"cannot read roster: {exc.strerror}")) from None
+    raw = read_bytes(path, "roster")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(
             Problem(name, 1, None, "saved as UTF-16 text; save the CSV as UTF-8 (CSV UTF-8)")
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            Problem(name, line, _column_at(raw, exc.start), "not UTF-8 text; save the CSV as UTF-8")
-        ) from None
-    return parse_roster(text, name, policy, allowed_domains)
+    return parse_roster(decode(raw, name, _column_at), name, policy, allowed_domains)
 
 
 def _column_at(raw: bytes, offset: int) -> str | None:
@@ -121,17 +106,6 @@ def _column_at(raw: bytes, offset: int) -> str | None:
     index = len(next(csv.reader(io.StringIO(prefix)), [""])) - 1
     if 0 <= index < len(header):
         return f"column {header[index].strip().lower()}"
-    return None
-
-
-def _long_column(text: str, line: int, header: list[str] | None) -> str | None:
-    """The column of the first over-long value on `line` (csv gives up before saying)."""
-    lines = text.splitlines()
-    if header is None or not 0 < line <= len(lines):
-        return None
-    for index, value in enumerate(lines[line - 1].split(",")):
-        if len(value) > MAX_FIELD and index < len(header):
-            return f"column {header[index]}"
     return None
 
 
@@ -154,42 +128,17 @@ def parse_roster(
     text: str, name: str, policy: Policy, allowed_domains: Collection[str] | None = None
 ) -> list[RosterEntry]:
     """Validate roster CSV text (already decoded) named `name` in messages."""
-    problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header: list[str] | None = None
-    header_line = 0
-    entries: list[RosterEntry] = []
     seen: dict[str, int] = {}
-    rows = iter(reader)
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as exc:  # e.g. a field over csv's size limit
-            line = reader.line_num
-            raise InputError(
-                Problem(name, line, _long_column(text, line, header), f"not readable as CSV: {exc}")
-            ) from None
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines are tolerated
-        if header is None:
-            header, header_line = [c.strip().lower() for c in row], line
-            problems += _check_header(header, name, line)
-            if problems:
-                raise InputError(problems)
-            continue
-        entry = _parse_row(row, header, name, line, policy, allowed_domains, problems, seen)
-        if entry is not None:
-            entries.append(entry)
-    if header is None:
-        raise InputError(Problem(name, 1, None, "the roster is empty (no header row)"))
-    if not entries and not problems:
-        problems.append(Problem(name, header_line, None, "the roster has no staff rows"))
-    if problems:
-        raise InputError(problems)
-    return entries
+    return parse_rows(
+        text,
+        name,
+        lambda header, line: _check_header(header, name, line),
+        lambda row, header, line, problems: _parse_row(
+            row, header, name, line, policy, allowed_domains, problems, seen
+        ),
+        empty=Problem(name, 1, None, "the roster is empty (no header row)"),
+        no_rows="the roster has no staff rows",
+    )
 
 
 def _check_header(header: list[str], name: str, line: int) -> list[Problem]:
@@ -197,24 +146,8 @@ def _check_header(header: list[str], name: str, line: int) -> list[Problem]:
         expected = ", ".join(REQUIRED)
         return [Problem(name, line, "header", f"the first row must be the header ({expected}, "
                         "...); it looks like a staff row")]  # fmt: skip
-    problems = []
-    for column in header:
-        if column not in COLUMNS:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    f"column {column or '(empty)'}",
-                    f"unknown column; expected some of: {', '.join(COLUMNS)}",
-                )  # fmt: skip
-            )
-    for column in REQUIRED:
-        if column not in header:
-            problems.append(Problem(name, line, f"column {column}", "required column missing"))
-    duplicates = sorted({c for c in header if header.count(c) > 1 and c})
-    for column in duplicates:
-        problems.append(Problem(name, line, f"column {column}", "column appears twice"))
-    return problems
+    unknown = f"unknown column; expected some of: {', '.join(COLUMNS)}"
+    return header_problems(header, name, line, columns=COLUMNS, required=REQUIRED, unknown=unknown)
 
 
 def _parse_row(
@@ -232,12 +165,7 @@ def _parse_row(
     def bad(column: str, message: str) -> None:
         problems.append(Problem(name, line, f"column {column}", message))
 
-    if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
-        bad(str(len(header) + 1), f"{len(row)} values but the header has {len(header)} columns")
-    cells = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(header)}
-    for column in REQUIRED:
-        if not cells.get(column):
-            bad(column, "required value missing")
+    cells = cells_of(row, header, REQUIRED, bad)
     unsafe: set[str] = set()
     for column in TEXT_COLUMNS:
         wrong = text_problem(cells.get(column, ""))
@@ -273,16 +201,7 @@ def _parse_row(
 
     start: date | None = None
     if cells.get("start_date"):
-        try:
-            start = date.fromisoformat(cells["start_date"])
-            if len(cells["start_date"]) != 10:
-                raise ValueError
-        except ValueError:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cells["start_date"]):
-                bad("start_date", f"impossible date {cells['start_date']!r}")
-            else:
-                bad("start_date", f"expected YYYY-MM-DD, got {cells['start_date']!r}")
-            start = None
+        start = parse_date(cells["start_date"], "start_date", bad)
     elif category is not None and category.needs_start_date:
         bad("start_date", f"category {category.key} needs a start_date (YYYY-MM-DD)")
 

@@ -88,3 +88,9 @@ def test_no_column_for_case_content_and_unknown_workers() -> None:
     ]
     assert problems("") == ["cases.csv: the caseload is empty (no header row)"]
     assert problems(HEADER) == ["cases.csv, line 1: the caseload has no case rows"]
+
+
+def test_a_field_too_large_for_csv_is_a_located_problem() -> None:
+    # csv gives up on a field over its size limit; the shared reader says where, as the roster's
+    found = problems(HEADER + "1001," + "x" * 200_000 + ",CP,2027-01-04,no\n")
+    assert found[0].startswith("cases.csv, line 2, column worker_email: not readable as CSV:")

@@ -1,0 +1,174 @@
+"""Reading a CSV input (the roster, the caseload) the one way: every problem at once, located.
+
+What Excel leaves in a file is tolerated (a UTF-8 BOM, blank lines, header case and spaces);
+everything else becomes a Problem with the file, the line (header = line 1), the column and
+what is wrong, collected so business support can fix the sheet in one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Collection, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from ..errors import InputError, Problem
+
+T = TypeVar("T")
+Bad = Callable[[str, str], None]  # bad(column, message): one problem in the current row
+
+MAX_FIELD = 200  # characters; a name or team longer than this is a paste gone wrong
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")  # fmt: skip
+
+
+def check_email(text: str, allowed_domains: Collection[str] | None) -> str | None:
+    """What is wrong with an email address, or None if it is fine."""
+    if not _EMAIL.match(text):
+        return f"malformed email address {text!r}"
+    if allowed_domains is not None:
+        domain = text.rsplit("@", 1)[1].lower()
+        if domain not in {d.lower() for d in allowed_domains}:
+            allowed = ", ".join(sorted(allowed_domains)) or "none"
+            return f"{text!r} is outside the allowed domains ({allowed})"
+    return None
+
+
+def read_bytes(path: str | Path, what: str) -> bytes:
+    """The file's bytes; InputError "cannot read <what>" if it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(
+            Problem(str(path), None, None, f"cannot read {what}: {exc.strerror}")
+        ) from None
+
+
+def decode(
+    raw: bytes, name: str, column_at: Callable[[bytes, int], str | None] | None = None
+) -> str:
+    """UTF-8 text (a BOM dropped); InputError at the line (and, given `column_at`, column)
+    of the first byte that is not UTF-8."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = column_at(raw, exc.start) if column_at else None
+        raise InputError(
+            Problem(name, line, column, "not UTF-8 text; save the CSV as UTF-8")
+        ) from None
+
+
+def parse_rows(
+    text: str,
+    name: str,
+    check_header: Callable[[list[str], int], list[Problem]],
+    parse_row: Callable[[list[str], list[str], int, list[Problem]], T | None],
+    *,
+    empty: Problem,
+    no_rows: str,
+) -> list[T]:
+    """Each non-blank row after the header through `parse_row(row, header, line, problems)`.
+
+    The header is lower-cased and stripped; header problems stop at once (nothing else can be
+    read), row problems are collected and raised together. `empty` is the problem for a file
+    with no header; `no_rows` the message for a header with nothing under it.
+    """
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    header: list[str] | None = None
+    header_line = 0
+    found: list[T] = []
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over csv's size limit
+            line = reader.line_num
+            raise InputError(
+                Problem(name, line, _long_column(text, line, header), f"not readable as CSV: {exc}")
+            ) from None
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines are tolerated
+        if header is None:
+            header, header_line = [c.strip().lower() for c in row], line
+            problems += check_header(header, line)
+            if problems:
+                raise InputError(problems)
+            continue
+        item = parse_row(row, header, line, problems)
+        if item is not None:
+            found.append(item)
+    if header is None:
+        raise InputError(empty)
+    if not found and not problems:
+        problems.append(Problem(name, header_line, None, no_rows))
+    if problems:
+        raise InputError(problems)
+    return found
+
+
+def _long_column(text: str, line: int, header: list[str] | None) -> str | None:
+    """The column of the first over-long value on `line` (csv gives up before saying)."""
+    lines = text.splitlines()
+    if header is None or not 0 < line <= len(lines):
+        return None
+    for index, value in enumerate(lines[line - 1].split(",")):
+        if len(value) > MAX_FIELD and index < len(header):
+            return f"column {header[index]}"
+    return None
+
+
+def header_problems(
+    header: list[str],
+    name: str,
+    line: int,
+    *,
+    columns: Sequence[str],
+    required: Sequence[str],
+    unknown: str,
+) -> list[Problem]:
+    """Unknown (message `unknown`), missing required and repeated columns."""
+    problems = []
+    for column in header:
+        if column not in columns:
+            problems.append(Problem(name, line, f"column {column or '(empty)'}", unknown))
+    for column in required:
+        if column not in header:
+            problems.append(Problem(name, line, f"column {column}", "required column missing"))
+    for column in sorted({c for c in header if header.count(c) > 1 and c}):
+        problems.append(Problem(name, line, f"column {column}", "column appears twice"))
+    return problems
+
+
+def cells_of(
+    row: list[str], header: list[str], required: Sequence[str], bad: Bad
+) -> dict[str, str]:
+    """A row as {column: stripped value}; values past the header and missing required
+    values are problems."""
+    if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
+        bad(str(len(header) + 1), f"{len(row)} values but the header has {len(header)} columns")
+    cells = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(header)}
+    for column in required:
+        if not cells.get(column):
+            bad(column, "required value missing")
+    return cells
+
+
+def parse_date(text: str, column: str, bad: Bad) -> date | None:
+    """A YYYY-MM-DD cell, or None with a problem saying whether it is impossible or misformed."""
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            bad(column, f"impossible date {text!r}")
+        else:
+            bad(column, f"expected YYYY-MM-DD, got {text!r}")
+        return None
