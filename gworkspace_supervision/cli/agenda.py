@@ -18,7 +18,15 @@ from ..domain.agenda import AgendaItem, agenda_rule, plan_agendas
 from ..domain.caseload import load_caseload
 from ..domain.planner import Session, plan_year
 from .main import Context, cli
-from .options import as_date, format_option, load_inputs, policy_option, roster_option, year_option
+from .options import (
+    DAY,
+    as_date,
+    format_option,
+    load_inputs,
+    policy_option,
+    roster_option,
+    year_option,
+)
 
 
 @cli.command("agenda")
@@ -33,7 +41,7 @@ from .options import as_date, format_option, load_inputs, policy_option, roster_
 @year_option
 @click.option(
     "--through",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     help="Only sessions up to this date (YYYY-MM-DD).",
 )
 @format_option("table", "json")

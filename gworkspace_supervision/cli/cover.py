@@ -11,7 +11,7 @@ import click
 from ..google.connect import connect
 from ..services.cover import CoverResult, cover
 from .main import Context, cli
-from .options import as_date, load_inputs, policy_option, roster_option
+from .options import DAY, YEAR, as_date, load_inputs, policy_option, roster_option
 
 
 def describe(result: CoverResult) -> str:
@@ -32,14 +32,14 @@ def describe(result: CoverResult) -> str:
 
 @cli.command("cover")
 @click.option("--supervisor", required=True, help="The supervisor who is away (email).")
-@click.option("--from", "start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--from", "start", required=True, type=DAY,
               help="First day of the absence (YYYY-MM-DD).")  # fmt: skip
-@click.option("--to", "end", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--to", "end", required=True, type=DAY,
               help="Last day of the absence (YYYY-MM-DD).")  # fmt: skip
 @click.option("--by", required=True, help="The covering supervisor (email).")
 @roster_option
 @policy_option
-@click.option("--year", type=click.IntRange(2000, 2100), help="Unused; accepted for symmetry.")
+@click.option("--year", type=YEAR, help="Unused; accepted for symmetry.")
 @click.option("--dry-run", is_flag=True, help="List what would move; change nothing.")
 @click.pass_obj
 def cover_command(

@@ -14,6 +14,7 @@ from ..services.export import export
 from ..services.report import render
 from ..settings import load_settings
 from .main import Context, cli
+from .options import DAY
 
 
 def _say(text: str) -> None:
@@ -23,7 +24,7 @@ def _say(text: str) -> None:
 @cli.command("demo")
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     default=DEFAULT_TODAY.isoformat(),
     show_default=True,
     help="The demo's 'today': records are made and completed up to this day.",

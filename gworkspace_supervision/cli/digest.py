@@ -12,23 +12,17 @@ from typing import Any
 
 import click
 
-from ..domain.policy import load_policy
 from ..google.connect import connect
 from ..services.digest import DUE_WITHIN, digest, render, summary
-from ..settings import load_settings
 from .main import Context, cli
-from .options import as_date, load_inputs, policy_option, roster_option
+from .options import YEAR, as_date, load_settings_policy, policy_option, roster_option, today_option
 
 
 @cli.command("digest")
 @roster_option
 @policy_option
-@click.option("--year", type=click.IntRange(2000, 2100), help="Only this year's sessions.")
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Work out statuses as at the end of this day (YYYY-MM-DD) instead of now.",
-)
+@click.option("--year", type=YEAR, help="Only this year's sessions.")
+@today_option
 @click.option(
     "--due-within",
     type=click.IntRange(0, 20),
@@ -55,13 +49,7 @@ def digest_command(
 
     Example: gws-supervision digest --roster config/roster.example.csv --send
     """
-    config = obj.config if obj else None
-    if roster is not None:  # validated like every command's roster, though the Sheet is read
-        inputs = load_inputs(config, roster, policy)
-        settings, the_policy = inputs.settings, inputs.policy
-    else:
-        settings = load_settings(config)
-        the_policy = load_policy(policy or settings.supervision.policy)
+    settings, the_policy = load_settings_policy(obj.config if obj else None, roster, policy)
     if send:  # ask Google for gmail.send as well, only when mail will go
         settings = dataclasses.replace(
             settings, google=dataclasses.replace(settings.google, digest=True)

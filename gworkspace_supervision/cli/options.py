@@ -1,7 +1,9 @@
-"""Click options and input loading shared by plan, book, records and sync.
+"""Click options and input loading shared by the commands.
 
 `load_inputs` is the one place a command turns --config/--policy/--roster into validated
-settings, policy and roster, so every command validates the same way (exit 2, all problems).
+settings, policy and roster, so every command validates the same way (exit 2, all problems);
+`load_settings_policy` does the same for commands that read the Sheet, where --roster is
+optional.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from ..errors import InputError, Problem
 from ..settings import Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+DAY = click.DateTime(formats=["%Y-%m-%d"])  # every date option: YYYY-MM-DD
+YEAR = click.IntRange(2000, 2100)
 
 
 def roster_option(function: F) -> F:
@@ -43,7 +47,7 @@ def policy_option(function: F) -> F:
 def year_option(function: F) -> F:
     return click.option(
         "--year",
-        type=click.IntRange(2000, 2100),
+        type=YEAR,
         required=True,
         help="The calendar year to plan (Hillingdon 3.2: times set for a calendar year).",
     )(function)
@@ -53,8 +57,16 @@ def from_option(function: F) -> F:
     return click.option(
         "--from",
         "start",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
+        type=DAY,
         help="Plan from this date (YYYY-MM-DD) instead of 1 January.",
+    )(function)
+
+
+def today_option(function: F) -> F:
+    return click.option(
+        "--today",
+        type=DAY,
+        help="Work out statuses as at the end of this day (YYYY-MM-DD) instead of now.",
     )(function)
 
 
@@ -98,6 +110,18 @@ def load_inputs(config: Path | None, roster: Path | None, policy: str | None) ->
         )
     entries = load_roster(roster_path, chosen_policy, settings.organisation.allowed_domains)
     return Inputs(settings, chosen_policy, entries)
+
+
+def load_settings_policy(
+    config: Path | None, roster: Path | None, policy: str | None
+) -> tuple[Settings, Policy]:
+    """Settings and policy for a command that reads the Sheet; a --roster given is validated
+    like every command's, though it is not needed."""
+    if roster is not None:
+        inputs = load_inputs(config, roster, policy)
+        return inputs.settings, inputs.policy
+    settings = load_settings(config)
+    return settings, load_policy(policy or settings.supervision.policy)
 
 
 def as_date(value: Any) -> date | None:

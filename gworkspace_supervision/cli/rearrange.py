@@ -11,7 +11,7 @@ from ..errors import InputError, Problem, SupervisionError
 from ..google.connect import connect
 from ..services.rearrange import RearrangeResult, rearrange
 from .main import Context, cli
-from .options import load_inputs, policy_option, roster_option
+from .options import YEAR, load_inputs, policy_option, roster_option
 
 
 def render(result: RearrangeResult) -> str:
@@ -46,7 +46,7 @@ def render(result: RearrangeResult) -> str:
 @policy_option
 @click.option(
     "--year",
-    type=click.IntRange(2000, 2100),
+    type=YEAR,
     help="Look at the sessions of this year (default: 30 days ago to a year ahead).",
 )
 @click.option("--dry-run", is_flag=True, help="Propose the slots; write nothing.")

@@ -13,7 +13,16 @@ from ..google.connect import connect
 from ..services.records import RecordsResult, create_records
 from ..services.transfer import TransferResult, transfer
 from .main import Context, cli
-from .options import ProgressBar, as_date, load_inputs, policy_option, roster_option, year_option
+from .options import (
+    DAY,
+    YEAR,
+    ProgressBar,
+    as_date,
+    load_inputs,
+    policy_option,
+    roster_option,
+    year_option,
+)
 
 
 def render(result: RecordsResult) -> str:
@@ -57,7 +66,7 @@ def _through(value: Any) -> date:
 @year_option
 @click.option(
     "--through",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     required=True,
     help="Create records for sessions starting on or before this date (YYYY-MM-DD).",
 )
@@ -122,7 +131,7 @@ def render_transfer(result: TransferResult) -> str:
 @cli.command("transfer")
 @roster_option
 @policy_option
-@click.option("--year", type=click.IntRange(2000, 2100), help="Booking year. Default: this year.")
+@click.option("--year", type=YEAR, help="Booking year. Default: this year.")
 @click.option("--supervisee", required=True, help="Whose records and sessions move.")
 @click.option("--to-supervisor", help="The new supervisor (same organisation).")
 @click.option("--line-manager", help="The new line manager, if it changes.")

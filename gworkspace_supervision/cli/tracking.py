@@ -8,21 +8,21 @@ from typing import Any
 
 import click
 
-from ..domain.policy import load_policy
 from ..google.connect import connect
 from ..services.report import render, report
 from ..services.tracking import SyncResult, sync
-from ..settings import load_settings
 from .main import Context, cli
-from .options import as_date, format_option, load_inputs, policy_option, roster_option, year_option
-
-
-def today_option(function: Any) -> Any:
-    return click.option(
-        "--today",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        help="Work out statuses as at the end of this day (YYYY-MM-DD) instead of now.",
-    )(function)
+from .options import (
+    YEAR,
+    as_date,
+    format_option,
+    load_inputs,
+    load_settings_policy,
+    policy_option,
+    roster_option,
+    today_option,
+    year_option,
+)
 
 
 def say(text: str) -> None:
@@ -79,7 +79,7 @@ def sync_command(
 @cli.command("report")
 @roster_option
 @policy_option
-@click.option("--year", type=click.IntRange(2000, 2100), help="Only this year's sessions.")
+@click.option("--year", type=YEAR, help="Only this year's sessions.")
 @today_option
 @format_option("table", "json", "csv")
 @click.option("--overdue", is_flag=True, help="Only records past their due day, not complete.")
@@ -100,13 +100,7 @@ def report_command(
 
     Example: gws-supervision report --year 2027 --format json > report.json
     """
-    config = obj.config if obj else None
-    if roster is not None:  # validated like every command's roster, though the Sheet is read
-        inputs = load_inputs(config, roster, policy)
-        settings, the_policy = inputs.settings, inputs.policy
-    else:
-        settings = load_settings(config)
-        the_policy = load_policy(policy or settings.supervision.policy)
+    settings, the_policy = load_settings_policy(obj.config if obj else None, roster, policy)
     with connect(obj.workspace, settings) as connection:
         result = report(
             connection,
