@@ -186,13 +186,17 @@ class DriveAdapter:
             if not token:
                 return out
 
-    def list_records(self, user: str) -> list[RecordFile]:
-        """The app's records `user` owns (one call a 1000 records), with their ACLs."""
-        query = (
-            f"{APP_TAG} and appProperties has {{ key='kind' and value='record' }} "
-            "and 'me' in owners and trashed = false"
-        )
-        return [record_from(f) for f in self._list(user, query)]
+    def list_records(self, user: str, *, folders: bool = False) -> list[RecordFile]:
+        """The app's records `user` owns (one call a 1000 records), with their ACLs; with
+        `folders`, the app's folders come in the same listing and are cached for ensure_folders
+        (saving prefetch_folders' own call)."""
+        record = "appProperties has { key='kind' and value='record' }"
+        kinds = f"({record} or mimeType = '{FOLDER_MIME}')" if folders else record
+        query = f"{APP_TAG} and {kinds} and 'me' in owners and trashed = false"
+        found = self._list(user, query)
+        if folders:
+            self._cache_folders(user, [f for f in found if f.get("mimeType") == FOLDER_MIME])
+        return [record_from(f) for f in found if f.get("mimeType") != FOLDER_MIME]
 
     def list_templates(self, user: str) -> list[RecordFile]:
         """The app's installed templates `user` owns (or can see when `mine` is False)."""
@@ -245,12 +249,51 @@ class DriveAdapter:
     def prefetch_folders(self, user: str) -> None:
         """Cache every folder the app made for `user` in one call (instead of one per path)."""
         query = f"{APP_TAG} and mimeType = '{FOLDER_MIME}' and 'me' in owners and trashed = false"
-        folders = self._list(user, query)
+        self._cache_folders(user, self._list(user, query))
+
+    def prefetched(self, user: str) -> bool:
+        return user.lower() in self._prefetched
+
+    def _cache_folders(self, user: str, folders: list[dict[str, Any]]) -> None:
         self._prefetched.add(user.lower())
         ids = {f["id"] for f in folders}
         for f in sorted(folders, key=lambda f: f["id"], reverse=True):
             parent = (f.get("parents") or ["root"])[0]
             self._folders[(user.lower(), parent if parent in ids else "root", f["name"])] = f["id"]
+
+    def ensure_folders(
+        self, user: str, paths: Iterable[Sequence[str]]
+    ) -> dict[tuple[str, ...], str]:
+        """Find or create every path under My Drive; path (and each parent) -> folder id. Folders
+        the app made are listed once (prefetch_folders, unless list_records brought them); missing
+        ones are created in one batch per depth: a batch's parts run in no set order, and a child
+        needs its parent's id."""
+        wanted = {tuple(p) for p in paths}
+        if not self.prefetched(user):
+            self.prefetch_folders(user)
+        out: dict[tuple[str, ...], str] = {(): "root"}
+        for depth in range(1, max((len(p) for p in wanted), default=0) + 1):
+            create: dict[str, Any] = {}
+            at_depth = sorted({p[:depth] for p in wanted if len(p) >= depth})
+            for path in at_depth:
+                key = (user.lower(), out[path[:-1]], path[-1])
+                if key in self._folders:
+                    out[path] = self._folders[key]
+                    continue
+                body = {
+                    "name": path[-1],
+                    "mimeType": FOLDER_MIME,
+                    "parents": [out[path[:-1]]],
+                    "appProperties": {"app": APP, "kind": "folder"},
+                }
+                create["/".join(path)] = self._files(user).create(body=body, fields="id")
+            made = self._batch(user, list(create.items()), "drive.files.create")
+            for path in at_depth:
+                if path not in out:
+                    out[path] = str(made["/".join(path)]["id"])
+                    self._folders[(user.lower(), out[path[:-1]], path[-1])] = out[path]
+        del out[()]
+        return out
 
     def _child_folder(self, user: str, parent: str, name: str) -> str:
         query = (

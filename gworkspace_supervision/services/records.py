@@ -2,8 +2,8 @@
 
 The calendar is the truth about sessions (moved ones carry their real date, cancelled ones get
 no record); Drive is the truth about records (found by appProperties session id). Applying runs
-per supervisor in four steps: copy (batched) -> fill (one Docs call each) -> share (batched)
--> attach to the calendar instance (batched). A record is done once it is attached, so a run
+per supervisor in four steps, each in batches (a round trip per 50-100 records, not per
+record): copy -> fill (one Docs call each) -> share -> attach to the calendar instance. A record is done once it is attached, so a run
 cut off anywhere is finished by the next: a record without the supervisee on its ACL was not
 shared yet and is filled again (a no-op when already filled), then shared and attached.
 
@@ -158,7 +158,7 @@ def create_records(
     found: dict[str, list[RecordFile]] = {}
     for sup in supervisors:
         sessions = list_sessions(connection, sup, lo, hi)
-        found[sup] = drive.list_records(sup)
+        found[sup] = drive.list_records(sup, folders=not dry_run)  # folders: for creating
         records = _by_session(found[sup], result)
         result.plans += _plan_supervisor(
             sessions, records, by_pair, policy, through, workdays, organisation, lm_role,
@@ -378,11 +378,10 @@ def _apply_supervisor(
 ) -> None:
     # 1. copy the template into Supervision Records/<name>/ (batched)
     creating = [p for p in plans if p.action == "create"]
-    if creating:
-        drive.prefetch_folders(sup)
+    folders = drive.ensure_folders(sup, [folder_path(p.entry.supervisee_name) for p in creating])
     copies = []
     for p in creating:
-        folder = drive.ensure_folder(sup, folder_path(p.entry.supervisee_name))
+        folder = folders[folder_path(p.entry.supervisee_name)]
         props = {"session": p.session.session_id, "pair": p.session.pair_id}
         copies.append(
             (p.session.session_id,
@@ -394,19 +393,18 @@ def _apply_supervisor(
         if record is not None:
             p.file_id = record.file_id
     _link_previous(result.plans)
-    # 2. fill every placeholder: one documents.batchUpdate per record
-    ready = []
-    for p in plans:
-        if p.file_id is None:
-            continue
-        if p.needs_fill:
-            try:
-                values = placeholder_values(p.facts)
-                docs.fill(sup, p.file_id, {k: v for k, v in values.items() if k in used})
-            except APIError as exc:
-                result.failures[p.session.session_id] = f"fill: {exc}"
-                continue
-        ready.append(p)
+    # 2. fill every placeholder: one documents.batchUpdate per record, batched
+    fills = [
+        (p.session.session_id, p.file_id,
+         {k: v for k, v in placeholder_values(p.facts).items() if k in used})
+        for p in plans
+        if p.file_id is not None and p.needs_fill
+    ]  # fmt: skip
+    filled = _tolerant(lambda: docs.fill_many(sup, fills), result, "fill: ")
+    ready = [
+        p for p in plans
+        if p.file_id is not None and (not p.needs_fill or p.session.session_id in filled)
+    ]  # fmt: skip
     # 3. share: supervisee and line manager (batched); drift mended
     shares, roles, removals = [], [], []
     for p in ready:
@@ -440,13 +438,15 @@ def _apply_supervisor(
         _tolerant(lambda: calendar.write(sup, writes, send_updates="none"), result)
 
 
-def _tolerant(run: Callable[[], dict[str, Any]], result: RecordsResult) -> dict[str, Any]:
+def _tolerant(
+    run: Callable[[], dict[str, Any]], result: RecordsResult, step: str = ""
+) -> dict[str, Any]:
     """Run a batch; parts that failed are reported (the next run finishes them)."""
     try:
         return run()
     except BatchError as err:
         for key, failure in err.failures.items():
-            result.failures[str(key)] = failure.message
+            result.failures[str(key)] = f"{step}{failure.message}"
         for key in err.pending:
-            result.failures[str(key)] = "not done (quota); run again later"
+            result.failures[str(key)] = f"{step}not done (quota); run again later"
         return dict(err.responses)

@@ -35,11 +35,14 @@ def make_scrub(real_domain: bytes = DOMAIN.encode()) -> Callable[[Any], Any]:
     """Recorded and replayed requests alike: Google's hosts, no credentials, stable ids."""
 
     def scrub(request: Any) -> Any:
-        docs_call = "/v1/documents" in request.uri
-        request.uri = _LOOPBACK.sub(DOCS if docs_call else GOOGLE, request.uri)
         body = request.body or b""
         if isinstance(body, str):
             body = body.encode()
+        # Docs calls, and Docs batches (docs.googleapis.com/batch), go to Docs' own host
+        docs_call = "/v1/documents" in request.uri or (
+            request.uri.split("?")[0].endswith("/batch") and b" /v1/documents/" in body
+        )
+        request.uri = _LOOPBACK.sub(DOCS if docs_call else GOOGLE, request.uri)
         body = _BEARER.sub(rb"\1<filtered>", body)
         body = _LOOPBACK.sub(GOOGLE, body.decode("latin-1")).encode("latin-1")
         body = _BOUNDARY.sub(b"==BOUNDARY==", body)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gworkspace_supervision.google.connect import Connection, connect
+from gworkspace_supervision.google.docs import DocsAdapter
 from gworkspace_supervision.google.drive import DriveAdapter, Share
 
 SUP = "ella.singh@example-council.gov.uk"
@@ -47,3 +48,35 @@ def test_records_listed_with_acl_and_exported(conn: Connection) -> None:
     assert [t.template for t in drive.list_templates(SUP)] == ["t"]
     sent = [e for e in conn.workspace.outbox() if e["kind"] == "share"]
     assert [(e["to"], e["message"]) for e in sent] == [(SEE, "Your record")]
+
+
+def test_folders_made_a_batch_per_depth_and_fills_batched(conn: Connection) -> None:
+    drive = DriveAdapter(conn)
+    existing = drive.ensure_folder(SUP, ["Supervision Records", "Noah Reid"])
+    drive = DriveAdapter(conn)  # a new run: nothing cached
+    conn.workspace.reset_counters()
+    assert drive.list_records(SUP, folders=True) == []  # the folders come in the same listing
+    paths = [("Supervision Records", n) for n in ("Noah Reid", "Isla Vaughan", "Leon Clarke")]
+    made = drive.ensure_folders(SUP, paths)
+    counters = conn.workspace.counters()
+    assert counters["http"] == 2  # the listing, then one batch for the two new folders
+    assert counters["methods"] == {"drive.files.list": 1, "drive.files.create": 2}
+    assert made[paths[0]] == existing and len({made[p] for p in paths}) == 3
+    again = DriveAdapter(conn).ensure_folders(SUP, paths + [("Supervision Records",)])
+    assert {p: again[p] for p in paths} == {p: made[p] for p in paths}
+    template = drive.upload_doc(
+        SUP, "T", b"<html><body><p>Hello {{supervisee_name}}</p></body></html>", props={}
+    )
+    copies = [
+        (f"s{i}", drive.copy_request(SUP, template.file_id, name=f"R{i}", folder_id=made[p],
+                                     props={"session": f"s{i}"}))
+        for i, p in enumerate(paths)
+    ]  # fmt: skip
+    records = drive.copy_many(SUP, copies)
+    docs = DocsAdapter(conn, batch_size=2)
+    conn.workspace.reset_counters()
+    fills = [(k, r.file_id, {"supervisee_name": k.upper()}) for k, r in records.items()]
+    assert docs.fill_many(SUP, fills) == {"s0": 1, "s1": 1, "s2": 1}
+    assert conn.workspace.counters()["http"] == 2  # three fills, two a batch
+    assert drive.export_text(SUP, records["s2"].file_id).strip() == "Hello S2"
+    assert docs.fill_many(SUP, fills) == {"s0": 0, "s1": 0, "s2": 0}  # filled: a no-op

@@ -80,6 +80,7 @@ def test_a_quarter_of_records_filled_shared_attached(
     conn: Connection, roster: list[RosterEntry], hillingdon: Policy
 ) -> None:
     result = run(conn, roster, hillingdon)
+    http = conn.workspace.counters()["http"]
     assert result.created == len(result.plans) > 6 and not result.failures
     assert {p.facts.start.date() <= THROUGH for p in result.plans} == {True}
     for p in result.plans:
@@ -121,6 +122,12 @@ def test_a_quarter_of_records_filled_shared_attached(
     record_calls += methods["drive.permissions.create"] - 2
     assert record_calls / n <= 4
     assert methods["calendar.events.patch"] == n
+    # HTTP round trips do not grow with the records: per supervisor one calendar listing, one
+    # Drive listing (records and folders), two folder batches (first run), then one batch each
+    # for copies, fills, shares and attachments; plus the template's lookup, check and readers.
+    supervisors = len({e.supervisor_email for e in roster})
+    assert http == result.round_trips
+    assert result.round_trips <= 8 * supervisors + 3 < n + 8 * supervisors
 
 
 def test_rerun_creates_nothing_and_writes_nothing(
@@ -236,3 +243,29 @@ def test_other_templates_fill_completely(
     assert result.created
     for p in result.plans:
         assert "{{" not in text_of(conn, p.entry.supervisor_email, p.file_id or "")
+
+
+def test_example_roster_quarter_round_trips_per_supervisor_not_per_record(
+    tmp_path: Path, hillingdon: Policy
+) -> None:
+    """The whole example roster's first quarter: every per-record step goes in batches, so the
+    round trips stay a handful per supervisor (was 247 for 137 records with a fill each)."""
+    entries = load_roster(EXAMPLE, hillingdon, ("example-council.gov.uk",))
+    connection = connect(f"local:{tmp_path / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
+    try:
+        connection.workspace.clock.set("2026-12-01T09:00:00Z")
+        install_templates(connection, Settings())
+        book(connection, entries, hillingdon, YEAR, Settings(), send_updates="none")
+        connection.workspace.clock.set("2027-04-01T09:00:00Z")
+        before = connection.workspace.counters()
+        result = run(connection, entries, hillingdon)
+        after = connection.workspace.counters()
+    finally:
+        connection.close()
+    assert result.created > 100 and not result.failures
+    supervisors = len({e.supervisor_email for e in entries})
+    assert after["http"] - before["http"] == result.round_trips
+    assert result.round_trips <= 8 * supervisors + 3
+    assert result.round_trips < result.created / 1.5
+    fills = after["methods"]["docs.documents.batchUpdate"]
+    assert fills - before["methods"].get("docs.documents.batchUpdate", 0) == result.created

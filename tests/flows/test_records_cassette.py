@@ -11,6 +11,7 @@ the assertions pin the record's own requests. Re-record against `emulator serve`
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -67,17 +68,17 @@ def test_one_record_sends_exactly_the_recorded_requests(loopback: str | None) ->
         "GET /drive/v3/files",  # the template, as the operator
         "GET /drive/v3/files/{id}/export".replace("{id}", mine[1].split("/")[4]),
         "GET /calendar/v3/calendars/primary/events",  # the supervisor's sessions
-        "GET /drive/v3/files",  # the supervisor's records
+        "GET /drive/v3/files",  # the supervisor's records and the app's folders
         "POST /batch/drive/v3",  # the template readable by the supervisor
-        "GET /drive/v3/files",  # the app's folders, once
-        "POST /drive/v3/files",  # Supervision Records
-        "POST /drive/v3/files",  # Supervision Records/Sam Patel
+        "POST /batch/drive/v3",  # folders: Supervision Records
+        "POST /batch/drive/v3",  # folders: Supervision Records/Sam Patel
         "POST /batch/drive/v3",  # copy
-        mine[9],  # fill: one documents.batchUpdate (checked below)
+        f"POST {DOCS}/batch",  # fill: documents.batchUpdate in a Docs batch (checked below)
         "POST /batch/drive/v3",  # share: supervisee and line manager
         "POST /batch/calendar/v3",  # attach to the instance
     ]
-    fill = cassette.requests[first + 9].uri.split("?")[0]
-    assert fill.startswith(DOCS + "/v1/documents/") and fill.endswith(":batchUpdate")
+    fill = cassette.requests[first + 8]
+    assert fill.uri == DOCS + "/batch"
+    assert re.search(rb"^POST /v1/documents/[^ ?]+:batchUpdate[? ]", fill.body, re.M)
     for request in cassette.requests:
         assert "authorization" not in {k.lower() for k in request.headers}
