@@ -398,28 +398,20 @@ class TrackerSheet:
         meta = dict(tabs.meta) | {"format_version": FORMAT_VERSION}
         meta |= {f"rows:{tab}": str(rows) for tab, rows in sizes.items()}
         meta["rows:meta"] = str(len(meta) + 1)
+
+        def table(title: str, rows: list[list[Any]], width: int) -> dict[str, Any]:
+            """A tab's rows from A1, over what the last write left there."""
+            return _block(title, "A1", rows, width, old.get(f"rows:{title}"))
+
         data = [
-            _block(SESSIONS, "A1", [list(HEADER)] + tabs.sessions, 12, old.get(f"rows:{SESSIONS}")),
-            _block(
-                STATE,
-                "A1",
-                [list(STATE_HEADER)] + tabs.state,
-                len(STATE_HEADER),
-                old.get(f"rows:{STATE}"),
-            ),  # fmt: skip
+            table(SESSIONS, [list(HEADER)] + tabs.sessions, len(HEADER)),
+            table(STATE, [list(STATE_HEADER)] + tabs.state, len(STATE_HEADER)),
             _block(STATE, "K1", [[k, v] for k, v in sorted(meta.items())], 2, old.get("rows:meta")),
-            _block(SUMMARY, "A1", tabs.summary, SUMMARY_WIDTH, old.get(f"rows:{SUMMARY}")),
-            _block(
-                OVERDUE,
-                "A1",
-                [list(OVERDUE_HEADER)] + tabs.overdue,
-                len(OVERDUE_HEADER),
-                old.get(f"rows:{OVERDUE}"),
-            ),  # fmt: skip
+            table(SUMMARY, tabs.summary, SUMMARY_WIDTH),
+            table(OVERDUE, [list(OVERDUE_HEADER)] + tabs.overdue, len(OVERDUE_HEADER)),
         ]
         data += [
-            _block(title, "A1", rows, len(rows[0]) if rows else 1, old.get(f"rows:{title}"))
-            for title, rows in tabs.extra.items()
+            table(title, rows, len(rows[0]) if rows else 1) for title, rows in tabs.extra.items()
         ]
         self._run(
             self._sheets()
