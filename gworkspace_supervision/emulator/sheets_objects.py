@@ -59,10 +59,8 @@ def add_conditional_format_rule(call: Call, doc: dict[str, Any], req: dict[str, 
     return None
 
 
-@request("updateConditionalFormatRule")
-def update_conditional_format_rule(
-    call: Call, doc: dict[str, Any], req: dict[str, Any]
-) -> dict[str, Any]:
+def _rule_at(doc: dict[str, Any], req: dict[str, Any]) -> tuple[list[Any], int]:
+    """The sheet's conditional formats and the request's index into them (400 if none)."""
     sheet = sheet_by_id(doc, req.get("sheetId", 0))
     rules = sheet.get("conditionalFormats", [])
     index = int(req.get("index", 0))
@@ -70,6 +68,14 @@ def update_conditional_format_rule(
         raise bad_request(
             f"No conditional format on sheet {sheet['properties']['sheetId']} at index {index}"
         )
+    return rules, index
+
+
+@request("updateConditionalFormatRule")
+def update_conditional_format_rule(
+    call: Call, doc: dict[str, Any], req: dict[str, Any]
+) -> dict[str, Any]:
+    rules, index = _rule_at(doc, req)
     old = rules[index]
     if req.get("rule"):
         new = deep_copy(req["rule"])
@@ -86,13 +92,7 @@ def update_conditional_format_rule(
 def delete_conditional_format_rule(
     call: Call, doc: dict[str, Any], req: dict[str, Any]
 ) -> dict[str, Any]:
-    sheet = sheet_by_id(doc, req.get("sheetId", 0))
-    rules = sheet.get("conditionalFormats", [])
-    index = int(req.get("index", 0))
-    if not 0 <= index < len(rules):
-        raise bad_request(
-            f"No conditional format on sheet {sheet['properties']['sheetId']} at index {index}"
-        )
+    rules, index = _rule_at(doc, req)
     return {"rule": rules.pop(index)}
 
 
