@@ -101,6 +101,26 @@ def _local(moment: datetime, tz: str) -> str:
     return moment.astimezone(ZoneInfo(tz)).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
+def event_time(moment: datetime, tz: str) -> dict[str, str]:
+    """An event's `start` or `end`: local wall time and its zone (recurrence needs the zone)."""
+    return {"dateTime": _local(moment, tz), "timeZone": tz}
+
+
+# Every event of ours: supervision is confidential, so others see only "busy", and the
+# supervisee can neither invite others nor see who else is invited.
+CONFIDENTIAL: dict[str, Any] = {
+    "visibility": "private",
+    "transparency": "opaque",
+    "guestsCanInviteOthers": False,
+    "guestsCanSeeOtherGuests": False,
+}
+
+
+def popup_reminder() -> dict[str, Any]:
+    """A single event's reminders: a popup 30 minutes before (a fresh dict each body)."""
+    return {"useDefault": False, "overrides": [{"method": "popup", "minutes": 30}]}
+
+
 def series_to_event(
     series: Series,
     policy: Any,
@@ -153,8 +173,8 @@ def series_to_event(
         "id": series.series_id,
         "summary": event_summary(series),
         "description": description,
-        "start": {"dateTime": _local(series.start, tz), "timeZone": tz},
-        "end": {"dateTime": _local(series.end, tz), "timeZone": tz},
+        "start": event_time(series.start, tz),
+        "end": event_time(series.end, tz),
         "recurrence": series.recurrence(),
         "attendees": [{"email": series.supervisee_email, "displayName": series.supervisee_name}],
         "extendedProperties": {"private": private},
@@ -162,10 +182,7 @@ def series_to_event(
             "useDefault": False,
             "overrides": [{"method": "popup", "minutes": 30}, {"method": "email", "minutes": 1440}],
         },
-        "visibility": "private",  # supervision is confidential: others see only "busy"
-        "transparency": "opaque",
-        "guestsCanInviteOthers": False,
-        "guestsCanSeeOtherGuests": False,
+        **CONFIDENTIAL,
     }
     if series.location:
         event["location"] = series.location

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.cover import KIND, cover_event_id, cover_label
-from .calendar import APP, Write, _local
+from .calendar import APP, CONFIDENTIAL, Write, event_time, popup_reminder
 from .drive import RecordFile
 from .sessions import DOC_MIME, LINK_TEXT, CalendarSession
 
@@ -56,15 +56,12 @@ def cover_body(
     body: dict[str, Any] = {
         "id": cover_event_id(session.session_id),
         "summary": f"Supervision (cover): {supervisee_name} / {by_name}",
-        "start": {"dateTime": _local(start, timezone), "timeZone": timezone},
-        "end": {"dateTime": _local(end, timezone), "timeZone": timezone},
+        "start": event_time(start, timezone),
+        "end": event_time(end, timezone),
         "attendees": [{"email": supervisee, "displayName": supervisee_name}],
         "extendedProperties": {"private": private},
-        "reminders": {"useDefault": False, "overrides": [{"method": "popup", "minutes": 30}]},
-        "visibility": "private",
-        "transparency": "opaque",
-        "guestsCanInviteOthers": False,
-        "guestsCanSeeOtherGuests": False,
+        "reminders": popup_reminder(),
+        **CONFIDENTIAL,
     }
     if session.location:
         body["location"] = session.location

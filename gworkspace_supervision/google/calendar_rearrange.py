@@ -17,7 +17,15 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.rearrange import rearrangement_event_id
-from .calendar import APP, BookedSeries, CalendarAdapter, Write, _local
+from .calendar import (
+    APP,
+    CONFIDENTIAL,
+    BookedSeries,
+    CalendarAdapter,
+    Write,
+    event_time,
+    popup_reminder,
+)
 from .calendar_read import list_events, private_of, span, stamp, when
 
 KIND = "rearrangement"
@@ -145,15 +153,12 @@ def replacement_body(
                 "Booked by gws-supervision rearrange.",
             ]
         ),
-        "start": {"dateTime": _local(start, tz), "timeZone": tz},
-        "end": {"dateTime": _local(end, tz), "timeZone": tz},
+        "start": event_time(start, tz),
+        "end": event_time(end, tz),
         "attendees": [{"email": cancelled.supervisee_email}],
         "extendedProperties": {"private": private},
-        "reminders": {"useDefault": False, "overrides": [{"method": "popup", "minutes": 30}]},
-        "visibility": "private",
-        "transparency": "opaque",
-        "guestsCanInviteOthers": False,
-        "guestsCanSeeOtherGuests": False,
+        "reminders": popup_reminder(),
+        **CONFIDENTIAL,
     }
 
 
