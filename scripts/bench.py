@@ -174,7 +174,7 @@ def naive(folder: Path, roster: Path, latency_ms: float, result: SizeResult) -> 
                 run(cal.insert(calendarId="primary", body=body, sendUpdates="none"), "insert")
         result.naive["book"] = m.cost
         conn.workspace.clock.set(APRIL)
-        held = [s for s in plan.sessions if s.start.date() <= THROUGH]
+        held = [s for s in plan.supervision if s.start.date() <= THROUGH]  # records: sessions only
         drive, docs = conn.drive(OPERATOR), conn.docs(OPERATOR)
         made = []
         with Meter(conn) as m:
@@ -265,10 +265,10 @@ def report(results: list[SizeResult], latency_ms: float) -> str:
     lines += ["", "| staff | records changed since last sync | toolkit round trips | API calls | s "
               "| naive round trips (any change) |", "|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     for r in results:
-        for n, c in r.daily_sync.items():
+        for changed, c in r.daily_sync.items():
             naive_http = r.naive_daily_sync.http if r.naive_daily_sync else 0
             lines.append(
-                f"| {r.staff} | {n} | {c.http} | {c.api} | {c.seconds:.1f} | {naive_http} |"
+                f"| {r.staff} | {changed} | {c.http} | {c.api} | {c.seconds:.1f} | {naive_http} |"
             )
     return "\n".join(lines)
 
@@ -349,7 +349,16 @@ def main() -> None:
     parser.add_argument(
         "--no-plan", action="store_true", help="skip the 5,000-staff planning timing"
     )
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        help="combine the JSON of runs made in parallel (one size each) into --json/--plot",
+    )
     args = parser.parse_args()
+    if args.merge:
+        merge(args)
+        return
     POLICY[0] = args.policy
     results: list[SizeResult] = []
     per_call = None
@@ -378,6 +387,42 @@ def main() -> None:
     if planning:
         print("\nplanning 5,000 staff (scripts/bench_plan.py):\n" + planning)
     save(args, results, per_call, planning)
+
+
+def load_results(path: Path) -> tuple[list[SizeResult], float | None, float]:
+    data = json.loads(path.read_text())
+    out = []
+    for raw in data["results"]:
+        r = SizeResult(
+            **{k: v for k, v in raw.items() if not isinstance(v, dict) and v is not None}
+        )
+        r.toolkit = {k: Cost(**v) for k, v in raw["toolkit"].items()}
+        r.naive = {k: Cost(**v) for k, v in raw["naive"].items()}
+        r.daily_sync = {int(k): Cost(**v) for k, v in raw["daily_sync"].items()}
+        r.naive_daily_sync = Cost(**raw["naive_daily_sync"]) if raw["naive_daily_sync"] else None
+        out.append(r)
+    return out, data.get("naive_per_call_s"), float(data["latency_ms"])
+
+
+def merge(args: Any) -> None:
+    """Runs of one size each, made at once: one table, and the naive estimates for sizes not
+    run redone with the per-call processing of the largest naive run that was executed."""
+    results: list[SizeResult] = []
+    per_call, latency, largest = None, 100.0, -1
+    for path in args.merge:
+        found, pc, latency = load_results(path)
+        results += found
+        for r in found:
+            if not r.naive["book"].estimated and r.staff > largest and pc is not None:
+                per_call, largest = pc, r.staff
+    results.sort(key=lambda r: r.staff)
+    for r in results:
+        if r.naive["book"].estimated:
+            estimate_naive(r, latency, per_call or 0.0)
+    text = report(results, latency)
+    print(text)
+    args.latency_ms = latency
+    save(args, results, per_call, "")
 
 
 def save(args: Any, results: list[SizeResult], per_call: float | None, planning: str) -> None:
