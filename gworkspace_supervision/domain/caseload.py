@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from .csvfile import (
-    cells_of,
+    Bad,
     check_email,
     decode,
     header_problems,
@@ -118,9 +118,8 @@ def parse_caseload(
         text,
         name,
         lambda header, line: _check_header(header, name, line),
-        lambda row, header, line, problems: _parse_row(
-            row, header, name, line, allowed_domains, workers, problems, seen
-        ),
+        lambda cells, line, bad: _parse_row(cells, line, bad, allowed_domains, workers, seen),
+        required=REQUIRED,
         empty=Problem(name, None, None, "the caseload is empty (no header row)"),
         no_rows="the caseload has no case rows",
     )
@@ -135,22 +134,13 @@ def _check_header(header: list[str], name: str, line: int) -> list[Problem]:
 
 
 def _parse_row(
-    row: list[str],
-    header: list[str],
-    name: str,
+    cells: dict[str, str],
     line: int,
+    bad: Bad,
     allowed_domains: Collection[str] | None,
     workers: set[str] | None,
-    problems: list[Problem],
     seen: dict[str, int],
 ) -> Case | None:
-    before = len(problems)
-
-    def bad(column: str, message: str) -> None:
-        problems.append(Problem(name, line, f"column {column}", message))
-
-    cells = cells_of(row, header, REQUIRED, bad)
-
     number = cells.get("case_number", "")
     if number and not _CASE_NUMBER.match(number):
         bad("case_number", "expected an ICS case number (letters, digits, - / _; no spaces), "
@@ -187,6 +177,6 @@ def _parse_row(
         elif flag not in NO:
             bad("under_2", f"expected yes or no, got {cells['under_2']!r}")
 
-    if len(problems) > before or involvement is None or allocated is None:
-        return None
+    if involvement is None or allocated is None:
+        return None  # a problem was reported; parse_rows keeps no row with problems
     return Case(line, number, worker, involvement, allocated, under_two)

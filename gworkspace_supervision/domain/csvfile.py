@@ -65,16 +65,18 @@ def parse_rows(
     text: str,
     name: str,
     check_header: Callable[[list[str], int], list[Problem]],
-    parse_row: Callable[[list[str], list[str], int, list[Problem]], T | None],
+    parse_row: Callable[[dict[str, str], int, Bad], T | None],
     *,
+    required: Sequence[str],
     empty: Problem,
     no_rows: str,
 ) -> list[T]:
-    """Each non-blank row after the header through `parse_row(row, header, line, problems)`.
+    """Each non-blank row after the header through `parse_row(cells, line, bad)`.
 
     The header is lower-cased and stripped; header problems stop at once (nothing else can be
-    read), row problems are collected and raised together. `empty` is the problem for a file
-    with no header; `no_rows` the message for a header with nothing under it.
+    read), row problems are collected and raised together: a row with any is not kept.
+    `cells` is the row by column (see `cells_of`). `empty` is the problem for a file with no
+    header; `no_rows` the message for a header with nothing under it.
     """
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
@@ -101,8 +103,10 @@ def parse_rows(
             if problems:
                 raise InputError(problems)
             continue
-        item = parse_row(row, header, line, problems)
-        if item is not None:
+        before = len(problems)
+        bad = _bad(problems, name, line)
+        item = parse_row(cells_of(row, header, required, bad), line, bad)
+        if item is not None and len(problems) == before:
             found.append(item)
     if header is None:
         raise InputError(empty)
@@ -111,6 +115,13 @@ def parse_rows(
     if problems:
         raise InputError(problems)
     return found
+
+
+def _bad(problems: list[Problem], name: str, line: int) -> Bad:
+    def bad(column: str, message: str) -> None:
+        problems.append(Problem(name, line, f"column {column}", message))
+
+    return bad
 
 
 def _long_column(text: str, line: int, header: list[str] | None) -> str | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import InputError, Problem
 from .csvfile import (
     MAX_FIELD,
-    cells_of,
+    Bad,
     check_email,
     decode,
     header_problems,
@@ -133,9 +133,8 @@ def parse_roster(
         text,
         name,
         lambda header, line: _check_header(header, name, line),
-        lambda row, header, line, problems: _parse_row(
-            row, header, name, line, policy, allowed_domains, problems, seen
-        ),
+        lambda cells, line, bad: _parse_row(cells, line, bad, policy, allowed_domains, seen),
+        required=REQUIRED,
         empty=Problem(name, 1, None, "the roster is empty (no header row)"),
         no_rows="the roster has no staff rows",
     )
@@ -151,21 +150,13 @@ def _check_header(header: list[str], name: str, line: int) -> list[Problem]:
 
 
 def _parse_row(
-    row: list[str],
-    header: list[str],
-    name: str,
+    cells: dict[str, str],
     line: int,
+    bad: Bad,
     policy: Policy,
     allowed_domains: Collection[str] | None,
-    problems: list[Problem],
     seen: dict[str, int],
 ) -> RosterEntry | None:
-    before = len(problems)
-
-    def bad(column: str, message: str) -> None:
-        problems.append(Problem(name, line, f"column {column}", message))
-
-    cells = cells_of(row, header, REQUIRED, bad)
     unsafe: set[str] = set()
     for column in TEXT_COLUMNS:
         wrong = text_problem(cells.get(column, ""))
@@ -243,8 +234,8 @@ def _parse_row(
     elif category is not None and category.needs_interval:
         bad("interval_weeks", f"category {category.key} needs interval_weeks")
 
-    if len(problems) > before or category is None:
-        return None
+    if category is None:
+        return None  # a problem was reported; parse_rows keeps no row with problems
     return RosterEntry(
         line=line,
         supervisee_email=supervisee,
