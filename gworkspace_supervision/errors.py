@@ -76,7 +76,7 @@ class APIError(SupervisionError):
             errors = err.get("errors") or []
             reason = str(errors[0].get("reason")) if errors else str(err.get("status", reason))
         except (ValueError, AttributeError, UnicodeDecodeError):
-            message = (content[:200] if isinstance(content, str) else repr(content[:200]))
+            message = content[:200] if isinstance(content, str) else repr(content[:200])
         return cls(status, reason, message, method)
 
     @property

@@ -80,9 +80,11 @@ class Store:
 
     # -- documents --------------------------------------------------------------------------
     def get(self, kind: str, id: str) -> dict[str, Any] | None:
-        row = self._conn().execute(
-            "SELECT data FROM docs WHERE kind=? AND id=?", (kind, id)
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT data FROM docs WHERE kind=? AND id=?", (kind, id))
+            .fetchone()
+        )
         return None if row is None else json.loads(row[0])
 
     def put(self, kind: str, id: str, data: dict[str, Any], parent: str = "") -> None:
@@ -109,7 +111,9 @@ class Store:
         return [json.loads(r[0]) for r in rows]
 
     def count(self, kind: str) -> int:
-        return int(self._conn().execute("SELECT COUNT(*) FROM docs WHERE kind=?", (kind,)).fetchone()[0])
+        return int(
+            self._conn().execute("SELECT COUNT(*) FROM docs WHERE kind=?", (kind,)).fetchone()[0]
+        )
 
     # -- settings (clock, faults) and counters ------------------------------------------------
     def get_setting(self, name: str, default: Any = None) -> Any:
@@ -146,4 +150,6 @@ class Store:
         return {name: int(value) for name, value in rows}
 
     def reset_counters(self, prefix: str = "") -> None:
-        self._conn().execute("DELETE FROM counters WHERE name LIKE ? AND name NOT LIKE 'seq:%'", (prefix + "%",))
+        self._conn().execute(
+            "DELETE FROM counters WHERE name LIKE ? AND name NOT LIKE 'seq:%'", (prefix + "%",)
+        )
