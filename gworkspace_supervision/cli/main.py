@@ -48,7 +48,10 @@ class SupervisionGroup(click.Group):
             click.echo(f"Error: {exc}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("Interrupted. Run the same command again to finish; nothing is duplicated.", err=True)
+            click.echo(
+                "Interrupted. Run the same command again to finish; nothing is duplicated.",
+                err=True,
+            )
             sys.exit(130)
 
 
@@ -77,8 +80,4 @@ def cli(ctx: click.Context, workspace: str, config: Path | None) -> None:
 
 
 for _name in COMMAND_MODULES:
-    try:
-        import_module(f"{__package__}.{_name}")
-    except ModuleNotFoundError as _exc:  # a verb group not built yet
-        if _exc.name != f"{__package__}.{_name}":
-            raise
+    import_module(f"{__package__}.{_name}")
