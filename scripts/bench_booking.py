@@ -5,6 +5,8 @@ For each roster size: generate a roster (scripts/make_roster.py), book the year 
 into a fresh local Workspace, then do it the naive way into another one (one events.insert per
 session, unbatched, as a CSV loop or Apps Script would), and print calendar writes, API calls,
 HTTP round trips and wall time for both. Then run `book` again to show a re-run writes nothing.
+The toolkit's writes per person are also split: supervision series (one per pair and year,
+phases folded; issue 4's target is at most 1.2) and [[events]] (one single event each).
 
 Example: .venv/bin/python scripts/bench_booking.py --staff 50 300 --latency-ms 0
 """
@@ -63,6 +65,14 @@ def naive(conn: Any, result: Any) -> None:
         execute(request, what="insert", policy=conn.retry, meter=conn.meter)
 
 
+def split_writes(result: Any) -> tuple[int, int]:
+    """Calendar writes made for supervision series, and for [[events]] (observations,
+    appraisals, reviews: one single event each, separate bookings by nature)."""
+    kinds = {s.series_id: s.type for s in result.plan.series}
+    supervision = sum(1 for c in result.done if kinds.get(c.series_key) == "supervision")
+    return supervision, len(result.done) - supervision
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--staff", type=int, nargs="+", default=[50, 300])
@@ -104,6 +114,11 @@ def main() -> None:
                 )
             ratio = rows[2][1]["http"] / max(1, rows[0][1]["http"])
             print(f"{'':>23}| naive/toolkit HTTP round trips: {ratio:.0f}x")
+            supervision, events = split_writes(result)
+            print(
+                f"{'':>23}| toolkit writes per person: supervision series "
+                f"{supervision / people:.2f} (target <= 1.2), [[events]] {events / people:.2f}"
+            )
             sys.stdout.flush()
 
 

@@ -56,7 +56,7 @@ def plan_to_ics(series: Iterable[Series], timezone: str = "Europe/London", name:
             event.add("location", item.location)
         event.add(
             "description",
-            f"{item.category} ({item.phase}, {item.cadence}). Line manager: "
+            f"{item.category} ({item.phase_label}, {item.cadence}). Line manager: "
             f"{item.line_manager_name or item.line_manager_email}. Series {item.series_id}.",
         )
         event.add("organizer", _person(item.supervisor_email, item.supervisor_name, "CHAIR"))

@@ -20,6 +20,7 @@ from .policy import Category, Phase, Policy, cadence_text
 from .roster import RosterEntry
 from .series import (
     Series,
+    fold_rule,
     monthly_ordinal,
     monthly_rule,
     nth_weekday,
@@ -39,6 +40,8 @@ SINGLE_RULE = "FREQ=DAILY;COUNT=1"  # an [[events]] event: a series of one
 _EVENT_CADENCE = {1: "yearly", 2: "six-monthly", 4: "quarterly"}
 GRID_MINUTES = 30  # candidate start times when the preferred slot is taken
 MOVE_SEARCH_DAYS = 10  # working days searched for a moved occurrence, each direction
+# one session: (nominal day, day, start minute, nominal start if moved, why moved)
+_Occurrence = tuple[date, date, int, datetime | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -332,8 +335,7 @@ class _Planner:
             day, start = self.relocate(entry.supervisee_email, entry.supervisor_email, d, minute)
             moved[(id(seg), d)] = (day, start, reason)
         for entry, segs, minute, reassigned, _ in self.pending:
-            for seg in segs:
-                self.emit_series(entry, seg, minute, moved, reassigned)
+            self.emit_pair(entry, segs, minute, moved, reassigned)
 
     def relocate(self, a: str, b: str, nominal: date, minute: int) -> tuple[date, int]:
         """Nearest free working slot for an occurrence that cannot stay (holiday or clash):
@@ -408,78 +410,129 @@ class _Planner:
             )
         return self.due_cache[day]
 
-    def emit_series(
+    def emit_pair(
         self,
         entry: RosterEntry,
-        seg: _Segment,
+        segs: list[_Segment],
         minute: int,
         moved: Mapping[tuple[int, date], tuple[date, int, str]],
         reassigned: str | None,
     ) -> None:
-        first = seg.dates[0]
-        if seg.every_days is None:
-            rule = monthly_rule(seg.ordinal, first.weekday(), len(seg.dates))
+        """The pair's year as one series, its phases folded together, when every phase's
+        sessions (after moves) come after the previous phase's: then each session's phase
+        follows from its start. Otherwise (moves crossing a phase boundary) one per phase."""
+        runs: list[list[_Occurrence]] = []
+        for seg in segs:
+            run: list[_Occurrence] = []
+            for d in seg.dates:
+                move = moved.get((id(seg), d))
+                if move is None:
+                    run.append((d, d, minute, None, None))
+                else:
+                    run.append((d, move[0], move[1], self.at(d, minute), move[2]))
+            run.sort(key=lambda o: (o[1], o[2]))
+            runs.append(run)
+        ordered = all(
+            (a[-1][1], a[-1][2]) < (b[0][1], b[0][2]) for a, b in zip(runs, runs[1:], strict=False)
+        )
+        if ordered:
+            self.emit_series(entry, segs, runs, minute, reassigned)
         else:
-            rule = weekly_rule(seg.every_days // 7, first.weekday(), len(seg.dates))
+            for seg, run in zip(segs, runs, strict=True):
+                self.emit_series(entry, [seg], [run], minute, reassigned)
+
+    def emit_series(
+        self,
+        entry: RosterEntry,
+        segs: list[_Segment],
+        runs: list[list[_Occurrence]],
+        minute: int,
+        reassigned: str | None,
+    ) -> None:
+        seg = segs[0]
+        first = seg.dates[0]
+        if len(segs) > 1:
+            blocked = {o[1] for run in runs for o in run if o[3] is not None and o[2] == minute}
+            shapes = [(g.dates, g.every_days, g.ordinal) for g in segs]
+            rule, inside = fold_rule(shapes, blocked)
+        elif seg.every_days is None:
+            rule, inside = monthly_rule(seg.ordinal, first.weekday(), len(seg.dates)), None
+        else:
+            rule, inside = weekly_rule(seg.every_days // 7, first.weekday(), len(seg.dates)), None
+        # A folded series keeps its first phase's id: a single-phase pair's id is unchanged,
+        # and a pair booked one series per phase before has its first event updated in place.
         series_id = series_id_for(
             entry.supervisee_email, entry.supervisor_email, entry.category, seg.category,
             seg.phase.name, self.year,
         )  # fmt: skip
         duration = timedelta(minutes=self.minutes)
         exdates, rdates = [], []
-        occurrences: list[tuple[date, int, datetime | None, str | None]] = []
-        for d in seg.dates:
-            move = moved.get((id(seg), d))
-            if move is None:
-                occurrences.append((d, minute, None, None))
-            else:
-                nominal = self.at(d, minute)
-                exdates.append(nominal)
-                rdates.append(self.at(move[0], move[1]))
-                occurrences.append((move[0], move[1], nominal, move[2]))
-        if exdates:
-            occurrences.sort(key=lambda o: (o[0], o[1]))
+        for run in runs:
+            for nominal, day, at, moved_from, _ in run:
+                if inside is None or nominal in inside:  # an RRULE occurrence
+                    if moved_from is not None:
+                        exdates.append(moved_from)
+                        rdates.append(self.at(day, at))
+                else:  # another phase's session, at its (possibly moved) time
+                    rdates.append(self.at(day, at))
+        if inside is not None:  # dates the folded rule makes that are no session
+            nominal_days = {d for g in segs for d in g.dates}
+            exdates += [self.at(d, minute) for d in inside - nominal_days]
+            exdates.sort()
+            rdates.sort()
+        else:  # one phase: EXDATE/RDATE in the plan's date order, as before folding
+            pairs = sorted(zip(exdates, rdates, strict=True))
+            exdates, rdates = [x for x, _ in pairs], [r for _, r in pairs]
         start = self.at(first, minute)
-        plan_hash = plan_hash_for({
+        hashed: dict[str, object] = {
             "start": start.isoformat(), "minutes": self.minutes, "rrule": rule,
             "exdates": [x.isoformat() for x in exdates], "rdates": [x.isoformat() for x in rdates],
             "location": entry.location, "supervisee": [entry.supervisee_email, entry.supervisee_name],
             "supervisor": [entry.supervisor_email, entry.supervisor_name],
             "line_manager": [entry.line_manager_email, entry.line_manager_name],
             "category": entry.category, "phase": seg.phase.name, "team": entry.team,
-        })  # fmt: skip
+        }  # fmt: skip
         pair_id = pair_id_for(entry.supervisee_email, entry.supervisor_email)
-        ids = []
+        ids: list[str] = []
         common = {
             "series_id": series_id, "pair_id": pair_id,
             "supervisee_email": entry.supervisee_email, "supervisee_name": entry.supervisee_name,
             "supervisor_email": entry.supervisor_email, "supervisor_name": entry.supervisor_name,
             "line_manager_email": entry.line_manager_email,
             "line_manager_name": entry.line_manager_name, "team": entry.team,
-            "category": entry.category, "phase": seg.phase.name, "location": entry.location,
+            "category": entry.category, "location": entry.location,
             "reassigned": reassigned, "type": SUPERVISION, "kind": "",
         }  # fmt: skip
-        for day, at, moved_from, reason in occurrences:
-            when = self.at(day, at)
-            session_id = self.session_id(series_id, when)
-            ids.append(session_id)
-            self.sessions.append(
-                _fast_session(
-                    common, session_id=session_id, start=when, end=self.at(day, at + self.minutes),
-                    record_due=self.due(day), moved_from=moved_from, move_reason=reason,
-                )
-            )  # fmt: skip
+        phases: list[tuple[str, str]] = []
+        for g, run in zip(segs, runs, strict=True):
+            for _, day, at, moved_from, reason in run:
+                when = self.at(day, at)
+                session_id = self.session_id(series_id, when)
+                ids.append(session_id)
+                self.sessions.append(
+                    _fast_session(
+                        common, session_id=session_id, start=when, phase=g.phase.name,
+                        end=self.at(day, at + self.minutes), record_due=self.due(day),
+                        moved_from=moved_from, move_reason=reason,
+                    )
+                )  # fmt: skip
+            phases.append((g.phase.name, ids[-len(run)][-16:]))
+        if len(segs) > 1:
+            hashed["phases"] = phases
+            cadence = ", then ".join(_phase_text(g.phase, entry) for g in segs)
+        else:
+            phases = []
+            cadence = cadence_text(None if seg.every_days is None else seg.every_days // 7)
         self.series.append(
             Series(
                 series_id=series_id, pair_id=pair_id, supervisee_email=entry.supervisee_email,
                 supervisee_name=entry.supervisee_name, supervisor_email=entry.supervisor_email,
                 supervisor_name=entry.supervisor_name, line_manager_email=entry.line_manager_email,
-                category=entry.category, phase=seg.phase.name,
-                cadence=cadence_text(None if seg.every_days is None else seg.every_days // 7),
+                category=entry.category, phase=seg.phase.name, cadence=cadence,
                 start=start, duration=duration, rrule=rule, exdates=tuple(exdates),
-                rdates=tuple(rdates), location=entry.location, plan_hash=plan_hash,
+                rdates=tuple(rdates), location=entry.location, plan_hash=plan_hash_for(hashed),
                 session_ids=tuple(ids), line_manager_name=entry.line_manager_name,
-                team=entry.team, timezone=self.policy.timezone,
+                team=entry.team, timezone=self.policy.timezone, phases=tuple(phases),
             )
         )  # fmt: skip
 
@@ -637,6 +690,20 @@ class _Planner:
                     if hi > lo:
                         self.diary.book(email, day.toordinal(), lo, hi)
                     day += timedelta(days=1)
+
+
+def _phase_text(phase: Phase, entry: RosterEntry) -> str:
+    """'weekly for 6 weeks', 'fortnightly to 6 months', 'four-weekly': a folded series'
+    description names each phase's cadence and how long it lasts."""
+    if phase.monthly:
+        text = "monthly"
+    else:
+        text = cadence_text(phase.every_weeks or entry.interval_weeks or 4)
+    if phase.until_weeks is not None:
+        return f"{text} for {phase.until_weeks} weeks"
+    if phase.until_months is not None:
+        return f"{text} to {phase.until_months} months"
+    return text
 
 
 def _order(entry: RosterEntry, policy: Policy) -> tuple[object, ...]:

@@ -1,7 +1,9 @@
-"""Calendar series: a phase of one supervision pair as one RRULE plus EXDATE/RDATE moves.
+"""Calendar series: a supervision pair's year as one RRULE plus RDATE/EXDATE.
 
 One series becomes one recurring Google Calendar event (and one VEVENT in an ICS file), so a
-year of sessions costs a handful of API calls. `expand` turns a series back into its occurrence
+year of sessions costs one API call per pair. A phased category (ASYE, probation) is folded into
+the same series: the RRULE carries the phase with most sessions, the other phases' sessions are
+RDATEs, and `phases` says from which session on each phase applies. `expand` turns a series back into its occurrence
 times with dateutil.rrule; the planner's tests prove the expansion equals the plan.
 """
 
@@ -45,6 +47,8 @@ class Series:
     type: str = "supervision"  # or an [[events]] type: "observation", "appraisal", ...
     kind: str = ""  # e.g. an observation's "direct work with a child"
     title: str = "Supervision"  # what the calendar event's summary starts with
+    # a folded series: (phase, stamp of its first session) in order; () = the one `phase`
+    phases: tuple[tuple[str, str], ...] = ()
 
     def recurrence(self) -> list[str]:
         """Lines for Google Calendar's `event.recurrence` (and RFC 5545 property text)."""
@@ -58,6 +62,27 @@ class Series:
     @property
     def end(self) -> datetime:
         return self.start + self.duration
+
+    @property
+    def phase_label(self) -> str:
+        """'asye_weekly, then asye_fortnightly, then case_holding' (or the one phase)."""
+        return ", then ".join(name for name, _ in self.phases) or self.phase
+
+    def phases_text(self) -> str:
+        """`phases` as stored on the event: 'asye_weekly@20270104T090000Z,...' ('' if one)."""
+        return ",".join(f"{name}@{stamp}" for name, stamp in self.phases)
+
+
+def phase_at(phases_text: str, session_id: str, default: str = "") -> str:
+    """The phase of the session `session_id` of a folded series (see Series.phases_text):
+    the last phase whose first session starts at or before it. Stamps sort as text."""
+    stamp = session_id[-16:]
+    found = default
+    for part in phases_text.split(",") if phases_text else ():
+        name, _, first = part.partition("@")
+        if first <= stamp:
+            found = name
+    return found
 
 
 def _local(moment: datetime) -> str:
@@ -120,3 +145,47 @@ def plan_hash_for(fields: dict[str, object]) -> str:
     """A digest of everything written to the event, so a changed plan is detectable."""
     blob = json.dumps(fields, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def fold_rule(
+    phases: list[tuple[list[date], int | None, int]], blocked: set[date]
+) -> tuple[str, set[date]]:
+    """The RRULE for a pair's phases folded into one series, and the dates it generates.
+
+    `phases`: each phase's nominal dates, step in days (None = monthly) and monthly ordinal. The
+    rule starts at the first date (RFC 5545: DTSTART is the first instance and must fit the
+    rule), so a later phase's pattern qualifies only if, extended back, it hits that date; its
+    gaps there become EXDATEs, except on `blocked` dates (a moved session lands there). Each
+    candidate costs its EXDATEs plus the RDATEs it leaves; the cheapest wins, which is the
+    phase with most sessions in practice (ASYE: the fortnightly phase; probation: monthly).
+    """
+    first = phases[0][0][0]
+    nominal = {d for dates, _, _ in phases for d in dates}
+    weekday = first.weekday()
+    best: tuple[int, str, set[date]] | None = None
+    for dates, every_days, ordinal in phases:
+        pattern: list[date] = []
+        if every_days is None:
+            if nth_weekday(first.year, first.month, weekday, ordinal) != first:
+                continue
+            year, month, day = first.year, first.month, first
+            while day <= dates[-1]:
+                pattern.append(day)
+                year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+                day = nth_weekday(year, month, weekday, ordinal)
+            rule = monthly_rule(ordinal, weekday, len(pattern))
+        else:
+            if (dates[0] - first).days % every_days:
+                continue
+            count = (dates[-1] - first).days // every_days + 1
+            pattern = [first + timedelta(days=every_days * i) for i in range(count)]
+            rule = weekly_rule(every_days // 7, weekday, count)
+        inside = set(pattern)
+        gaps = inside - nominal
+        if gaps & blocked:
+            continue
+        cost = len(gaps) + len(nominal - inside)
+        if best is None or cost < best[0]:
+            best = (cost, rule, inside)
+    assert best is not None  # the first phase's own pattern always qualifies
+    return best[1], best[2]

@@ -138,7 +138,7 @@ def series_to_event(
     if series.type == "supervision":
         lines = [
             f"Supervision: {series.supervisee_name} with {series.supervisor_name}.",
-            f"Category: {label} ({series.phase}), {series.cadence}; "
+            f"Category: {label} ({series.phase_label}), {series.cadence}; "
             f"policy: {getattr(policy, 'name', '')}.",
             f"{minutes} minutes. The record is due within {due_days} working days "
             "(Hillingdon 4.4).",
@@ -165,6 +165,8 @@ def series_to_event(
         "category": series.category,
         "phase": series.phase,
     }
+    if series.phases:  # a folded series: each session's phase follows from its start
+        private["phases"] = series.phases_text()
     if series.type != "supervision":  # supervision events keep exactly their old body
         private["type"] = series.type
         if series.kind:

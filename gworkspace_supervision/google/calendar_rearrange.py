@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.rearrange import rearrangement_event_id
+from ..domain.series import phase_at
 from .calendar import (
     APP,
     CONFIDENTIAL,
@@ -138,9 +139,15 @@ def replacement_body(
         "pair": cancelled.pair_id,
         "series_event": cancelled.series_event_id,
     }
-    for name in ("category", "phase"):
-        if cancelled.private.get(name):
-            private[name] = cancelled.private[name]
+    if cancelled.private.get("category"):
+        private["category"] = cancelled.private["category"]
+    phase = phase_at(  # a folded series: the cancelled session's own phase
+        cancelled.private.get("phases", ""),
+        cancelled.session_id,
+        cancelled.private.get("phase", ""),
+    )
+    if phase:
+        private["phase"] = phase
     title = cancelled.summary.replace("Supervision:", "Supervision (rearranged):", 1)
     return {
         "id": rearrangement_event_id(cancelled.session_id),

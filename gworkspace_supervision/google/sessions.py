@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..domain.series import phase_at
 from .calendar import Write
 from .calendar_read import BookedInstance, attendees_of, instance_from, list_events, private_of
 from .connect import Connection
@@ -87,7 +88,7 @@ def session_from(item: Mapping[str, Any], user: str) -> CalendarSession:
         location=item.get("location") or None,
         attendees=attendees_of(item),
         category=private.get("category", ""),
-        phase=private.get("phase", ""),
+        phase=phase_at(private.get("phases", ""), item["id"], private.get("phase", "")),
         covers=private.get("covers", "") if private.get("kind") == "cover" else "",
         private=private,
     )

@@ -343,7 +343,8 @@ def _retire(cal: str, b: BookedSeries, now: datetime, reason: str) -> list[Chang
 
 
 def future_part(s: Series, now: datetime) -> Series | None:
-    """The series from `now` on, still one RRULE where possible; None if all of it is past."""
+    """The series from `now` on, still one RRULE where possible (DTSTART its first future
+    session), else RDATEs; None if all of it is past."""
     every = expand(s)
     future = [o for o in every if o >= now]
     if not future:
@@ -351,7 +352,9 @@ def future_part(s: Series, now: datetime) -> Series | None:
     if len(future) == len(every):
         return s
     rule = [o for o in rrulestr(s.rrule, dtstart=s.start) if o >= now]  # type: ignore[union-attr]
-    if rule:
+    # RFC 5545: DTSTART is the first instance, so no RDATE may come before it (in a series
+    # with folded phases, the next session may be another phase's RDATE)
+    if rule and not any(now <= r < rule[0] for r in s.rdates):
         parts = [p for p in s.rrule.split(";") if not p.startswith(("COUNT=", "UNTIL="))]
         tail = replace(
             s,

@@ -269,3 +269,27 @@ def test_example_roster_quarter_round_trips_per_supervisor_not_per_record(
     assert result.round_trips < result.created / 1.5
     fills = after["methods"]["docs.documents.batchUpdate"]
     assert fills - before["methods"].get("docs.documents.batchUpdate", 0) == result.created
+
+
+def test_a_folded_probation_series_gives_each_record_its_phases_cadence(
+    tmp_path: Path, hillingdon: Policy
+) -> None:
+    # Hillingdon 4.3: probation fortnightly to 3 months, then monthly; booked as one series.
+    entries = load_roster(EXAMPLE, hillingdon, ("example-council.gov.uk",))
+    pair = [e for e in entries if e.supervisee_email == "quinn.morgan@example-council.gov.uk"]
+    connection = connect(f"local:{tmp_path / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
+    with connection:
+        connection.workspace.clock.set("2026-12-01T09:00:00Z")
+        install_templates(connection, Settings())
+        booked = book(connection, pair, hillingdon, YEAR, Settings())
+        assert len([s for s in booked.plan.series if s.type == "supervision"]) == 1
+        phase_of = {s.session_id: s.phase for s in booked.plan.supervision}
+        connection.workspace.clock.set("2027-06-01T09:00:00Z")
+        result = create_records(connection, pair, hillingdon, YEAR, date(2027, 5, 31), dry_run=True)
+    cadences = {p.session.session_id: p.facts.cadence for p in result.plans}
+    assert set(cadences.values()) == {"fortnightly", "monthly"}
+    for session_id, cadence in cadences.items():
+        assert (phase_of[session_id], cadence) in {
+            ("probation_fortnightly", "fortnightly"),
+            ("probation_monthly", "monthly"),
+        }

@@ -12,7 +12,7 @@ import pytest
 from gworkspace_supervision.domain.planner import Plan, Session, plan_year
 from gworkspace_supervision.domain.policy import Policy, load_policy
 from gworkspace_supervision.domain.roster import RosterEntry
-from gworkspace_supervision.domain.series import expand
+from gworkspace_supervision.domain.series import expand, phase_at
 
 LONDON = ZoneInfo("Europe/London")
 DOMAIN = "example-council.gov.uk"
@@ -251,3 +251,43 @@ def test_islington_every_calendar_month_and_sunderland_90_minutes() -> None:
     assert {s.end - s.start for s in held} == {timedelta(minutes=90)}
     gaps = [(b.start - a.start).days for a, b in zip(held, held[1:], strict=False)]
     assert max(gaps) <= 35 + 4  # 4.2 never less than monthly (plus a bank-holiday move)
+
+
+def test_a_phased_pair_is_one_series_whose_phases_follow_from_each_session(
+    hillingdon: Policy,
+) -> None:
+    # Hillingdon 4.3: ASYE weekly 6 weeks, fortnightly to 6 months, monthly to 12 months; one
+    # calendar event for the pair: the fortnightly rule (most sessions), the rest as RDATEs.
+    entry = person("new", category="asye", start_date=date(2027, 1, 4))
+    plan = plan_year([entry], hillingdon, 2027)
+    [series] = [s for s in plan.series if s.type == "supervision"]
+    sessions = of(plan, "new")
+    assert series.rrule.startswith("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO")
+    assert series.start == sessions[0].start and series.phase == "asye_weekly"
+    assert expand(series) == [s.start for s in sessions]
+    assert {s.series_id for s in sessions} == {series.series_id}
+    assert [phase_at(series.phases_text(), s.session_id) for s in sessions] == [
+        s.phase for s in sessions
+    ]
+    assert [name for name, _ in series.phases] == [
+        "asye_weekly",
+        "asye_fortnightly",
+        "asye_monthly",
+    ]
+    assert (
+        series.cadence
+        == "weekly for 6 weeks, then fortnightly to 6 months, then monthly to 12 months"
+    )
+    # the same inputs give the same id and hash
+    again = next(s for s in plan_year([entry], hillingdon, 2027).series if s.type == "supervision")
+    assert (again.series_id, again.plan_hash) == (series.series_id, series.plan_hash)
+
+
+def test_a_single_phase_series_is_as_before_folding(hillingdon: Policy) -> None:
+    plan = plan_year([person("ann", preferred_day=4, preferred_time=time(10))], hillingdon, 2027)
+    [series] = [s for s in plan.series if s.type == "supervision"]
+    assert series.phases == () and series.phase_label == "case_holding"
+    assert (
+        series.cadence == "four-weekly"
+        and series.rrule == "FREQ=WEEKLY;INTERVAL=4;BYDAY=FR;COUNT=14"
+    )

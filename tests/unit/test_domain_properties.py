@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from gworkspace_supervision.domain.planner import plan_year
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import RosterEntry
-from gworkspace_supervision.domain.series import expand
+from gworkspace_supervision.domain.series import expand, phase_at
 from gworkspace_supervision.domain.workdays import WorkingDays
 
 POLICY = load_policy("hillingdon")
@@ -76,20 +76,28 @@ def test_plan_invariants(roster: list[RosterEntry], year: int) -> None:
         for (_, end), (start, _) in zip(periods, periods[1:], strict=False):
             assert end <= start
     assert max(per_day.values(), default=0) <= POLICY.max_sessions_per_day
-    # gaps within cadence: nominal dates keep the cadence; a move stays within two weeks
+    # gaps within cadence: each phase's nominal dates keep its cadence (a series may fold
+    # several phases); a move stays within two weeks
+    entries = {e.supervisee_email: e for e in roster}
     for series in plan.series:
         mine = [s for s in plan.sessions if s.series_id == series.series_id]
-        nominal = sorted(s.moved_from or s.start for s in mine)
-        every = 35 if series.cadence == "monthly" else _weeks(series.rrule) * 7
-        for a, b in zip(nominal, nominal[1:], strict=False):
-            assert b - a <= timedelta(days=every), (series.cadence, a, b)
+        for phase in {s.phase for s in mine if s.type == "supervision"}:
+            nominal = sorted(s.moved_from or s.start for s in mine if s.phase == phase)
+            every = _every_days(phase, entries[series.supervisee_email])
+            for a, b in zip(nominal, nominal[1:], strict=False):
+                assert b - a <= timedelta(days=every), (phase, a, b)
         for s in mine:
             if s.moved_from:
                 assert abs(s.start - s.moved_from) <= timedelta(days=15)
-        # the series expand back to exactly the planned sessions
+        # the series expand back to exactly the planned sessions, in the sessions' phases
         assert expand(series) == [s.start for s in mine]
+        assert [phase_at(series.phases_text(), s.session_id, series.phase) for s in mine] == [
+            s.phase for s in mine
+        ]
 
 
-def _weeks(rule: str) -> int:
-    parts = dict(part.split("=") for part in rule.split(";"))
-    return int(parts.get("INTERVAL", "1"))
+def _every_days(name: str, entry: RosterEntry) -> int:
+    phase = next(p for c in POLICY.categories.values() for p in c.phases if p.name == name)
+    if phase.monthly:
+        return 35
+    return (phase.every_weeks or entry.interval_weeks or 4) * 7

@@ -15,6 +15,7 @@ from gworkspace_supervision.google.calendar import (
     series_to_event,
     truncate_recurrence,
 )
+from gworkspace_supervision.google.sessions import session_from
 from gworkspace_supervision.services.booking import future_part, subtract
 
 LONDON = ZoneInfo("Europe/London")
@@ -102,3 +103,48 @@ def test_our_own_sessions_are_cut_out_of_busy_time() -> None:
     ]
     assert subtract(busy, [(t, t + 3 * hour)]) == []
     assert subtract(busy, []) == busy
+
+
+def test_a_folded_series_tags_its_phases_and_each_instance_reads_its_own() -> None:
+    folded = series(
+        category="probation",
+        phase="probation_fortnightly",
+        cadence="fortnightly to 3 months, then monthly",
+        phases=(
+            ("probation_fortnightly", "20270105T100000Z"),
+            ("probation_monthly", "20270406T090000Z"),
+        ),
+    )
+    body = series_to_event(folded, load_policy("hillingdon"))
+    private = body["extendedProperties"]["private"]
+    assert private["phase"] == "probation_fortnightly"
+    assert (
+        private["phases"]
+        == "probation_fortnightly@20270105T100000Z,probation_monthly@20270406T090000Z"
+    )
+    assert (
+        "(probation_fortnightly, then probation_monthly), fortnightly to 3 months, then monthly"
+        in body["description"]
+    )
+    for instance, phase in (
+        ("20270119T100000Z", "probation_fortnightly"),
+        ("20270406T090000Z", "probation_monthly"),
+        ("20270504T090000Z", "probation_monthly"),
+    ):
+        item = {"id": f"{folded.series_id}_{instance}", "recurringEventId": folded.series_id}
+        item |= {"extendedProperties": body["extendedProperties"], "status": "confirmed"}
+        item |= {"start": body["start"], "end": body["end"]}
+        assert session_from(item, "ella.singh@example-council.gov.uk").phase == phase
+    assert "phases" not in series_to_event(series(), None)["extendedProperties"]["private"]
+
+
+def test_future_part_never_puts_an_rdate_before_its_start() -> None:
+    # a folded series: fortnightly rule, the weekly phase's other sessions as RDATEs
+    weekly = tuple(
+        datetime(2027, 1, 12, 10, tzinfo=LONDON) + timedelta(weeks=2 * k) for k in range(3)
+    )
+    s = series(rrule=weekly_rule(2, 1, 10), exdates=(), rdates=weekly)
+    now = datetime(2027, 1, 11, tzinfo=UTC)
+    tail = future_part(s, now)
+    assert tail is not None and expand(tail) == [o for o in expand(s) if o >= now]
+    assert all(r >= tail.start for r in tail.rdates)
