@@ -71,11 +71,16 @@ def export(
     say(f"calendars: {counts['calendars']}")
     drive = DriveAdapter(connection)
     wanted = {r.record_id for r in rows if r.record_id}
+    taken: set[str] = set()  # two namesakes' records on one date must not overwrite each other
     for owner in sorted({r.record_owner for r in rows if r.record_owner}):
         for record in drive.list_records(owner):
             if record.file_id in wanted:
                 html = export_html(connection, owner, record.file_id)
-                (directory / "records" / f"{_safe(record.name)}.html").write_bytes(html)
+                name = _safe(record.name)
+                if name in taken:
+                    name = f"{name} ({record.file_id[:8]})"
+                taken.add(name)
+                (directory / "records" / f"{name}.html").write_bytes(html)
                 counts["records"] += 1
     say(f"records: {counts['records']}")
     shown = sheet.values()

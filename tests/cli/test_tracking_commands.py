@@ -93,6 +93,10 @@ def test_demo_then_export(tmp_path: Path) -> None:
     assert len(calendars) == 10  # the example roster's supervisors
     assert b"BEGIN:VEVENT" in calendars[0].read_bytes()
     records = sorted((out / "records").glob("Supervision record - *.html"))
+    # one file per record in the Sheet, namesakes included (the example roster has two Amara Morgans)
+    with (out / "tracker.csv").open(encoding="utf-8") as fh:
+        linked = [row for row in csv.DictReader(fh) if row["Record"]]
+    assert len(records) == len(linked)
     assert records and "Record status:" in records[0].read_text(encoding="utf-8")
     with (out / "tracker.csv").open(encoding="utf-8", newline="") as fh:
         shown = list(csv.reader(fh))
