@@ -33,8 +33,12 @@ VERBS = {
 def describe(change: Change) -> str:
     text = f"  {VERBS[change.action]:<9} {change.title}"
     if change.sessions:
-        text += f" ({change.sessions} future sessions)"
+        text += f" ({_count(change.sessions, 'future session')})"
     return text + (f": {change.reason}" if change.reason else "")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def render(result: BookingResult) -> str:
@@ -42,8 +46,9 @@ def render(result: BookingResult) -> str:
     people = {s.supervisee_email for s in plan.series}
     head = "Dry run: nothing was written. " if result.dry_run else ""
     lines = [
-        f"{head}Booking {plan.year} with policy {plan.policy.key}: {len(plan.sessions)} sessions "
-        f"in {len(plan.series)} series for {len(people)} supervisees."
+        f"{head}Booking {plan.year} with policy {plan.policy.key}: "
+        f"{_count(len(plan.sessions), 'session')} in {len(plan.series)} series "
+        f"for {_count(len(people), 'supervisee')}."
     ]
     by_calendar: dict[str, list[Change]] = defaultdict(list)
     for change in result.writes:
