@@ -173,8 +173,13 @@ class _Planner:
         self.at_cache: dict[tuple[date, int], datetime] = {}
         self.utc_cache: dict[datetime, str] = {}
         self.event_times_cache: dict[tuple[int, int], list[int]] = {}
-        self.event_stamps: dict[tuple[int, int], str] = {}
+        self.event_slots: dict[
+            tuple[int, int, int], tuple[date, datetime, datetime, str, timedelta, str]
+        ] = {}
         self.month_cache: dict[int, list[int]] = {}
+        self.move_cache: dict[date, list[date]] = {}
+        # (day, start minute) -> start, end, UTC stamp of the session id, record due
+        self.slot_cache: dict[tuple[date, int], tuple[datetime, datetime, str, date]] = {}
         self.sessions: list[Session] = []
         self.series: list[Series] = []
         self.reassignments: list[str] = []
@@ -313,11 +318,15 @@ class _Planner:
         a, b = entry.supervisee_email, entry.supervisor_email
         end = minute + self.minutes
         moves: list[tuple[_Segment, date, str]] = []
+        diary, working = self.diary, self.working_cache
         for seg in segs:
             for d in seg.dates:
-                reason = None if self.is_working(d) else self.workdays.reason_closed(d)
-                if reason is None and self.diary.fits(a, b, d.toordinal(), minute, end):
-                    self.diary.book_pair(a, b, d.toordinal(), minute, end)
+                known = working.get(d)
+                if known is None:
+                    known = self.is_working(d)
+                reason = None if known else self.workdays.reason_closed(d)
+                if reason is None and diary.fits(a, b, ordinal := d.toordinal(), minute, end):
+                    diary.book_pair(a, b, ordinal, minute, end)
                 else:
                     moves.append((seg, d, reason or "clash with another booking"))
         self.pending.append((entry, segs, minute, reassigned, moves))
@@ -340,10 +349,12 @@ class _Planner:
     def relocate(self, a: str, b: str, nominal: date, minute: int) -> tuple[date, int]:
         """Nearest free working slot for an occurrence that cannot stay (holiday or clash):
         first the policy's holiday_shift direction, then the nearest day either side."""
+        diary, minutes, times = self.diary, self.minutes, self.near(minute)
         for day in self.move_days(nominal):
-            for start in self.near(minute):
-                if self.diary.fits(a, b, day.toordinal(), start, start + self.minutes):
-                    self.diary.book_pair(a, b, day.toordinal(), start, start + self.minutes)
+            ordinal = day.toordinal()
+            for start in times:
+                if diary.fits(a, b, ordinal, start, start + minutes):
+                    diary.book_pair(a, b, ordinal, start, start + minutes)
                     return day, start
         raise SupervisionError(
             f"cannot fit the session of {a} with {b} near {nominal}: no free slot for both within "
@@ -353,6 +364,12 @@ class _Planner:
 
     def move_days(self, nominal: date) -> list[date]:
         """Working days in the window up to MOVE_SEARCH_DAYS either side, nearest first."""
+        known = self.move_cache.get(nominal)
+        if known is None:
+            known = self.move_cache[nominal] = self._move_days(nominal)
+        return known
+
+    def _move_days(self, nominal: date) -> list[date]:
         sides: dict[str, list[date]] = {}
         for direction, step in (("next", 1), ("previous", -1)):
             days: list[date] = []
@@ -396,6 +413,14 @@ class _Planner:
             )
             self.at_cache[key] = moment
         return moment
+
+    def slot(self, day: date, minute: int) -> tuple[datetime, datetime, str, date]:
+        """A session's start, end, session-id stamp and record due date, cached per slot."""
+        when = self.at(day, minute)
+        slot = self.slot_cache[(day, minute)] = (
+            when, self.at(day, minute + self.minutes), self.session_id("", when), self.due(day),
+        )  # fmt: skip
+        return slot
 
     def session_id(self, series_id: str, moment: datetime) -> str:
         stamp = self.utc_cache.get(moment)
@@ -504,18 +529,22 @@ class _Planner:
             "reassigned": reassigned, "type": SUPERVISION, "kind": "",
         }  # fmt: skip
         phases: list[tuple[str, str]] = []
+        slots, new, sessions = self.slot_cache, object.__new__, self.sessions
         for g, run in zip(segs, runs, strict=True):
+            phase = g.phase.name
             for _, day, at, moved_from, reason in run:
-                when = self.at(day, at)
-                session_id = self.session_id(series_id, when)
+                slot = slots.get((day, at))
+                if slot is None:
+                    slot = self.slot(day, at)
+                when, end, stamp, due = slot
+                session_id = series_id + stamp
                 ids.append(session_id)
-                self.sessions.append(
-                    _fast_session(
-                        common, session_id=session_id, start=when, phase=g.phase.name,
-                        end=self.at(day, at + self.minutes), record_due=self.due(day),
-                        moved_from=moved_from, move_reason=reason,
-                    )
+                session = new(Session)  # = _fast_session(common, ...), inlined
+                session.__dict__.update(
+                    common, session_id=session_id, start=when, phase=phase, end=end,
+                    record_due=due, moved_from=moved_from, move_reason=reason,
                 )  # fmt: skip
+                sessions.append(session)
             phases.append((g.phase.name, ids[-len(run)][-16:]))
         if len(segs) > 1:
             hashed["phases"] = phases
@@ -560,10 +589,12 @@ class _Planner:
                 entry.supervisor_email, entry.supervisor_name, entry.line_manager_email,
                 entry.line_manager_name, entry.category, entry.team,
             ))  # fmt: skip
+            head = f"{entry.supervisee_email}\x1f{entry.supervisor_email}\x1fevent\x1f"
+            spread = int(pair_id[:8], 16)  # spreads pairs over the month
             for rule in rules:
                 if rule.applies_to(entry.category):
                     for index, month in enumerate(rule.months):
-                        self.place_event(entry, rule, index, month, person, facts)
+                        self.place_event(entry, rule, index, month, person, facts, head, spread)
 
     def month_days(self, month: int) -> list[int]:
         """Working days (ordinals) of `month` of the plan year inside the plan window."""
@@ -596,10 +627,13 @@ class _Planner:
         month: int,
         person: Mapping[str, object],
         facts: str,
+        head: str,
+        spread: int,
     ) -> None:
         days = self.month_days(month)
         if entry.start_date is not None:  # not before the person starts
-            days = [d for d in days if d >= entry.start_date.toordinal()]
+            started = entry.start_date.toordinal()
+            days = [d for d in days if d >= started]
         if not days:
             return
         a, b = entry.supervisee_email, entry.supervisor_email
@@ -610,15 +644,25 @@ class _Planner:
             else self.open
         )
         times = self.event_times(preferred, minutes)
-        offset = int(str(person["pair_id"])[:8], 16) % len(days)  # spread pairs over the month
+        n = len(days)
+        offset = spread % n
         diary = self.diary
-        for step in range(len(days)):
-            day = days[(offset + step) % len(days)]
+        limit = diary.limit
+        counts = diary.count.get(b, {})
+        mine = diary.busy.get(a, {})
+        theirs = diary.busy.get(b, {})
+        for step in range(n):  # = diary.fits for each day and time, nearest time first
+            day = days[(offset + step) % n]
+            if counts.get(day, 0) >= limit:
+                continue
+            taken = mine.get(day, ()), theirs.get(day, ())
             for minute in times:
-                if diary.fits(a, b, day, minute, minute + minutes):
-                    diary.book_pair(a, b, day, minute, minute + minutes)
-                    self.emit_event(rule, index, day, minute, minutes, person, facts)
-                    return
+                end = minute + minutes
+                if any(s < end and minute < e for booked in taken for s, e in booked):
+                    continue
+                diary.book_pair(a, b, day, minute, end)
+                self.emit_event(rule, index, day, minute, minutes, person, facts, head)
+                return
         self.notes.append(
             f"{a} with {b}: no free slot in {date(self.year, month, 1):%B %Y} for the "
             f"{rule.label.lower()}"
@@ -633,16 +677,21 @@ class _Planner:
         minutes: int,
         person: Mapping[str, object],
         facts: str,
+        head: str,
     ) -> None:
         """The event as a Session and a one-occurrence Series (built without dataclass
         __init__: 5,000 staff have ~15,000 events)."""
-        day = date.fromordinal(ordinal)
-        start, end = self.at(day, minute), self.at(day, minute + minutes)
-        stamp = self.event_stamps.get((ordinal, minute))
-        if stamp is None:
-            stamp = self.event_stamps[(ordinal, minute)] = self.session_id("", start)
+        key = (ordinal, minute, minutes)
+        slot = self.event_slots.get(key)
+        if slot is None:
+            day = date.fromordinal(ordinal)
+            start = self.at(day, minute)
+            slot = self.event_slots[key] = (
+                day, start, self.at(day, minute + minutes), self.session_id("", start),
+                timedelta(minutes=minutes), f"{day}\x1f{minute}\x1f{minutes}\x1f",
+            )  # fmt: skip
+        day, start, end, stamp, duration, when = slot
         kind = rule.kind(index)
-        head = f"{person['supervisee_email']}\x1f{person['supervisor_email']}\x1fevent\x1f"
         series_id = (
             "sup"
             + hashlib.sha256(f"{head}{rule.type}\x1f{index}\x1f{self.year}".encode()).hexdigest()[
@@ -651,8 +700,7 @@ class _Planner:
         )  # = series_id_for(supervisee, supervisor, "event", type, index, year)
         session_id = series_id + stamp
         plan_hash = hashlib.sha256(
-            f"{day}\x1f{minute}\x1f{minutes}\x1f{rule.type}\x1f{kind}\x1f{rule.label}\x1f"
-            f"{facts}".encode()
+            f"{when}{rule.type}\x1f{kind}\x1f{rule.label}\x1f{facts}".encode()
         ).hexdigest()[:16]  # everything written to the event
         session = object.__new__(Session)
         session.__dict__.update(
@@ -665,7 +713,7 @@ class _Planner:
         series.__dict__.update(
             person, series_id=series_id, phase=rule.type,
             cadence=_EVENT_CADENCE.get(len(rule.months)) or f"{len(rule.months)} a year",
-            start=start, duration=timedelta(minutes=minutes), rrule=SINGLE_RULE, exdates=(),
+            start=start, duration=duration, rrule=SINGLE_RULE, exdates=(),
             rdates=(), plan_hash=plan_hash, session_ids=(session_id,),
             timezone=self.policy.timezone, type=rule.type, kind=kind, title=rule.label,
         )  # fmt: skip
@@ -745,13 +793,14 @@ def plan_year(
             planner.place(entry)
         planner.finish()
         planner.place_events(roster)
+        # By start time; ties keep the (deterministic) planning order. Sorting on the UTC stamp
+        # at the end of the session id avoids comparing 60,000 aware datetimes. (Still with GC
+        # off: the sort keys are 80,000 new objects.)
+        sessions = sorted(planner.sessions, key=_stamp)
+        series = sorted(planner.series, key=lambda s: (s.supervisor_email, s.start, s.series_id))
     finally:
         if collecting:
             gc.enable()
-    # By start time; ties keep the (deterministic) planning order. Sorting on the UTC stamp at
-    # the end of the session id avoids comparing 60,000 aware datetimes.
-    sessions = sorted(planner.sessions, key=_stamp)
-    series = sorted(planner.series, key=lambda s: (s.supervisor_email, s.start, s.series_id))
     return Plan(
         year=year,
         policy=policy,
