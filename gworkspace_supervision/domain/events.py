@@ -13,7 +13,7 @@ flagged as the April-March year end nears).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -197,7 +197,3 @@ def observation_line(
     else:
         status = OBS_DUE
     return ObservationLine(len(kinds), booked, has_required, status)
-
-
-def rules_by_type(rules: Iterable[EventRule]) -> Mapping[str, EventRule]:
-    return {r.type: r for r in rules}

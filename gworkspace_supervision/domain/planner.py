@@ -10,7 +10,7 @@ import gc
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -804,7 +804,3 @@ def plan_year(
         reassignments=tuple(planner.reassignments),
         notes=tuple(planner.notes),
     )
-
-
-def local_time(moment: datetime) -> time:
-    return moment.timetz().replace(tzinfo=None)

@@ -407,58 +407,6 @@ class CalendarAdapter:
             tolerate=tuple(tolerate),
         )
 
-    def insert_series(
-        self, user: str, events: Sequence[dict[str, Any]], **kw: Any
-    ) -> dict[str, Any]:
-        return self.write(user, [Write("insert", e["id"], e) for e in events], **kw)
-
-    def update_series(
-        self, user: str, patches: Mapping[str, dict[str, Any]], **kw: Any
-    ) -> dict[str, Any]:
-        return self.write(user, [Write("patch", i, body) for i, body in patches.items()], **kw)
-
-    def cancel_series(self, user: str, event_ids: Sequence[str], **kw: Any) -> dict[str, Any]:
-        return self.write(user, [Write("delete", i) for i in event_ids], **kw)
-
-    def attach(
-        self,
-        user: str,
-        instance_id: str,
-        *,
-        file_url: str,
-        title: str,
-        mime_type: str = "application/vnd.google-apps.document",
-        file_id: str | None = None,
-        link_text: str = "Supervision record",
-    ) -> dict[str, Any]:
-        """Attach a record to one session (instance) and put its link in the description."""
-        service, cal_id = self._cal(user)
-        current = self._execute(
-            self._resource(user, "events").get(
-                calendarId=cal_id, eventId=instance_id, fields="description,attachments"
-            ),
-            "calendar.events.get",
-        )
-        attachments = [a for a in current.get("attachments") or [] if a.get("fileUrl") != file_url]
-        attachment = {"fileUrl": file_url, "title": title, "mimeType": mime_type}
-        if file_id:
-            attachment["fileId"] = file_id
-        description = str(current.get("description") or "")
-        line = f"{link_text}: {file_url}"
-        if line not in description:
-            description = f"{description}\n\n{line}" if description else line
-        body = {"attachments": attachments + [attachment], "description": description}
-        return self._execute(
-            self._resource(user, "events").patch(
-                calendarId=cal_id,
-                eventId=instance_id,
-                body=body,
-                supportsAttachments=True,
-                sendUpdates="none",
-            ),
-            "calendar.events.patch",
-        )
-
 
 def truncate_recurrence(recurrence: Sequence[str], tz: str, cut: datetime) -> list[str]:
     """The same recurrence with nothing at or after `cut`: RRULE gets UNTIL, later RDATEs go.

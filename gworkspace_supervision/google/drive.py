@@ -398,11 +398,6 @@ class DriveAdapter:
             requests.append((fid, files.update(fileId=fid, body={}, **kwargs)))
         return self._batch(user, requests, "drive.files.update")
 
-    def set_app_properties(self, user: str, file_id: str, props: Mapping[str, str | None]) -> None:
-        body = {"appProperties": dict(props)}
-        request = self._files(user).update(fileId=file_id, body=body, fields="id")
-        self._execute(request, "drive.files.update")
-
     def upload_doc(
         self,
         user: str,
