@@ -111,8 +111,16 @@ def transfer(
     if keep_old:
         want.setdefault(entry.supervisor_email, str(keep_old))
     shares, removals = [], []
+    # One listing of the new owner's records carries every record's ACL (as it stands after
+    # the ownership transfer), instead of a permissions.list per record.
+    listed = {f.file_id: f for f in drive.list_records(new_owner)}
     for r in records:
-        current = {p.email: p for p in drive.list_permissions(new_owner, r.file_id) if p.email}
+        acl = (
+            listed[r.file_id].permissions
+            if r.file_id in listed
+            else drive.list_permissions(new_owner, r.file_id)
+        )
+        current = {p.email: p for p in acl if p.email}
         for email, role in want.items():
             if role != "owner" and (email not in current or current[email].role != role):
                 shares.append(Share(r.file_id, email, role, notify=False))
