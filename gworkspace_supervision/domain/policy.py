@@ -581,7 +581,9 @@ def _check_extra(extra: Mapping[str, Any], check: _Checker) -> None:
     if isinstance(agenda, dict):
         rule = agenda.get("rule", "new_allocations")
         if rule not in _AGENDA_RULES:
-            check.bad("extra.agenda.rule", f"unknown rule {rule!r} (known: {', '.join(_AGENDA_RULES)})")
+            check.bad(
+                "extra.agenda.rule", f"unknown rule {rule!r} (known: {', '.join(_AGENDA_RULES)})"
+            )
         for key in ("new_allocation_days", "share"):
             check.int_(agenda, key, f"extra.agenda.{key}", None, 1, 366)
     handover = extra.get("handover")
@@ -651,6 +653,7 @@ def _parse_category(name: str, table: Any, check: _Checker) -> Category:
         needs_start_date=needs_start,
         needs_interval=needs_interval,
         status=status,
-        session_minutes=check.int_(table, "session_minutes", prefix + "session_minutes", None,
-                                   15, 480),  # fmt: skip
+        session_minutes=check.int_(
+            table, "session_minutes", prefix + "session_minutes", None, 15, 480
+        ),  # fmt: skip
     )

@@ -225,9 +225,9 @@ def _parse_row(
                 bad("status_start", f"{status_start} is before the start_date {start}")
         if cells.get("status_end"):
             status_end = parse_date(cells["status_end"], "status_end", bad)
-            first = status_start or start
-            if status_end and first and status_end <= first:
-                bad("status_end", f"{status_end} is not after the status start {first}")
+            begins = status_start or start
+            if status_end and begins and status_end <= begins:
+                bad("status_end", f"{status_end} is not after the status start {begins}")
             if status_end and kinds[1] is None and status.then is None:
                 bad("role", f"a status that ends ({status.key} to {status_end}) needs the role "
                     "whose cadence follows it")  # fmt: skip
