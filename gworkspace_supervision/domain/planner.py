@@ -918,7 +918,7 @@ class _Planner:
         series = object.__new__(Series)
         series.__dict__.update(
             person, series_id=series_id, phase=rule.type,
-            cadence=_EVENT_CADENCE.get(len(rule.months)) or f"{len(rule.months)} a year",
+            cadence=_event_cadence(rule),
             start=start, duration=duration, rrule=SINGLE_RULE, exdates=(),
             rdates=(), plan_hash=plan_hash, session_ids=(session_id,),
             timezone=self.policy.timezone, type=rule.type, kind=kind, title=rule.label,
@@ -961,6 +961,12 @@ class _Planner:
                             email, day.toordinal(), lo, hi, "an existing calendar event"
                         )
                     day += timedelta(days=1)
+
+
+def _event_cadence(rule: EventRule) -> str:
+    """'six-monthly', 'yearly', '3 a year': how often an [[events]] rule books."""
+    per_year = 12 // rule.every_months if rule.from_start and rule.every_months else len(rule.months)
+    return _EVENT_CADENCE.get(per_year) or f"{per_year} a year"
 
 
 def _phase_text(phase: Phase, entry: RosterEntry) -> str:
