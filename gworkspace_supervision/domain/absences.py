@@ -75,7 +75,7 @@ def parse_absences(
     for absence in absences:
         for other in by_person.get(absence.person, ()):
             if absence.first <= other.last and other.first <= absence.last:
-                problems.append(Problem(name, absence.line, "from", (
+                problems.append(Problem(name, absence.line, "column from", (
                     f"overlaps the absence on line {other.line} "
                     f"({other.first}..{other.last}); merge them into one row"
                 )))  # fmt: skip
