@@ -11,12 +11,14 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from ..errors import InputError, Problem, SupervisionError
 from .absences import Absence, by_person
 from .events import SUPERVISION, EventRule
+from .people import PEOPLE_FIELDS, PairPeople, ThroughPeople
 from .policy import Category, Phase, Policy, cadence_text
 from .roster import RosterEntry
 from .series import (
@@ -48,25 +50,21 @@ _Link = tuple[str, "Phase", date | None, date | None]
 
 
 @dataclass(frozen=True)
-class Session:
+class Session(ThroughPeople):
+    """One planned occurrence: a supervision session or an [[events]] event. Its pair's
+    people (supervisee, supervisor, line manager, team, category, location) are `people`,
+    shared by the pair's sessions, and read as session.supervisee_email etc."""
+
+    people: PairPeople
     session_id: str
     series_id: str
     pair_id: str
-    supervisee_email: str
-    supervisee_name: str
-    supervisor_email: str
-    supervisor_name: str
-    line_manager_email: str
-    line_manager_name: str
-    team: str
-    category: str
     phase: str
     start: datetime
     end: datetime
     record_due: date
-    moved_from: datetime | None = None
+    moved_from: datetime | None = None  # the slot it would have had, when moved
     move_reason: str | None = None
-    location: str | None = None
     reassigned: str | None = None  # why the series is not at the preferred slot
     type: str = SUPERVISION  # or an [[events]] type: observation, appraisal, ...
     kind: str = ""  # an observation's kind, e.g. "direct work with a child"
@@ -718,17 +716,9 @@ class _Planner:
         }  # fmt: skip
         pair_id = pair_id_for(entry.supervisee_email, entry.supervisor_email)
         ids: list[str] = []
-        common = {
-            "series_id": series_id, "pair_id": pair_id,
-            "supervisee_email": entry.supervisee_email, "supervisee_name": entry.supervisee_name,
-            "supervisor_email": entry.supervisor_email, "supervisor_name": entry.supervisor_name,
-            "line_manager_email": entry.line_manager_email,
-            "line_manager_name": entry.line_manager_name, "team": entry.team,
-            "category": entry.category, "location": entry.location,
-            "reassigned": pair.reassigned, "type": SUPERVISION, "kind": "",
-        }  # fmt: skip
+        people = _people(entry)
         phases: list[tuple[str, str]] = []
-        slots, new, sessions = self.slot_cache, object.__new__, self.sessions
+        slots, sessions, reassigned = self.slot_cache, self.sessions, pair.reassigned
         for g, run in zip(segs, runs, strict=True):
             phase = g.phase.name
             for _, day, at, moved_from, reason in run:
@@ -738,14 +728,11 @@ class _Planner:
                 when, end, stamp, due = slot
                 session_id = series_id + stamp
                 ids.append(session_id)
-                # Session(**common, ...) without the frozen __init__ (12 us each; 60,000 a
-                # year for 5,000 staff): every field is set here, so it is the same object.
-                session = new(Session)
-                session.__dict__.update(
-                    common, session_id=session_id, start=when, phase=phase, end=end,
-                    record_due=due, moved_from=moved_from, move_reason=reason,
-                )  # fmt: skip
-                sessions.append(session)
+                sessions.append(Session(
+                    people=entry, session_id=session_id, series_id=series_id, pair_id=pair_id,
+                    phase=phase, start=when, end=end, record_due=due, moved_from=moved_from,
+                    move_reason=reason, reassigned=reassigned,
+                ))  # fmt: skip
             phases.append((g.phase.name, ids[-len(run)][-16:]))
         if len(segs) > 1:
             hashed["phases"] = phases
@@ -755,14 +742,10 @@ class _Planner:
             cadence = cadence_text(None if seg.every_days is None else seg.every_days // 7)
         self.series.append(
             Series(
-                series_id=series_id, pair_id=pair_id, supervisee_email=entry.supervisee_email,
-                supervisee_name=entry.supervisee_name, supervisor_email=entry.supervisor_email,
-                supervisor_name=entry.supervisor_name, line_manager_email=entry.line_manager_email,
-                category=entry.category, phase=seg.phase.name, cadence=cadence,
-                start=start, duration=duration, rrule=rule, exdates=tuple(exdates),
-                rdates=tuple(rdates), location=entry.location, plan_hash=plan_hash_for(hashed),
-                session_ids=tuple(ids), line_manager_name=entry.line_manager_name,
-                team=entry.team, timezone=self.policy.timezone, phases=tuple(phases),
+                **people, series_id=series_id, pair_id=pair_id, phase=seg.phase.name,
+                cadence=cadence, start=start, duration=duration, rrule=rule,
+                exdates=tuple(exdates), rdates=tuple(rdates), plan_hash=plan_hash_for(hashed),
+                session_ids=tuple(ids), timezone=self.policy.timezone, phases=tuple(phases),
             )
         )  # fmt: skip
 
@@ -776,14 +759,8 @@ class _Planner:
             return
         for entry in sorted(roster, key=lambda e: (e.supervisee_email, e.supervisor_email)):
             pair_id = pair_id_for(entry.supervisee_email, entry.supervisor_email)
-            person = {
-                "pair_id": pair_id, "supervisee_email": entry.supervisee_email,
-                "supervisee_name": entry.supervisee_name,
-                "supervisor_email": entry.supervisor_email,
-                "supervisor_name": entry.supervisor_name,
-                "line_manager_email": entry.line_manager_email,
-                "line_manager_name": entry.line_manager_name, "team": entry.team,
-                "category": entry.category, "location": entry.location,
+            person: dict[str, Any] = {
+                "pair_id": pair_id, "people": _people(entry), "entry": entry,
             }  # fmt: skip
             facts = "\x1f".join((
                 entry.location or "", entry.supervisee_email, entry.supervisee_name,
@@ -827,7 +804,7 @@ class _Planner:
         rule: EventRule,
         index: int,
         month: int,
-        person: Mapping[str, object],
+        person: Mapping[str, Any],
         facts: str,
         head: str,
         spread: int,
@@ -881,12 +858,11 @@ class _Planner:
         ordinal: int,
         minute: int,
         minutes: int,
-        person: Mapping[str, object],
+        person: Mapping[str, Any],
         facts: str,
         head: str,
     ) -> None:
-        """The event as a Session and a one-occurrence Series (built without dataclass
-        __init__: 5,000 staff have ~15,000 events)."""
+        """The event as a Session and a one-occurrence Series."""
         key = (ordinal, minute, minutes)
         slot = self.event_slots.get(key)
         if slot is None:
@@ -898,32 +874,26 @@ class _Planner:
             )  # fmt: skip
         day, start, end, stamp, duration, when = slot
         kind = rule.kind(index)
-        series_id = (
-            "sup"
-            + hashlib.sha256(f"{head}{rule.type}\x1f{index}\x1f{self.year}".encode()).hexdigest()[
-                :40
-            ]
-        )  # = series_id_for(supervisee, supervisor, "event", type, index, year)
+        people = person["people"]
+        series_id = series_id_for(
+            people["supervisee_email"], people["supervisor_email"], "event", rule.type, index,
+            self.year,
+        )  # fmt: skip
         session_id = series_id + stamp
         plan_hash = hashlib.sha256(
             f"{when}{rule.type}\x1f{kind}\x1f{rule.label}\x1f{facts}".encode()
         ).hexdigest()[:16]  # everything written to the event
-        session = object.__new__(Session)
-        session.__dict__.update(
-            person, session_id=session_id, series_id=series_id, phase=rule.type, start=start,
-            end=end, record_due=day, moved_from=None, move_reason=None, reassigned=None,
-            type=rule.type, kind=kind,
-        )  # fmt: skip
-        self.sessions.append(session)
-        series = object.__new__(Series)
-        series.__dict__.update(
-            person, series_id=series_id, phase=rule.type,
-            cadence=_event_cadence(rule),
-            start=start, duration=duration, rrule=SINGLE_RULE, exdates=(),
-            rdates=(), plan_hash=plan_hash, session_ids=(session_id,),
+        pair_id = person["pair_id"]
+        self.sessions.append(Session(
+            people=person["entry"], session_id=session_id, series_id=series_id, pair_id=pair_id,
+            phase=rule.type, start=start, end=end, record_due=day, type=rule.type, kind=kind,
+        ))  # fmt: skip
+        self.series.append(Series(
+            **people, series_id=series_id, pair_id=pair_id, phase=rule.type,
+            cadence=_event_cadence(rule), start=start, duration=duration, rrule=SINGLE_RULE,
+            exdates=(), rdates=(), plan_hash=plan_hash, session_ids=(session_id,),
             timezone=self.policy.timezone, type=rule.type, kind=kind, title=rule.label,
-        )  # fmt: skip
-        self.series.append(series)
+        ))  # fmt: skip
 
     def cover_notes(self, roster: Sequence[RosterEntry]) -> None:
         """A supervisor away: their sessions in the window need cover (Hillingdon 3.4)."""
@@ -963,9 +933,16 @@ class _Planner:
                     day += timedelta(days=1)
 
 
+def _people(entry: PairPeople) -> dict[str, Any]:
+    """The PairPeople fields of a roster row, for the sessions and series made from it."""
+    return {name: getattr(entry, name) for name in PEOPLE_FIELDS}
+
+
 def _event_cadence(rule: EventRule) -> str:
     """'six-monthly', 'yearly', '3 a year': how often an [[events]] rule books."""
-    per_year = 12 // rule.every_months if rule.from_start and rule.every_months else len(rule.months)
+    per_year = (
+        12 // rule.every_months if rule.from_start and rule.every_months else len(rule.months)
+    )
     return _EVENT_CADENCE.get(per_year) or f"{per_year} a year"
 
 

@@ -25,6 +25,7 @@ from .csvfile import (
     parse_rows,
     read_bytes,
 )
+from .people import PairPeople
 from .policy import Category, Policy, parse_time
 
 REQUIRED = (
@@ -54,23 +55,16 @@ DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sun
 
 
 @dataclass(frozen=True)
-class RosterEntry:
-    """One supervision relationship: a supervisee, their supervisor and line manager."""
+class RosterEntry(PairPeople):
+    """One supervision relationship: a supervisee, their supervisor and line manager (the
+    PairPeople fields; `category` is where the cadence starts: the status if any, else the
+    role), and what bounds and shapes their year."""
 
     line: int
-    supervisee_email: str
-    supervisee_name: str
-    supervisor_email: str
-    supervisor_name: str
-    line_manager_email: str
-    line_manager_name: str
-    team: str
-    category: str  # where the person's cadence starts: the status if any, else the role
     start_date: date | None = None  # in post from (nothing is planned before it)
     preferred_day: int | None = None  # 0 = Monday
     preferred_time: time | None = None
     interval_weeks: int | None = None  # a performance plan's interval
-    location: str | None = None
     end_date: date | None = None  # leaving / end of a fixed-term contract (nothing after it)
     role: str | None = None  # None: the category's `then`, or the category itself
     status: str | None = None  # a time-bounded status overriding the role's cadence
