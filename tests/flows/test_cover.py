@@ -1,9 +1,9 @@
 """Absence cover (Hillingdon 3.4) on the local Workspace, through the real clients.
 
 Sam supervises Ann and Ben (ASYE, weekly on Fridays from 5 March 2027); Tom supervises Cat.
-Sam is away 15 to 31 March: the sessions of 19 and 30 March (Good Friday's, moved to the
-Tuesday) go to Tom, with the 19 March records (already made); the 30 March records are made
-later, in Tom's Drive. The sessions of
+Sam is away 15 to 31 March: the sessions of 19 and 25 March (Good Friday's, moved to the
+nearest working day, the Thursday before) go to Tom, with the 19 March records (already made);
+the 25 March records are made later, in Tom's Drive. The sessions of
 5 and 12 March and from 2 April stay with Sam.
 """
 
@@ -43,7 +43,7 @@ ROSTER = (
     f"{BEN},Ben Asye,{SAM},Sam Supervisor,{LENA},Lena Manager,A,asye,2027-03-05,Fri\n"
     f"cat.asye@{D},Cat Asye,{TOM},Tom Supervisor,{LENA},Lena Manager,A,asye,2027-03-05,Fri\n"
 )
-MOVED_DAYS = {date(2027, 3, 19), date(2027, 3, 30)}  # 26 March is Good Friday: moved to 30
+MOVED_DAYS = {date(2027, 3, 19), date(2027, 3, 25)}  # 26 March is Good Friday: moved to 25
 POLICY = load_policy("hillingdon")
 
 
@@ -153,22 +153,22 @@ def test_records_for_cover_sessions_go_to_the_covering_drive_and_sync_shows_who(
     world: World,
 ) -> None:
     world.cover()
-    world.at("2027-03-30T18:00")
-    made = create_records(world.conn, world.roster, POLICY, 2027, date(2027, 3, 30),
+    world.at("2027-03-25T18:00")
+    made = create_records(world.conn, world.roster, POLICY, 2027, date(2027, 3, 25),
                           world.settings)  # fmt: skip
-    assert made.created == 3 and not made.failures  # Ann, Ben (cover) and Cat on 30 March
+    assert made.created == 3 and not made.failures  # Ann, Ben (cover) and Cat on 25 March
     drive = DriveAdapter(world.conn)
     toms = {r.name: r for r in drive.list_records(TOM)}
-    ann_26 = toms["Supervision record - Ann Asye - 2027-03-30"]
+    ann_26 = toms["Supervision record - Ann Asye - 2027-03-25"]
     acl = {p.email: p.role for p in drive.list_permissions(TOM, ann_26.file_id)}
     assert acl == {TOM: "owner", ANN: "writer", LENA: "commenter", SAM: "writer"}
     text = drive.export_text(TOM, ann_26.file_id)
     assert "Tom Supervisor" in text and "{{" not in text
-    rerun = create_records(world.conn, world.roster, POLICY, 2027, date(2027, 3, 30),
+    rerun = create_records(world.conn, world.roster, POLICY, 2027, date(2027, 3, 25),
                            world.settings)  # fmt: skip
     assert rerun.created == 0 and rerun.mended == 0 and not rerun.reported
     synced = sync(world.conn, world.roster, POLICY, 2027, world.settings,
-                  today=date(2027, 3, 30))  # fmt: skip
+                  today=date(2027, 3, 25))  # fmt: skip
     ann_rows = {r.session_date: r for r in synced.rows if r.supervisee_email == ANN}
     assert len([r for r in synced.rows if r.supervisee_email == ANN]) == len(ann_rows)
     for day in MOVED_DAYS:
