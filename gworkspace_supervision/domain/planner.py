@@ -164,8 +164,17 @@ class _Diary:
     def book_pair(
         self, supervisee: str, supervisor: str, day: int, start: int, end: int, who: str
     ) -> None:
-        self.book(supervisee, day, start, end, who)
-        self.book(supervisor, day, start, end, who)
+        slot = (start, end, who)
+        busy = self.busy
+        for email in (supervisee, supervisor):
+            days = busy.get(email)
+            if days is None:
+                days = busy[email] = {}
+            booked = days.get(day)
+            if booked is None:
+                days[day] = [slot]
+            else:
+                booked.append(slot)
         counts = self.count.setdefault(supervisor, {})
         counts[day] = counts.get(day, 0) + 1
 
@@ -420,7 +429,7 @@ class _Planner:
                 f"booked {day:%a} {minute // 60:02d}:{minute % 60:02d}"
             )
             self.reassignments.append(f"{entry.supervisee_email} with {b}: {reassigned}")
-        self.commit(entry, segs, minute, minutes, reassigned)
+        self.commit(entry, segs, minute, minutes, reassigned, fits=chosen is not None)
 
     def commit(
         self,
@@ -429,7 +438,11 @@ class _Planner:
         minute: int,
         minutes: int,
         reassigned: str | None,
+        fits: bool,
     ) -> None:
+        """Book the pair's working days at `minute`; the rest wait for the second pass.
+        `fits`: the diary already said every working day fits (place's fits_all), so each is
+        booked without asking again."""
         a, b = entry.supervisee_email, entry.supervisor_email
         end = minute + minutes
         who = f"{entry.supervisee_name} with {entry.supervisor_name}"
@@ -448,7 +461,8 @@ class _Planner:
                 if known is None:
                     known = self.is_working(d)
                 reason = None if known else self.workdays.reason_closed(d)
-                if reason is None and diary.fits(a, b, ordinal := d.toordinal(), minute, end):
+                ordinal = d.toordinal()
+                if reason is None and (fits or diary.fits(a, b, ordinal, minute, end)):
                     diary.book_pair(a, b, ordinal, minute, end, who)
                     continue
                 if reason is None:
