@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -134,6 +134,15 @@ class Policy:
     floor: Floor | None = None  # the least frequent supervision allowed anyone
     # Islington: 24 hours for a record of significant decisions or urgent matters
     record_due_urgent_hours: int | None = None
+
+    def record_due_on(self, session_end: datetime, workdays: Any, urgent: bool = False) -> date:
+        """The last day a session's record is on time, as the policy writes it: its working
+        days after the session day (Hillingdon 4.4, Islington: 5), or, for a record marked
+        urgent (significant decisions or urgent matters), the day `record_due_urgent_hours`
+        after the session ends (Islington: 24 hours). `workdays`: a WorkingDays."""
+        if urgent and self.record_due_urgent_hours:
+            return (session_end + timedelta(hours=self.record_due_urgent_hours)).date()
+        return workdays.add_working_days(session_end.date(), self.record_due_working_days)
 
     def minutes_for(self, category: str | None) -> int:
         """Session length for a person in `category` (its own, else the policy's)."""

@@ -380,3 +380,17 @@ def test_absences_file_problems_name_line_and_column() -> None:
         "away.csv, line 3, column from: overlaps the absence on line 2 (2027-03-01..2027-03-12); "
         "merge them into one row"
     ]
+
+
+def test_an_urgent_record_is_due_in_24_hours_under_islington(islington: Policy) -> None:
+    # Islington: "within 5 working days or 24 hours for any significant case decisions and/or
+    # urgent matters". A session ending Thu 23 Dec 2027 16:00: 5 working days is Tue 4 Jan
+    # 2028 (Christmas and Boxing Day substitutes skipped); urgent is Fri 24 Dec.
+    from gworkspace_supervision.domain.workdays import WorkingDays
+
+    workdays = WorkingDays("ENG")
+    end = datetime(2027, 12, 23, 16, tzinfo=LONDON)
+    assert islington.record_due_on(end, workdays) == date(2028, 1, 4)
+    assert islington.record_due_on(end, workdays, urgent=True) == date(2027, 12, 24)
+    hillingdon = load_policy("hillingdon")  # no urgent rule: urgent changes nothing
+    assert hillingdon.record_due_on(end, workdays, urgent=True) == date(2028, 1, 4)
