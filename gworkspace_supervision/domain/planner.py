@@ -317,15 +317,17 @@ class _Planner:
             base += timedelta(days=7 - base.weekday())
         return base
 
-    def segments(self, entry: RosterEntry, first_day: date) -> list[_Segment]:
+    def segments(
+        self, entry: RosterEntry, first_day: date, chain: list[_Link] | None = None
+    ) -> list[_Segment]:
         """Nominal dates per phase from `first_day`, clipped to the plan window and to the
-        person's start and end dates."""
+        person's start and end dates (`chain`: the person's, if already made)."""
         out: list[_Segment] = []
         current = first_day
         last = self.finished(entry)
         floor = self.started(entry)
         weekday = first_day.weekday()
-        for category_key, phase, restart, end in self.chain(entry):
+        for category_key, phase, restart, end in chain or self.chain(entry):
             if restart is not None:  # a status begins: its first session in its own week
                 aligned = restart + timedelta(days=(weekday - restart.weekday()) % 7)
                 current = max(first_day, min(current, aligned))
@@ -396,11 +398,12 @@ class _Planner:
         fallback: tuple[int, int, list[_Segment]] | None = None
         shift_cache: dict[int, tuple[list[_Segment], list[int]]] = {}
         first_days: list[int] = []
+        chain = self.chain(entry)
         for offset, minute in self.candidates(
             anchor, preferred, self.horizon(entry, anchor), minutes
         ):
             if offset not in shift_cache:
-                segs = self.segments(entry, anchor + timedelta(days=offset))
+                segs = self.segments(entry, anchor + timedelta(days=offset), chain)
                 days = [d.toordinal() for g in segs for d in g.dates if self.is_working(d)]
                 shift_cache[offset] = (segs, days)
             segs, days = shift_cache[offset]

@@ -394,3 +394,18 @@ def test_an_urgent_record_is_due_in_24_hours_under_islington(islington: Policy) 
     assert islington.record_due_on(end, workdays, urgent=True) == date(2027, 12, 24)
     hillingdon = load_policy("hillingdon")  # no urgent rule: urgent changes nothing
     assert hillingdon.record_due_on(end, workdays, urgent=True) == date(2028, 1, 4)
+
+
+def test_the_tracker_counts_observations_for_a_case_holder_on_probation(
+    hillingdon: Policy,
+) -> None:
+    # Hillingdon 5.2 f: "all case holding staff": the Observations tab lists a case holder on
+    # probation (role case_holding, status probation), not a probation row without a role.
+    from gworkspace_supervision.services.tracking_events import observation_cells
+
+    rule = next(r for r in hillingdon.events if r.type == "observation")
+    on_probation = person("pat", "probation", role="case_holding", status="probation",
+                          start_date=date(2027, 1, 11))  # fmt: skip
+    no_role = person("nor", "probation", status="probation", start_date=date(2027, 1, 11))
+    cells = observation_cells([], [on_probation, no_role], rule, date(2027, 6, 1), 2027)
+    assert [row[0] for row in cells[1:]] == ["Pat"]
