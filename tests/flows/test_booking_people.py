@@ -67,3 +67,24 @@ def test_an_end_date_cancels_what_is_booked_after_it(conn: Connection, tmp_path:
     conn.workspace.reset_counters()
     again = book(conn, roster, "hillingdon", YEAR, Settings(), send_updates="none")
     assert again.writes == []  # converged
+
+
+def test_absences_move_the_booked_session_to_the_return(conn: Connection, tmp_path: Path) -> None:
+    # Islington: supervision prioritised when the practitioner returns. Booked with the
+    # absences file, the calendar holds what the plan says: nothing while away, the first
+    # session on return.
+    from gworkspace_supervision.domain.absences import Absence
+
+    entries = rows()
+    who = next(e for e in entries if e["category"] == "case_holding")["supervisee_email"]
+    away = [Absence(who, date(2027, 3, 1), date(2027, 4, 20), "sickness")]
+    result = book(conn, EXAMPLE, "hillingdon", YEAR, Settings(), send_updates="none",
+                  absences=away)  # fmt: skip
+    assert result.complete
+    theirs = [s for s in result.plan.supervision if s.supervisee_email == who]
+    assert not [s for s in theirs if date(2027, 3, 1) <= s.start.date() <= date(2027, 4, 20)]
+    assert any("first free slot on return" in (s.move_reason or "") for s in theirs)
+    ids = {s.series_id for s in theirs}
+    on_calendar = sorted(i[2] for i in booked(conn, supervisors(result.plan))
+                         if i[1].split("_")[0] in ids)  # fmt: skip
+    assert on_calendar == sorted(s.start.astimezone(LONDON) for s in theirs)
