@@ -502,7 +502,11 @@ class _Planner:
         jobs = [(d, pair.entry.supervisee_email, seg, pair, reason, lo, hi)
                 for pair in self.pending for seg, d, reason, lo, hi in pair.moves]  # fmt: skip
         for d, _, seg, pair, reason, lo, hi in sorted(jobs, key=lambda j: (j[0], j[1])):
-            moved[(id(seg), d)] = (*self.relocate(pair, d, lo, hi), reason)
+            landed = self.relocate(pair, d, lo, hi)
+            if landed is None:  # the person's own dates leave no working day for it
+                pair.dropped[d] = f"{reason}; no working day in post to move it to"
+            else:
+                moved[(id(seg), d)] = (*landed, reason)
         for pair in self.pending:
             self.emit_pair(pair, moved)
             for nominal, reason in sorted(pair.dropped.items()):
@@ -528,7 +532,7 @@ class _Planner:
             day += timedelta(days=1)
         return None
 
-    def relocate(self, pair: _Pair, nominal: date, lo: date, hi: date) -> tuple[date, int]:
+    def relocate(self, pair: _Pair, nominal: date, lo: date, hi: date) -> tuple[date, int] | None:
         """Nearest free working slot for an occurrence that cannot stay (holiday or clash),
         earlier or later: first between the neighbouring sessions (the cadence kept) and,
         under a monthly floor, in the same calendar month; then anywhere in reach."""
@@ -539,17 +543,21 @@ class _Planner:
         days = self.move_days(nominal)
         floor = self.policy.floor
         monthly = floor is not None and floor.monthly
+        bounded = True  # every day in reach is outside the person's dates or while away
         for keep in (True, False):
             for day in days:
                 if keep and not (lo <= day <= hi and (not monthly or day.month == nominal.month)):
                     continue
                 if not started <= day <= finished or (away and day.toordinal() in away):
                     continue
+                bounded = False
                 ordinal = day.toordinal()
                 for start in times:
                     if diary.fits(a, b, ordinal, start, start + minutes):
                         diary.book_pair(a, b, ordinal, start, start + minutes, pair.who)
                         return day, start
+        if bounded:
+            return None
         raise SupervisionError(
             f"cannot fit the session of {a} with {b} near {nominal}: no free slot for both within "
             f"{MOVE_SEARCH_DAYS} working days either side (max_sessions_per_day "
@@ -666,7 +674,7 @@ class _Planner:
             runs.append(run)
         kept = [(seg, run) for seg, run in zip(pair.segs, runs, strict=True) if run]
         if not kept:
-            self.notes.append(f"{pair.entry.supervisee_email}: every session falls in an absence")
+            self.notes.append(f"{pair.entry.supervisee_email}: no session can be held (see gaps)")
             return
         ordered = all(
             (a[-1][1], a[-1][2]) < (b[0][1], b[0][2])

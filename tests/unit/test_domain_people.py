@@ -409,3 +409,15 @@ def test_the_tracker_counts_observations_for_a_case_holder_on_probation(
     no_role = person("nor", "probation", status="probation", start_date=date(2027, 1, 11))
     cells = observation_cells([], [on_probation, no_role], rule, date(2027, 6, 1), 2027)
     assert [row[0] for row in cells[1:]] == ["Pat"]
+
+
+def test_a_one_day_contract_on_a_bank_holiday_is_a_gap_not_a_crash(hillingdon: Policy) -> None:
+    # In post for one day, Spring Bank Holiday Monday 31 May 2027: nowhere to move the session
+    # to inside their dates; the plan records the gap with its reason and plans everyone else.
+    one_day = person("one", preferred_day=0, start_date=date(2027, 5, 31),
+                     end_date=date(2027, 5, 31))  # fmt: skip
+    plan = plan_year([one_day, person("ann")], hillingdon, 2027)
+    assert not sessions_of(plan, "one") and sessions_of(plan, "ann")
+    (gap,) = plan.gaps
+    assert gap.nominal.date() == date(2027, 5, 31)
+    assert gap.reason == "Spring Bank Holiday (bank holiday); no working day in post to move it to"
