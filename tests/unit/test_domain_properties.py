@@ -122,6 +122,8 @@ def people(draw: st.DrawFn) -> tuple[str, list[RosterEntry], list[Absence]]:
         start = draw(st.none() | st.dates(date(2025, 1, 1), date(2027, 11, 30)))
         end = draw(st.none() | st.dates(max(start or date(2027, 2, 1), date(2027, 2, 1)),
                                         date(2028, 6, 30)))  # fmt: skip
+        if start is not None and draw(st.booleans()):  # a short contract, maybe a day
+            end = start + timedelta(days=draw(st.integers(0, 60)))
         status = draw(st.none() | st.sampled_from(policy.statuses)) if policy.statuses else None
         status_start = status_end = interval = None
         if status is not None:
