@@ -28,8 +28,9 @@ NO_CASELOAD = "No caseload file given: list the ICS case numbers discussed (numb
 NO_CASE_DUE = "No case due for discussion under the policy."
 NOT_BOOKED = "not yet booked"
 
-# policy.template -> the file in templates/. Islington (003_*) and the case discussion guidance
-# (002_*) prescribe no record form of their own: they use the Hillingdon ESR layout.
+# policy.template -> the shipped template file (data/templates). Islington's policy and the
+# Supervision Guidance (case discussion) prescribe no record form of their own: they use the
+# Hillingdon ESR layout.
 TEMPLATE_FILES = {
     "hillingdon": "hillingdon.html",
     "sunderland": "sunderland.html",
@@ -119,7 +120,7 @@ def placeholder_values(facts: RecordFacts) -> dict[str, str]:
 
 def agenda_text(agenda: Sequence[AgendaItem] | None) -> str:
     """The case numbers due for discussion, one per line with the rule's reason; case numbers
-    only, never case content (Hillingdon 4.4, 000_*)."""
+    only, never case content (Hillingdon Supervision Framework 4.4)."""
     if agenda is None:
         return NO_CASELOAD
     if not agenda:

@@ -125,7 +125,7 @@ def test_observation_line_flags_near_the_year_end() -> None:
 
 
 def test_sunderland_schedule_holds_appraisal_and_agreement_reviews() -> None:
-    # 001_* 4.3: the January schedule records the appraisal date; appendix 1: the agreement
+    # Sunderland 4.3: the January schedule records the appraisal date; appendix 1: the agreement
     # reviewed six-monthly. An NQSW starting 4 January 2027.
     entry = RosterEntry(
         line=2, supervisee_email="nia@example-council.gov.uk", supervisee_name="Nia",
