@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "gworkspace_supervision"
 PIP_TIMEOUT = 600  # a cold pip cache downloads the dependencies once
 
-pytestmark = pytest.mark.slow  # about 30 s: build, venv, pip install, a year's demo
+pytestmark = pytest.mark.slow  # about 45 s: build, venv, pip install, a year's demo, export
 
 
 @dataclass(frozen=True)
@@ -167,12 +167,10 @@ def test_installed_package_is_the_wheel_not_the_repo(installed: Installed, elsew
 
 
 def _shipped_roster(installed: Installed, cwd: Path) -> Path:
-    """The example roster inside the installed wheel, found the way the toolkit finds it."""
-    code = (
-        "from gworkspace_supervision.services.demo import example_roster; print(example_roster())"
-    )
+    """The example roster inside the installed wheel, as `python -m gworkspace_supervision.data`
+    (the README's way to find the shipped files) lists it."""
     found = subprocess.run(
-        [str(installed.python), "-c", code],
+        [str(installed.python), "-m", "gworkspace_supervision.data"],
         cwd=cwd,
         env=installed.env,
         capture_output=True,
@@ -180,10 +178,13 @@ def _shipped_roster(installed: Installed, cwd: Path) -> Path:
         timeout=60,
         check=False,
     )
-    _check(found, "example_roster()")
-    path = Path(found.stdout.strip())
-    assert path.is_file() and "site-packages" in path.parts
-    return path
+    _check(found, "python -m gworkspace_supervision.data")
+    listed = [Path(line.strip()) for line in found.stdout.splitlines() if line.startswith("  ")]
+    names = {path.name for path in listed}
+    assert {"hillingdon.toml", "hillingdon.html", "settings.example.toml"} <= names
+    assert all(path.is_file() and "site-packages" in path.parts for path in listed)
+    (roster,) = [path for path in listed if path.name == "roster.example.csv"]
+    return roster
 
 
 def test_plan_with_a_shipped_policy_matches_the_sources(
@@ -242,3 +243,21 @@ def test_demo_runs_a_year_and_export_names_the_missing_extra(
     assert 'pip install "gworkspace-supervision[export]"' in export.stderr
     assert "Traceback" not in export.stderr
     assert not (elsewhere / "out").exists()  # stopped before the first write
+
+    # The command the message names adds the extra to the installed package; export then works.
+    extra = subprocess.run(
+        [str(installed.python), "-m", "pip", "install", "-q", "gworkspace-supervision[export]"],
+        cwd=elsewhere,
+        env=installed.env,
+        capture_output=True,
+        text=True,
+        timeout=PIP_TIMEOUT,
+        check=False,
+    )
+    _check(extra, 'pip install "gworkspace-supervision[export]"')
+    export = installed.run("--workspace", "local:demo-ws", "export", "--to", "out", cwd=elsewhere)
+    _check(export, "export with the extra")
+    out = elsewhere / "out"
+    assert {p.name for p in out.iterdir()} >= {"tracker.xlsx", "summary.png", "tracker.csv"}
+    assert (out / "summary.png").read_bytes().startswith(b"\x89PNG")
+    assert zipfile.is_zipfile(out / "tracker.xlsx")
