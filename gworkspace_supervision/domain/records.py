@@ -16,7 +16,7 @@ from ..errors import PrivacyError, Problem
 from .agenda import AgendaItem
 from .roster import RosterEntry, check_email
 
-# Every placeholder a template may use (templates/README.md); the toolkit fills them all.
+# Every placeholder a template may use (data/templates/README.md); the toolkit fills them all.
 PLACEHOLDERS = (
     "organisation_name", "supervisor_name", "supervisee_name", "line_manager_name", "team",
     "session_date", "session_time", "session_end_time", "location", "category", "cadence",

@@ -29,6 +29,11 @@ OUTSIDE = {
     r"(?<!\d)00\d_(\*|[a-z])": "a source policy's file-name prefix (cite its title and section)",
     r"\b00\d (guidance|table|policy)\b": "a source policy by its file number (cite its title)",
 }
+# The shipped files' old places, outside the package (a wheel has no such folders).
+OUTSIDE |= {
+    r"(?<![\w/])config/(policies|roster\.example|settings\.example)": "moved to gworkspace_supervision/data",
+    r"(?<![\w/])templates/(\*\.html|README\.md)": "moved to gworkspace_supervision/data/templates",
+}
 
 
 def tracked_files() -> list[Path]:
@@ -90,12 +95,16 @@ def test_the_patterns_catch_what_they_are_for() -> None:
         "the 002_* table by involvement",
         "def test_sessions_under_the_002_table",
         "(002 guidance: frequency monitored per team)",
+        "Example: gws-supervision plan --roster config/roster.example.csv",
+        "Upload each templates/*.html as a Google Doc",
     ]
     fine = [
         "Hillingdon Supervision Framework 4.4",
         "Supervision Guidance (case discussion)",
         'f\'"{3_000_000_000 + raw.get("_seq", 0)}"\'',
         "def test_batch_of_1000_inserts",
+        "the shipped gworkspace_supervision/data/policies/hillingdon.toml",
+        "(`data/templates/*.html`), see data/templates/README.md",
         "session_id: sup0a1b2c3d4e5f6a7b8_20270104T090000Z",
     ]
     for line in pointers:
