@@ -17,11 +17,11 @@ from gworkspace_supervision.domain.events import (
     observation_line,
 )
 from gworkspace_supervision.domain.planner import plan_year
-from gworkspace_supervision.domain.policy import POLICY_DIRS, load_policy
+from gworkspace_supervision.domain.policy import load_policy, policies_dir
 from gworkspace_supervision.domain.roster import RosterEntry
 from gworkspace_supervision.errors import InputError
 
-ISLINGTON = (POLICY_DIRS[0] / "islington.toml").read_text(encoding="utf-8")  # no [[events]]
+ISLINGTON = (policies_dir() / "islington.toml").read_text(encoding="utf-8")  # no [[events]]
 GOOD = """
 [[events]]
 type = "observation"
