@@ -923,6 +923,7 @@ class _Planner:
     def cover_notes(self, roster: Sequence[RosterEntry]) -> None:
         """A supervisor away: their sessions in the window need cover (Hillingdon 3.4)."""
         supervisors = {e.supervisor_email for e in roster}
+        managers = {e.supervisee_email: e.line_manager_email for e in roster}
         for email in sorted(supervisors & set(self.away)):
             for absence in self.away[email]:
                 count = sum(
@@ -930,9 +931,14 @@ class _Planner:
                     if s.supervisor_email == email and absence.covers(s.start.date())
                 )  # fmt: skip
                 if count:
+                    who = (
+                        f"their line manager {managers[email]}"
+                        if email in managers
+                        else ("their line manager")
+                    )
                     self.notes.append(
-                        f"{email} away ({absence.text}): {count} session(s) need cover; "
-                        "arrange it with the cover command"
+                        f"{email} away ({absence.text}): {count} session(s) need cover, which "
+                        f"{who} arranges (the cover command)"
                     )
 
     def preload(self, busy: BusyTimes | None, people: Iterable[str]) -> None:

@@ -4,6 +4,7 @@ floor, session length and deadlines, moves that say why, and absences. Dates fro
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -356,9 +357,15 @@ def test_a_long_absence_records_its_gaps(hillingdon: Policy) -> None:
 def test_an_absent_supervisor_is_noted_for_cover(hillingdon: Policy) -> None:
     ann = person("ann", preferred_day=3)
     away = [Absence(f"boss@{DOMAIN}", date(2027, 3, 1), date(2027, 3, 12), "annual leave")]
-    plan = plan_year([ann], hillingdon, 2027, absences=away)
-    assert any(n.startswith(f"boss@{DOMAIN} away (annual leave") and "need cover" in n
-               for n in plan.notes)  # fmt: skip
+    boss = replace(person("boss"), supervisor_email=f"head@{DOMAIN}")  # on the roster too
+    plan = plan_year([ann, boss], hillingdon, 2027, absences=away)
+    # Hillingdon 3.4: "their line manager should ensure alternative arrangements are put in
+    # place". Ann's four-weekly Thursday session of 4 March falls in the absence.
+    (note,) = [n for n in plan.notes if n.startswith(f"boss@{DOMAIN} away")]
+    assert note == (
+        f"boss@{DOMAIN} away (annual leave 01 Mar-12 Mar 2027): 1 session(s) need cover, which "
+        f"their line manager lm@{DOMAIN} arranges (the cover command)"
+    )
 
 
 def test_absences_file_problems_name_line_and_column() -> None:
