@@ -19,7 +19,7 @@ class PairPeople:
     line_manager_email: str
     line_manager_name: str = ""
     team: str = ""
-    category: str
+    category: str  # the role; a one-column roster row naming a status: that status
     location: str | None = None
 
 

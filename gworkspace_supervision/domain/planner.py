@@ -297,7 +297,7 @@ class _Planner:
     def phased(self, entry: RosterEntry) -> date | None:
         """The start the first phase counts from, when the person's cadence begins with a
         phased status (ASYE, probation: 'within their first week', Hillingdon 4.3)."""
-        first = self.policy.categories[entry.category]
+        first = self.policy.categories[entry.status or entry.category]
         begin = entry.status_start or entry.start_date
         if not first.needs_start_date or begin is None:
             return None
@@ -372,7 +372,7 @@ class _Planner:
                 for minute in times:
                     yield offset, minute
 
-    def horizon(self, entry: RosterEntry, anchor: date) -> int:
+    def horizon(self, entry: RosterEntry, anchor: date, chain: list[_Link]) -> int:
         """How many days after the anchor the first session may be: a phased status's first
         week; a starter's first cadence step ('the first session within the cadence'); else
         up to four weeks."""
@@ -380,7 +380,7 @@ class _Planner:
         if begin is not None:
             return max(1, 7 - (anchor - begin).days) if begin >= self.first else 7
         if entry.start_date is not None and entry.start_date >= self.first:
-            phase = self.policy.categories[entry.category].phases[0]
+            phase = chain[0][1]
             weeks = 4 if phase.monthly else (phase.every_weeks or entry.interval_weeks or 4)
             return max(1, min(28, weeks * 7 - (anchor - entry.start_date).days))
         return 28
@@ -400,7 +400,7 @@ class _Planner:
         first_days: list[int] = []
         chain = self.chain(entry)
         for offset, minute in self.candidates(
-            anchor, preferred, self.horizon(entry, anchor), minutes
+            anchor, preferred, self.horizon(entry, anchor, chain), minutes
         ):
             if offset not in shift_cache:
                 segs = self.segments(entry, anchor + timedelta(days=offset), chain)

@@ -284,7 +284,7 @@ def _parse_row(
         line_manager_email=emails["line_manager_email"],
         line_manager_name=cells.get("line_manager_name") or emails["line_manager_email"],
         team=cells.get("team", ""),
-        category=category.key,
+        category=kinds[1] or category.key,  # the role when there is one: a stable identity
         start_date=start,
         preferred_day=day,
         preferred_time=at,

@@ -64,6 +64,14 @@ def test_an_end_date_cancels_what_is_booked_after_it(conn: Connection, tmp_path:
         and date(2027, 4, 5) <= s.start.date() < date(2027, 6, 30)
     )  # fmt: skip
     assert len(weekly) >= 11
+
+    # the role is the series' identity: adding a status updates the booked series in place
+    def ids(plan: object) -> set[str]:
+        return {s.series_id for s in plan.series  # type: ignore[attr-defined]
+                if s.supervisee_email == plan_person["supervisee_email"]
+                and s.type == "supervision"}  # fmt: skip
+
+    assert ids(after.plan) == ids(before.plan)
     conn.workspace.reset_counters()
     again = book(conn, roster, "hillingdon", YEAR, Settings(), send_updates="none")
     assert again.writes == []  # converged
