@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gspread
 import pytest
 
 OWNER = "owner@example-council.gov.uk"
@@ -19,9 +18,9 @@ def test_share_and_last_update_time_work_unchanged(gspread_for, drive_for) -> No
         (READER, "reader"),
     }
     assert sheet.get_lastUpdateTime().endswith("Z")
-    # The reader can open it, and nobody else can.
+    # The reader can open it, and nobody else can (Sheets: 403, gspread's PermissionError).
     assert gspread_for(READER).open_by_key(sheet.id).title == "Tracker"
-    with pytest.raises(gspread.exceptions.SpreadsheetNotFound):
+    with pytest.raises(PermissionError):
         gspread_for("stranger@example-council.gov.uk").open_by_key(sheet.id)
 
 

@@ -270,10 +270,12 @@ def test_clear_and_batch_clear_keep_formats(
     ] == {"bold": True}
 
 
-def test_acl_stranger_404_reader_403(
+def test_acl_stranger_403_reader_403(
     gspread_for: Callable[[str], gspread.Client], workspace: Any, sheet_id: str
 ) -> None:
-    with pytest.raises(gspread.SpreadsheetNotFound):
+    """Sheets answers 403 to someone who may not open an existing spreadsheet (unlike Drive,
+    whose 404 hides it); see test_sheets_shape.py for the source."""
+    with pytest.raises(PermissionError):
         gspread_for(STRANGER).open_by_key(sheet_id)
     file = workspace.store.get("file", sheet_id)
     file["permissions"].append({"type": "user", "role": "reader", "emailAddress": LM, "id": "p-lm"})
