@@ -24,6 +24,7 @@ import copy
 from typing import Any
 
 from . import files
+from . import sheets_moves as _moves  # noqa: F401  (registers copy, cut, sort, groups)
 from . import sheets_objects as _objects  # noqa: F401  (registers object requests)
 from . import sheets_valuesapi as _values  # noqa: F401  (registers values.* handlers)
 from .api import Call, HttpError, bad_request, handler
@@ -51,6 +52,8 @@ SHEET_PARTS = (
     "developerMetadata",
     "bandedRanges",
     "filterViews",
+    "rowGroups",
+    "columnGroups",
 )
 
 
