@@ -29,7 +29,7 @@ from typing import Any
 from gspread.utils import a1_to_rowcol, absolute_range_name, rowcol_to_a1
 
 from ..domain.status import Status, TrackedSession
-from ..errors import SupervisionError
+from ..errors import APIError, SupervisionError
 from .calendar import APP
 from .connect import Connection
 from .retry import execute
@@ -259,7 +259,7 @@ class TrackerSheet:
         """
         for attempt in range(attempts):
             value = f"{holder}|{uuid.uuid4().hex}|{(now + LOCK_TTL).isoformat()}"
-            reply = self.calls.batch_update([_create_lock(value)])
+            reply = self._first_write([_create_lock(value)])
             mine = int(
                 reply["replies"][0]["createDeveloperMetadata"]["developerMetadata"]["metadataId"]
             )
@@ -285,6 +285,25 @@ class TrackerSheet:
             f"The tracker is being synced by {holder_text}; try again in a few minutes "
             f"(a stuck lock expires after {int(LOCK_TTL.total_seconds() // 60)} minutes)."
         )
+
+    def _first_write(self, requests: list[dict[str, Any]]) -> dict[str, Any]:
+        """The first call of a sync; a tracker the operator cannot edit (Sheets: 403
+        PERMISSION_DENIED) or that does not exist (404) is said in the user's words."""
+        try:
+            return self.calls.batch_update(requests)
+        except APIError as err:
+            if err.status not in (403, 404):
+                raise
+            what = (
+                f"cannot be edited by {self.operator}"
+                if err.status == 403
+                else "does not exist (check the id)"
+            )
+            raise SupervisionError(
+                f"The tracking Sheet {self.url} {what}. Share it with {self.operator} as an "
+                "editor, or remove tracker_sheet_id from the settings' [supervision] section "
+                "so that sync finds or creates the tracker."
+            ) from err
 
     def release(self) -> None:
         if self._lock_id is not None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from gworkspace_supervision.errors import SupervisionError
 from gworkspace_supervision.google.connect import Connection, connect
 from gworkspace_supervision.google.retry import RetryPolicy
 from gworkspace_supervision.google.sheet import Content, Tabs, TrackerSheet
@@ -148,3 +149,20 @@ def test_sheets_calls_go_through_gspread_and_are_metered(conn: Connection) -> No
         "sheets.spreadsheets.values.batchGet": 1,
     }
     assert conn.meter.round_trips - before == 4
+
+
+def test_a_tracker_the_operator_cannot_edit_is_said_plainly(conn: Connection) -> None:
+    """Sheets answers 403 PERMISSION_DENIED for a spreadsheet the caller may not open (see
+    test_sheets_shape.py); settings naming someone else's Sheet get a message saying what to do,
+    not a traceback, and nothing is written."""
+    other = conn.gspread("someone.else@example-council.gov.uk").create("Not yours")
+    sheet = TrackerSheet.open(conn, OPERATOR, spreadsheet_id=other.id)
+    assert sheet is not None
+    with pytest.raises(SupervisionError, match="cannot be edited by business.support@") as err:
+        sheet.acquire("test", NOW)
+    assert "remove tracker_sheet_id" in str(err.value)
+    missing = TrackerSheet.open(conn, OPERATOR, spreadsheet_id="no-such-sheet")
+    assert missing is not None
+    with pytest.raises(SupervisionError, match="does not exist"):
+        missing.acquire("test", NOW)
+    assert other.fetch_sheet_metadata().get("developerMetadata") is None
