@@ -1,9 +1,11 @@
 """Sheets v4 emulator: spreadsheets.create / get / getByDataFilter / batchUpdate (+ developerMetadata).
 
 A spreadsheet is a Drive file (SHEET_MIME) owned by its creator, so Drive sharing decides who
-may read (get, values.get) and write (everything else); a stranger gets 404 as from Google.
-Content lives in one compact store document (see sheets_model). Importing this module registers
-the values.* handlers too.
+may read (get, values.get) and write (everything else); a stranger gets 403 PERMISSION_DENIED and
+an unknown id 404, as from Google (sheets_model.open_spreadsheet). Answers are shaped as Google's
+JSON on the way out (sheets_shape: proto defaults left out, no nulls) and errors carry no
+`errors` list (server.error_reply). Content lives in one compact store document (see
+sheets_model). Importing this module registers the values.* and batchUpdate handlers too.
 
 Known, deliberate deviations from Google (documented for users of the emulator):
 - Formulas: only a small set of functions is computed (sheets_formula); any other formula's
@@ -15,7 +17,9 @@ Known, deliberate deviations from Google (documented for users of the emulator):
 - Protected ranges are enforced for values.* writes by editors who are neither the owner nor on
   the range's editors (warning-only ranges never block, as through the API); batchUpdate cell
   edits are not checked.
-- Formula references are not rewritten when rows or columns are inserted or deleted.
+- Formula references are not rewritten when rows or columns are inserted or deleted, or when
+  cells are copied, cut or sorted (sheets_moves).
+- Drive v2 (gspread's import_csv) is not served.
 """
 
 from __future__ import annotations

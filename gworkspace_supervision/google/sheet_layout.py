@@ -143,7 +143,8 @@ def setup_requests() -> list[dict[str, Any]]:
                     "title": SESSIONS,
                     "gridProperties": grid(1000, len(HEADER), 1),
                 },  # fmt: skip
-                "fields": "title,gridProperties(rowCount,columnCount,frozenRowCount)",
+                "fields": "title,gridProperties.rowCount,gridProperties.columnCount,"
+                "gridProperties.frozenRowCount",
             }
         },
         add(SUMMARY, 20, 0),
