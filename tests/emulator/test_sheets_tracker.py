@@ -166,3 +166,19 @@ def test_a_tracker_the_operator_cannot_edit_is_said_plainly(conn: Connection) ->
     with pytest.raises(SupervisionError, match="does not exist"):
         missing.acquire("test", NOW)
     assert other.fetch_sheet_metadata().get("developerMetadata") is None
+
+
+def test_a_new_tracker_costs_six_sheets_and_drive_calls(conn: Connection) -> None:
+    """Creating the tracker: one Drive files.create (with its appProperties), the lock, one
+    metadata read, tabs and formats in one batchUpdate, the values in one, the unlock; no read
+    of the empty tabs. (Before gspread: spreadsheets.create + drive.files.update + a read.)"""
+    conn.workspace.reset_counters()
+    _sync(conn, 3)
+    methods = conn.workspace.counters()["methods"]
+    assert methods == {
+        "drive.files.list": 1,
+        "drive.files.create": 1,
+        "sheets.spreadsheets.batchUpdate": 3,
+        "sheets.spreadsheets.get": 1,
+        "sheets.spreadsheets.values.batchUpdate": 1,
+    }
