@@ -1,7 +1,8 @@
 """The tracking Sheet (Hillingdon Supervision Framework 4.4 monitoring), through gspread.
 
 One spreadsheet "Supervision tracker", owned by the operator, shared read-only (reader, per
-person; never a link or domain share) with line managers and Heads of Service.
+person; never a link or domain share) with line managers and Heads of Service (Supervision
+Guidance (case discussion): frequency monitored per team).
 Tabs: Sessions (exactly 12 columns), Summary (tables and an on-time chart), Overdue, and a
 hidden `_state` tab holding what the visible tabs do not show: emails, exact times, who owns
 each record, when it was completed, and key/value sync state (Drive page tokens per supervisor,
