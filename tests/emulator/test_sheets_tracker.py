@@ -182,3 +182,18 @@ def test_a_new_tracker_costs_six_sheets_and_drive_calls(conn: Connection) -> Non
         "sheets.spreadsheets.get": 1,
         "sheets.spreadsheets.values.batchUpdate": 1,
     }
+
+
+def test_transient_sheets_errors_are_retried_through_gspread(conn: Connection) -> None:
+    """429 and 5xx answers are retried with backoff and counted in the meter; the tracker ends
+    up written all the same (Sheets usage limits: going over the per-minute quota "generates a
+    429: Too many requests HTTP status code response. If this happens, you should use an
+    exponential backoff algorithm", developers.google.com/sheets/api/limits)."""
+    conn.workspace.faults.set(error_rate=0.3, error_codes=[429, 500, 503], seed=7)
+    try:
+        sheet = _sync(conn, 5)
+    finally:
+        conn.workspace.faults.set(error_rate=0.0)
+    assert conn.meter.retries > 0
+    assert conn.workspace.counters()["errors"]
+    assert len(sheet.values("Sessions!A:A")) == 6
