@@ -331,7 +331,12 @@ class TrackerSheet:
         content = Content()
         if self.needs_setup:
             return content
-        ranges = self.calls.values_batch_get([f"{SESSIONS}!A2:L", f"{STATE}!A2:I", META_RANGE])
+        try:
+            ranges = self.calls.values_batch_get([f"{SESSIONS}!A2:L", f"{STATE}!A2:I", META_RANGE])
+        except APIError as err:
+            if err.status == 400 and "Unable to parse range" in err.message:
+                return content  # read without the lock: a tracker whose tabs are not made yet
+            raise
         sessions_raw, state_raw, meta_raw = (ranges + [[], [], []])[:3]
         for row in sessions_raw:
             cells = (list(row) + [""] * 12)[:12]

@@ -122,6 +122,8 @@ def test_a_run_cut_off_after_creating_the_file_is_finished_next_time(conn: Conne
     assert first is not None and first.created
     first.acquire("test", NOW)
     first.release()  # killed here: the file exists, its tabs do not
+    reader = TrackerSheet.open(conn, OPERATOR, create=False)  # `report`, before any sync
+    assert reader is not None and reader.read() == Content()
     again = TrackerSheet.open(conn, OPERATOR)
     assert again is not None and again.spreadsheet_id == first.spreadsheet_id
     assert not again.created
