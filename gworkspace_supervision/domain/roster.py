@@ -308,12 +308,9 @@ def _cadence(
     def known(column: str, want_status: bool) -> Category | None:
         found = policy.categories.get(given[column])
         if found is None:
-            kind = "status" if want_status else "role"
-            choices = policy.statuses if want_status or column == "category" else policy.roles
-            if column == "category":
-                choices = list(policy.categories)
-                kind = "category"
-            bad(column, f"unknown {kind} {cells[column]!r} for policy {policy.key} "
+            choices = {"category": list(policy.categories), "role": policy.roles,
+                       "status": policy.statuses}[column]  # fmt: skip
+            bad(column, f"unknown {column} {cells[column]!r} for policy {policy.key} "
                 f"(known: {', '.join(choices) or 'none'})")  # fmt: skip
             return None
         if column != "category" and found.status != want_status:
