@@ -428,3 +428,16 @@ def test_a_one_day_contract_on_a_bank_holiday_is_a_gap_not_a_crash(hillingdon: P
     (gap,) = plan.gaps
     assert gap.nominal.date() == date(2027, 5, 31)
     assert gap.reason == "Spring Bank Holiday (bank holiday); no working day in post to move it to"
+
+
+def test_a_record_after_the_status_names_the_roles_cadence(hillingdon: Policy) -> None:
+    # Hillingdon 4.2/4.3: a case holder whose probation ended: the record header says
+    # four-weekly (the role), not "as booked"; during probation, fortnightly.
+    from gworkspace_supervision.services.records import _cadence
+
+    pat = person("pat", "case_holding", role="case_holding", status="probation",
+                 start_date=date(2027, 1, 11), status_end=date(2027, 7, 11))  # fmt: skip
+    assert _cadence(hillingdon, "case_holding", "case_holding", pat) == "four-weekly"
+    assert _cadence(hillingdon, "case_holding", "probation_fortnightly", pat) == "fortnightly"
+    ash = person("ash", "asye", status="asye", start_date=date(2026, 2, 2))
+    assert _cadence(hillingdon, "asye", "case_holding", ash) == "four-weekly"  # then = ...
