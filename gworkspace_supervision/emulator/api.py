@@ -49,6 +49,8 @@ class Call:
     media: bytes | None = None  # upload content (multipart/media uploads)
     media_type: str | None = None
     emails: list[dict[str, Any]] = field(default_factory=list)  # outbox: notifications "sent"
+    app: str = "gws-supervision"  # the OAuth client the token was issued to (access.py)
+    per_file: bool = False  # the token reaches this method only through drive.file grants
 
     def param(self, name: str, default: Any = None) -> Any:
         value = self.params.get(name)

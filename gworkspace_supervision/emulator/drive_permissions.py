@@ -13,9 +13,9 @@ from typing import Any
 from .api import Call, HttpError, handler
 from .drive_common import PERMISSION_DEFAULT, can_share, fields_given, pick, present_permission
 from .files import (
-    get_file,
     owner_of,
     permission_id_for,
+    reach,
     record_change,
     root_id,
     save_file,
@@ -36,7 +36,7 @@ def _forbidden() -> HttpError:
 
 
 def _sharable(call: Call) -> dict[str, Any]:
-    file = get_file(call.store, call.params["fileId"], call.user, "reader")
+    file = reach(call, call.params["fileId"], "reader")
     if not can_share(file, call.user):
         raise _forbidden()
     return file
@@ -221,7 +221,7 @@ def update(call: Call) -> dict[str, Any]:
 
 @handler("drive.permissions.delete")
 def delete(call: Call) -> None:
-    file = get_file(call.store, call.params["fileId"], call.user, "reader")
+    file = reach(call, call.params["fileId"], "reader")
     perm = _find(file, call.params["permissionId"])
     own = perm.get("emailAddress", "").lower() == call.user
     if not own and not can_share(file, call.user):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from .access import Token, check_scopes, parse_token, token_for
 from .api import HANDLERS, Call, HttpError, Raw
 from .clock import Clock
 from .discovery import Discovery, Method, apply_fields, default_discovery
@@ -66,17 +67,21 @@ def reason_phrase(status: int) -> str:
         return "Unknown"
 
 
-def user_from(headers: Mapping[str, str], query: str = "") -> str | None:
-    """The acting user: the bearer token's value (an email address), lower-cased."""
+def token_from(headers: Mapping[str, str], query: str = "") -> Token | None:
+    """The bearer token: the acting user (an email address), its scopes and its app."""
     auth = headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
     if not token and "access_token=" in query:
         token = dict(parse_qsl(query)).get("access_token", "")
     if not token:
         return None
-    if "@" not in token or " " in token:
-        raise HttpError(401, "authError", "Invalid Credentials")
-    return token.lower()
+    return parse_token(token)
+
+
+def user_from(headers: Mapping[str, str], query: str = "") -> str | None:
+    """The acting user: the bearer token's address, lower-cased."""
+    token = token_from(headers, query)
+    return None if token is None else token.user
 
 
 UNAUTHENTICATED = HttpError(
@@ -101,17 +106,19 @@ class LocalWorkspace:
         self.discovery: Discovery = default_discovery()
 
     # -- clients -------------------------------------------------------------------------------
-    def http(self, user: str) -> EmulatorHttp:
-        """An httplib2-compatible object for `googleapiclient.discovery.build(..., http=...)`."""
+    def http(self, user: str, scopes: list[str] | None = None) -> EmulatorHttp:
+        """An httplib2-compatible object for `googleapiclient.discovery.build(..., http=...)`.
+
+        `scopes`: the token's scopes (None: every scope; see access.py)."""
         from .transport import EmulatorHttp
 
-        return EmulatorHttp(self, user)
+        return EmulatorHttp(self, token_for(user, scopes))
 
-    def session(self, user: str) -> requests.Session:
+    def session(self, user: str, scopes: list[str] | None = None) -> requests.Session:
         """A requests.Session for gspread (`gspread.Client(None, session=...)`)."""
         from .transport import emulator_session
 
-        return emulator_session(self, user)
+        return emulator_session(self, token_for(user, scopes))
 
     # -- the one entry point -------------------------------------------------------------------
     def handle(
@@ -154,7 +161,7 @@ class LocalWorkspace:
         body: bytes,
         settings: FaultSettings,
         count_http: bool,
-        user: str | None = None,
+        token: Token | None = None,
         upload: tuple[Any, bytes, str] | None = None,
         base: str = "",
     ) -> Reply:
@@ -162,10 +169,12 @@ class LocalWorkspace:
         matched: Method | None = None
         try:
             matched, path_values = self.discovery.match(method, path)
-            if user is None:
-                user = user_from(headers, query)
-            if user is None:
+            if token is None:
+                token = token_from(headers, query)
+            if token is None:
                 raise UNAUTHENTICATED
+            user = token.user
+            per_file = check_scopes(token, matched.id, matched.scopes)
             params = self.discovery.params(
                 matched, path_values, parse_qsl(query, keep_blank_values=True)
             )
@@ -185,7 +194,7 @@ class LocalWorkspace:
 
                 with self.store.transaction():
                     self._count(None, None, count_http)
-                return uploads.start(self, base, method, path, query, headers, payload, user)
+                return uploads.start(self, base, method, path, query, headers, payload, token)
             if fn is None:
                 raise HttpError(
                     501,
@@ -203,6 +212,8 @@ class LocalWorkspace:
                     now=self.clock.now(),
                     media=media,
                     media_type=media_type,
+                    app=token.app,
+                    per_file=per_file,
                 )
                 result = fn(call)
                 self._count(matched.id, None, count_http)

@@ -47,7 +47,7 @@ def open_spreadsheet(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The Drive file and the spreadsheet document, after the ACL check (404 / 403 as Sheets)."""
     try:
-        file = files.get_file(call.store, spreadsheet_id, call.user, need)
+        file = files.reach(call, spreadsheet_id, need)
     except HttpError as exc:
         if exc.code == 404:
             raise HttpError(404, "notFound", "Requested entity was not found.") from exc

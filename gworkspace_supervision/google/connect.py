@@ -16,7 +16,7 @@ from typing import Any
 from googleapiclient.discovery import build
 
 from ..errors import InputError, Problem
-from .auth import CredentialSource, GoogleAuthSettings, credentials
+from .auth import CredentialSource, GoogleAuthSettings, credentials, scopes_for
 from .retry import Meter, RetryPolicy
 
 _APIS = {
@@ -67,6 +67,7 @@ class Connection:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     meter: Meter = field(default_factory=Meter)
     clock: Callable[[], datetime] | None = None  # overrides now() (tests replaying cassettes)
+    scopes: tuple[str, ...] = ()  # the OAuth scopes every token of this connection carries
     _services: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def service(self, api: str, user: str) -> Any:
@@ -136,17 +137,32 @@ class Connection:
 
 
 def connect(
-    workspace_spec: str, settings: Any = None, *, retry: RetryPolicy | None = None
+    workspace_spec: str,
+    settings: Any = None,
+    *,
+    retry: RetryPolicy | None = None,
+    scopes: list[str] | None = None,
 ) -> Connection:
-    """Open the workspace `--workspace` names, signed in as the settings say."""
+    """Open the workspace `--workspace` names, signed in as the settings say.
+
+    The local Workspace issues tokens with exactly the scopes the toolkit asks Google for
+    (`scopes_for("service_account")`, plus gmail.send when the digest is on) and refuses any
+    call outside them, as Google does; `scopes` replaces that list (tests, `check`)."""
     spec = parse_workspace(workspace_spec)
     policy = retry or RetryPolicy()
     if spec.kind == "local":
-        return _connect_local(spec.directory or Path(".gws-workspace"), policy)
+        wanted = scopes if scopes is not None else local_scopes(settings)
+        return _connect_local(spec.directory or Path(".gws-workspace"), policy, wanted)
     return _connect_google(auth_settings(settings), policy)
 
 
-def _connect_local(directory: Path, policy: RetryPolicy) -> Connection:
+def local_scopes(settings: Any = None) -> list[str]:
+    """What a local connection asks for: impersonation (each user acts as themself), as the
+    usual council deployment (a service account with domain-wide delegation) does."""
+    return scopes_for("service_account", digest=auth_settings(settings).digest)
+
+
+def _connect_local(directory: Path, policy: RetryPolicy, scopes: list[str]) -> Connection:
     import gspread
 
     from ..emulator.server import LocalWorkspace
@@ -154,10 +170,11 @@ def _connect_local(directory: Path, policy: RetryPolicy) -> Connection:
     ws = LocalWorkspace(directory)
     return Connection(
         kind="local",
-        _http_for=lambda user: {"http": ws.http(user)},
-        _gspread_for=lambda user: gspread.Client(None, session=ws.session(user)),  # type: ignore[arg-type]
+        _http_for=lambda user: {"http": ws.http(user, scopes)},
+        _gspread_for=lambda user: gspread.Client(None, session=ws.session(user, scopes)),  # type: ignore[arg-type]
         workspace=ws,
         retry=policy,
+        scopes=tuple(scopes),
     )
 
 
@@ -175,6 +192,7 @@ def _connect_google(settings: GoogleAuthSettings, policy: RetryPolicy) -> Connec
         ),
         delegated=source.delegated,
         retry=policy,
+        scopes=tuple(source.scopes),
     )
 
 
