@@ -25,15 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from .api import HttpError
+from .api import HttpError, ScopeError
 from .store import Store
 
 AUTH = "https://www.googleapis.com/auth/"
 DEFAULT_APP = "gws-supervision"
 # Scopes that reach only what the app created or was given: the per-file grant decides.
 PER_FILE = frozenset({AUTH + "drive.file", AUTH + "drive.appdata"})
-
-INSUFFICIENT_SCOPES = "Request had insufficient authentication scopes."
 
 
 @dataclass(frozen=True)
@@ -89,7 +87,9 @@ def check_scopes(token: Token, method_id: str, accepted: tuple[str, ...]) -> boo
         return False
     usable = token.scopes & set(accepted)
     if not usable:
-        raise HttpError(403, "insufficientPermissions", INSUFFICIENT_SCOPES)
+        api = method_id.split(".", 1)[0]
+        service = ("calendar-json" if api == "calendar" else api) + ".googleapis.com"
+        raise ScopeError(method_id, service, accepted)
     return usable <= PER_FILE
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from .access import Token, check_scopes, parse_token, token_for
-from .api import HANDLERS, Call, HttpError, Raw
+from .api import HANDLERS, Call, HttpError, Raw, ScopeError
 from .clock import Clock
 from .discovery import Discovery, Method, apply_fields, default_discovery
 from .faults import EVENT_WRITE_METHODS, EVENT_WRITES, Faults, FaultSettings
@@ -55,6 +55,11 @@ def error_reply(err: HttpError, extra: Mapping[str, str] | None = None) -> Reply
     headers = {"content-type": JSON_TYPE, "content-length": str(len(body))}
     if err.code == 401:
         headers["www-authenticate"] = 'Bearer realm="https://accounts.google.com/"'
+    if isinstance(err, ScopeError):  # RFC 6750 3.1, as Google sends it
+        headers["www-authenticate"] = (
+            'Bearer realm="https://accounts.google.com/", error="insufficient_scope", '
+            f'scope="{" ".join(err.accepted)}"'
+        )
     if extra:
         headers.update(extra)
     return err.code, headers, body
