@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .access import Token, check_scopes, parse_token, token_for
+from .access import DEFAULT_APP, Token, check_scopes, parse_token, token_for
 from .api import HANDLERS, Call, HttpError, Raw, ScopeError
 from .clock import Clock
 from .discovery import Discovery, Method, apply_fields, default_discovery
@@ -111,19 +111,24 @@ class LocalWorkspace:
         self.discovery: Discovery = default_discovery()
 
     # -- clients -------------------------------------------------------------------------------
-    def http(self, user: str, scopes: list[str] | None = None) -> EmulatorHttp:
+    def http(
+        self, user: str, scopes: list[str] | None = None, app: str = DEFAULT_APP
+    ) -> EmulatorHttp:
         """An httplib2-compatible object for `googleapiclient.discovery.build(..., http=...)`.
 
-        `scopes`: the token's scopes (None: every scope; see access.py)."""
+        `scopes`: the token's scopes (None: every scope); `app`: the OAuth client it was issued
+        to (drive.file grants are per app). See access.py."""
         from .transport import EmulatorHttp
 
-        return EmulatorHttp(self, token_for(user, scopes))
+        return EmulatorHttp(self, token_for(user, scopes, app))
 
-    def session(self, user: str, scopes: list[str] | None = None) -> requests.Session:
+    def session(
+        self, user: str, scopes: list[str] | None = None, app: str = DEFAULT_APP
+    ) -> requests.Session:
         """A requests.Session for gspread (`gspread.Client(None, session=...)`)."""
         from .transport import emulator_session
 
-        return emulator_session(self, token_for(user, scopes))
+        return emulator_session(self, token_for(user, scopes, app))
 
     # -- the one entry point -------------------------------------------------------------------
     def handle(
