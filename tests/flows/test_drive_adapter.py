@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from gworkspace_supervision.errors import SupervisionError
 from gworkspace_supervision.google.connect import Connection, connect
 from gworkspace_supervision.google.docs import DocsAdapter
-from gworkspace_supervision.errors import SupervisionError
 from gworkspace_supervision.google.drive import DriveAdapter, Share
 
 SUP = "ella.singh@example-council.gov.uk"

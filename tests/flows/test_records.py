@@ -17,7 +17,7 @@ from gworkspace_supervision.domain.roster import RosterEntry, load_roster
 from gworkspace_supervision.errors import PrivacyError
 from gworkspace_supervision.google.connect import Connection, connect
 from gworkspace_supervision.google.docs import placeholders_in
-from gworkspace_supervision.google.drive import DriveAdapter, Share
+from gworkspace_supervision.google.drive import DriveAdapter
 from gworkspace_supervision.google.retry import RetryPolicy
 from gworkspace_supervision.services.booking import book
 from gworkspace_supervision.services.records import RecordsResult, create_records
