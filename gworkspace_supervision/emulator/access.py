@@ -32,6 +32,16 @@ AUTH = "https://www.googleapis.com/auth/"
 DEFAULT_APP = "gws-supervision"
 # Scopes that reach only what the app created or was given: the per-file grant decides.
 PER_FILE = frozenset({AUTH + "drive.file", AUTH + "drive.appdata"})
+# Scopes that reach events only on calendars the user owns ("See, create, change, and delete
+# events on Google calendars you own", the Calendar discovery document); calendar.events.freebusy
+# adds no event access of its own, so a token with only these stays on the user's own calendars.
+OWNED_ONLY = frozenset(
+    {
+        AUTH + "calendar.events.owned",
+        AUTH + "calendar.events.owned.readonly",
+        AUTH + "calendar.events.freebusy",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -78,19 +88,41 @@ def parse_token(raw: str) -> Token:
     return Token(user.lower(), scopes, fields.get("app") or DEFAULT_APP)
 
 
-def check_scopes(token: Token, method_id: str, accepted: tuple[str, ...]) -> bool:
-    """Raise Google's 403 when no scope of the token is one the method accepts.
+@dataclass(frozen=True)
+class Reach:
+    """What a call may reach beyond the ACLs: per-file grants only, own calendars only."""
 
-    Returns True when the call is limited to per-file grants (the token reaches the method
-    only through `drive.file`/`drive.appdata`)."""
+    per_file: bool = False
+    owned_calendars: bool = False
+
+
+def check_scopes(token: Token, method_id: str, accepted: tuple[str, ...]) -> Reach:
+    """Raise Google's 403 when no scope of the token is one the method accepts; else say how
+    far the token reaches (only drive.file grants; only the user's own calendars' events)."""
     if token.scopes is None or not accepted:
-        return False
+        return Reach()
     usable = token.scopes & set(accepted)
     if not usable:
         api = method_id.split(".", 1)[0]
         service = ("calendar-json" if api == "calendar" else api) + ".googleapis.com"
         raise ScopeError(method_id, service, accepted)
-    return usable <= PER_FILE
+    return Reach(
+        per_file=usable <= PER_FILE,
+        owned_calendars=method_id.startswith("calendar.events.") and usable <= OWNED_ONLY,
+    )
+
+
+def require_owned_calendars(store: Store, user: str, params: dict[str, object]) -> None:
+    """Under calendar.events.owned a calendar the user does not own is not there for them."""
+    from .calendar_store import load_calendar, resolve_calendar_id
+
+    for name in ("calendarId", "destination"):
+        value = params.get(name)
+        if not isinstance(value, str):
+            continue
+        calendar = load_calendar(store, resolve_calendar_id(value, user))
+        if calendar is None or str(calendar.get("owner", "")).lower() != user:
+            raise HttpError(404, "notFound", "Not Found")
 
 
 # -- drive.file grants ----------------------------------------------------------------------------

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .access import DEFAULT_APP, Token, check_scopes, parse_token, token_for
+from .access import (
+    DEFAULT_APP,
+    Token,
+    check_scopes,
+    parse_token,
+    require_owned_calendars,
+    token_for,
+)
 from .api import HANDLERS, Call, HttpError, Raw, ScopeError
 from .clock import Clock
 from .discovery import Discovery, Method, apply_fields, default_discovery
@@ -184,7 +191,7 @@ class LocalWorkspace:
             if token is None:
                 raise UNAUTHENTICATED
             user = token.user
-            per_file = check_scopes(token, matched.id, matched.scopes)
+            reach = check_scopes(token, matched.id, matched.scopes)
             params = self.discovery.params(
                 matched, path_values, parse_qsl(query, keep_blank_values=True)
             )
@@ -223,8 +230,10 @@ class LocalWorkspace:
                     media=media,
                     media_type=media_type,
                     app=token.app,
-                    per_file=per_file,
+                    per_file=reach.per_file,
                 )
+                if reach.owned_calendars:
+                    require_owned_calendars(store, user, params)
                 result = fn(call)
                 self._count(matched.id, None, count_http)
                 if matched.id in EVENT_WRITE_METHODS:

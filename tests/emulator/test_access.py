@@ -203,3 +203,23 @@ def test_a_token_that_is_not_ours_is_401(workspace: LocalWorkspace) -> None:
         headers={"authorization": f"Bearer {SUP};scopes=drive.file;colour=blue"},
     )
     assert resp.status == 401
+
+
+def test_calendar_events_owned_reaches_only_the_users_own_calendars(
+    workspace: LocalWorkspace,
+) -> None:
+    """calendar.events.owned: "See, create, change, and delete events on Google calendars you
+    own" (the scope's description in the Calendar discovery document). A calendar shared with
+    the user for writing is still out of reach of that token; calendar.events reaches it."""
+    owner = service(workspace, "calendar", "v3", OPERATOR, None)
+    rule = {"role": "writer", "scope": {"type": "user", "value": SUP}}
+    owner.acl().insert(calendarId=OPERATOR, body=rule, sendNotifications=False).execute()
+    event = {"summary": "x", "start": {"dateTime": "2027-01-04T10:00:00Z"},
+             "end": {"dateTime": "2027-01-04T11:00:00Z"}}  # fmt: skip
+    owned = service(workspace, "calendar", "v3", SUP, LEAST)
+    assert owned.events().insert(calendarId="primary", body=event).execute()["id"]
+    status, error, _ = refused(owned.events().insert(calendarId=OPERATOR, body=event))
+    assert (status, error["message"]) == (404, "Not Found")
+    assert refused(owned.events().list(calendarId=OPERATOR))[0] == 404
+    delegated = service(workspace, "calendar", "v3", SUP, [G + "calendar.events"])
+    assert delegated.events().insert(calendarId=OPERATOR, body=event).execute()["id"]
