@@ -117,8 +117,10 @@ def template_from(document: Mapping[str, Any]) -> TemplateContent:
                 link = (style.get("link") or {}).get("url")
                 runs.append(
                     Run(
-                        run.get("content", ""),
-                        *(bool(style.get(k)) for k in STYLE_KEYS),
+                        str(run.get("content", "")),
+                        bold=bool(style.get("bold")),
+                        italic=bool(style.get("italic")),
+                        underline=bool(style.get("underline")),
                         link=link,
                     )
                 )

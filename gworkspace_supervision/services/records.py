@@ -439,13 +439,13 @@ def _apply_supervisor(
     _tolerant(lambda: drive.set_roles(sup, roles), result)
     _tolerant(lambda: drive.unshare(sup, removals), result)
     # 4. attach to the calendar instance, link in its description (batched patches)
-    writes = [
+    attach = [
         attach_write(p.session, file_id=p.file_id, title=p.title)
         for p in ready
         if p.file_id and not p.session.attached(p.file_id)
     ]
-    if writes:
-        _tolerant(lambda: calendar.write(sup, writes, send_updates="none"), result)
+    if attach:
+        _tolerant(lambda: calendar.write(sup, attach, send_updates="none"), result)
 
 
 def _tolerant(
