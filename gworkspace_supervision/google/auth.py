@@ -40,9 +40,10 @@ SCOPES: dict[str, str] = {
         "never event details (calendar.freebusy would cover only the caller's own calendar)"
     ),
     _G + "drive.file": (
-        "create, copy, share and transfer only the records, templates and tracking Sheet the "
-        "toolkit itself creates; also covers the Docs and Sheets APIs for those files, so the "
-        "broad documents/spreadsheets/drive scopes are not needed (install templates with "
+        "create, share and transfer only the records, templates and tracking Sheet the "
+        "toolkit itself creates, each as the user it acts for (the app reaches a file only as "
+        "the user it created it as); also covers the Docs and Sheets APIs for those files, so "
+        "the broad documents/spreadsheets/drive scopes are not needed (install templates with "
         "`templates install`, a Doc the toolkit did not create is not readable under this scope)"
     ),
     _G + "gmail.send": (
