@@ -44,7 +44,7 @@ def check_command(obj: Context, as_user: str | None, roster: Path | None, digest
 
     Example: gws-supervision --workspace google --config council.toml check --as sam.patel@council.gov.uk
 
-    Example: gws-supervision check --roster config/roster.example.csv
+    Example: gws-supervision check --roster roster.csv
     """
     config = obj.config if obj else None
     settings: Any = load_settings(config)

@@ -13,10 +13,10 @@ from gworkspace_supervision.cli.main import cli
 from gworkspace_supervision.emulator.server import LocalWorkspace
 from gworkspace_supervision.google.connect import connect, local_scopes
 from gworkspace_supervision.services.check import run_check
+from gworkspace_supervision.services.demo import example_roster
 from gworkspace_supervision.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "config" / "roster.example.csv"
+EXAMPLE = example_roster()
 G = "https://www.googleapis.com/auth/"
 OPERATOR = "business.support@example-council.gov.uk"
 SUP = "ella.singh@example-council.gov.uk"
