@@ -5,8 +5,8 @@ it was granted and the app (OAuth client) it was issued to::
 
     ella.singh@example-council.gov.uk;scopes=calendar.events.owned,drive.file;app=gws-supervision
 
-Scopes are written relative to ``https://www.googleapis.com/auth/`` (full URLs work too). A bare
-address is a token granted every scope (what the emulator's own tests of Drive or Calendar
+Scopes are written relative to ``https://www.googleapis.com/auth/`` (full URLs work too); ``*``
+is every scope. A bare address is a token granted every scope (what the emulator's own tests of Drive or Calendar
 semantics use); the toolkit's connection always names its scopes, so everything the toolkit
 does runs under least privilege.
 
@@ -65,9 +65,9 @@ def short_scope(url: str) -> str:
 
 def token_for(user: str, scopes: list[str] | tuple[str, ...] | None, app: str = DEFAULT_APP) -> str:
     """The bearer token the local Workspace issues for `user` with exactly `scopes`."""
-    if scopes is None:
+    if scopes is None and app == DEFAULT_APP:
         return user
-    names = ",".join(short_scope(s) for s in scopes)
+    names = "*" if scopes is None else ",".join(short_scope(s) for s in scopes)
     return f"{user};scopes={names};app={app}"
 
 
@@ -84,8 +84,11 @@ def parse_token(raw: str) -> Token:
     fields = dict(parse_qsl(rest.replace(";", "&"), keep_blank_values=True))
     if set(fields) - {"scopes", "app"} or "scopes" not in fields:
         raise INVALID
+    app = fields.get("app") or DEFAULT_APP
+    if fields["scopes"] == "*":  # every scope, issued to another app
+        return Token(user.lower(), None, app)
     scopes = frozenset(full_scope(s) for s in fields["scopes"].split(",") if s.strip())
-    return Token(user.lower(), scopes, fields.get("app") or DEFAULT_APP)
+    return Token(user.lower(), scopes, app)
 
 
 @dataclass(frozen=True)

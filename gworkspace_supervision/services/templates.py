@@ -19,7 +19,7 @@ from typing import Any
 
 from ..data import shipped_dir
 from ..domain.records import PLACEHOLDERS, TEMPLATE_FILES
-from ..errors import InputError, Problem, SupervisionError
+from ..errors import APIError, InputError, Problem, SupervisionError
 from ..google.calendar import APP
 from ..google.connect import Connection
 from ..google.docs import DocsAdapter, TemplateContent, placeholders_in
@@ -85,6 +85,7 @@ def install_templates(
     folder = folder_id or getattr(
         getattr(settings, "supervision", None), "template_folder_id", None
     )
+    given = folder is not None  # a folder the council named, not one the toolkit made
     out: list[Installed] = []
     for name, path in files.items():
         content = path.read_bytes()
@@ -105,7 +106,18 @@ def install_templates(
             continue
         if folder is None:
             folder = drive.ensure_folder(user, [TEMPLATE_FOLDER])
-        made = drive.upload_doc(user, title, content, folder_id=folder, props=props)
+        try:
+            made = drive.upload_doc(user, title, content, folder_id=folder, props=props)
+        except APIError as exc:
+            if exc.status != 404 or not given:
+                raise
+            raise InputError(
+                Problem("--folder-id" if folder_id else "settings", None,
+                        None if folder_id else "supervision.template_folder_id",
+                        f"folder {folder} cannot be reached by the toolkit as {user}: it reaches "
+                        "only folders it created itself (the drive.file scope). Leave the folder "
+                        f"out and the templates go in '{TEMPLATE_FOLDER}' in {user}'s My Drive")
+            ) from None  # fmt: skip
         out.append(Installed(name, made.file_id, "created"))
     return out
 

@@ -325,3 +325,29 @@ def test_a_folded_probation_series_gives_each_record_its_phases_cadence(
             ("probation_fortnightly", "fortnightly"),
             ("probation_monthly", "monthly"),
         }
+
+
+def test_a_template_folder_the_toolkit_did_not_make_is_refused_with_what_to_do(
+    tmp_path: Path,
+) -> None:
+    """Under drive.file the operator's token cannot add files to a folder made by hand (404
+    for the parent, as for any file the app did not create; google_workspace_mcp issue 1027)."""
+    from gworkspace_supervision.emulator.server import LocalWorkspace
+    from gworkspace_supervision.errors import InputError
+
+    operator = "business.support@example-council.gov.uk"
+    with LocalWorkspace(tmp_path / "ws") as ws:  # made in Drive's own web app
+        from googleapiclient.discovery import build
+
+        drive = build("drive", "v3", http=ws.http(operator, None, app="drive-web"),
+                      static_discovery=True, cache_discovery=False)  # fmt: skip
+        folder = (
+            drive.files()
+            .create(body={"name": "Templates", "mimeType": "application/vnd.google-apps.folder"})
+            .execute()["id"]
+        )
+    with connect(f"local:{tmp_path / 'ws'}") as connection:
+        with pytest.raises(InputError) as err:
+            install_templates(connection, Settings(), folder_id=folder)
+        assert "--folder-id" in str(err.value) and "drive.file" in str(err.value)
+        assert install_templates(connection, Settings())  # the toolkit's own folder works
