@@ -205,5 +205,6 @@ def auth_settings(settings: Any) -> GoogleAuthSettings:
         operator=get("operator") or getattr(organisation, "operator", None),
         token_file=path("token_path", "token_file"),
         digest=bool(get("digest")),
+        drive_scope=str(get("drive_scope") or "drive.file"),
         source=str(getattr(settings, "source", None) or "settings"),
     )
