@@ -113,7 +113,8 @@ class World:
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
     (tmp_path / "roster.csv").write_text(roster_text())
-    conn = connect(f"local:{tmp_path / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
+    # signed in with the broad Drive scope, as a council that allows handovers would be
+    conn = connect(f"local:{tmp_path / 'ws'}", BROAD, retry=RetryPolicy(sleep=lambda _s: None))
     try:
         roster = load_roster(tmp_path / "roster.csv", POLICY, (D,))
         w = World(conn, roster, tmp_path)
@@ -244,8 +245,7 @@ def test_transfer_without_year_touches_only_the_pair_and_emails_only_them(world:
     w.conn.close()
     done = CliRunner().invoke(cli, args)
     assert done.exit_code == 0, done.output
-    conn = connect(f"local:{w.folder / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
-    w.conn = conn
+    w.conn = connect(f"local:{w.folder / 'ws'}", BROAD, retry=RetryPolicy(sleep=lambda _s: None))
     after = w.events()
     assert others_of(after) == others_of(before)  # no other pair's event changed
     sent = w.outbox()[mails:]
@@ -293,6 +293,8 @@ def test_under_drive_file_a_handover_of_records_stops_before_any_write(
     with_records: World,
 ) -> None:
     w = with_records
+    w.conn.close()
+    w.conn = connect(f"local:{w.folder / 'ws'}", Settings())  # least privilege: drive.file
     w.conn.workspace.reset_counters()
     mails = len(w.outbox())
     with pytest.raises(InputError) as caught:
