@@ -88,7 +88,7 @@ class TransferResult:
     emailed: dict[str, list[str]] = field(default_factory=dict)  # person -> why
     roster_line: int | None = None
     warnings: list[str] = field(default_factory=list)
-    writes: int = 0  # API writes made
+    api_calls: int = 0  # API calls this run made (reads included)
 
     @property
     def added(self) -> list[str]:
@@ -209,6 +209,7 @@ def transfer(
                 what = "invitation" if c.action == "create" else "change or cancellation"
                 result.emailed.setdefault(c.supervisee, []).append(f"Calendar: {what} ({c.title})")
     if dry_run:
+        result.api_calls = connection.meter.api_calls - calls0
         return result
     # -- apply: Drive first (its only email is the ownership notice), then Calendar
     try:
@@ -219,7 +220,7 @@ def transfer(
             f"The handover of {entry.supervisee_name} stopped part way: {err}. Run the same "
             "command again to finish it; what is done is not done twice."
         ) from err
-    result.writes = connection.meter.api_calls - calls0
+    result.api_calls = connection.meter.api_calls - calls0
     return result
 
 

@@ -6,9 +6,12 @@ Lena. Sam's supervisees have Tom as their line manager, so handing Ann over to T
 common handover (to the supervisee's own line manager).
 
 Drive facts relied on (and modelled by the local Workspace):
-- permissions.create with role=owner and transferOwnership=true passes ownership within one
-  organisation, acting as the current owner; the previous owner is left a writer
-  (https://developers.google.com/workspace/drive/api/guides/manage-sharing#transfer-ownership).
+- permissions.create with role=owner and transferOwnership=true passes ownership, acting as
+  the current owner, and "downgrade[s] the current owner to a writer"; moveToNewOwnersRoot=true
+  moves the item to the new owner's My Drive root and removes all prior parents
+  (https://developers.google.com/drive/api/reference/rest/v3/permissions/create). Outside the
+  organisation Google answers 403 consentRequiredForOwnershipTransfer
+  (googleapis/google-api-python-client issue 1753), so transfer refuses that before any call.
 - the owner's permission cannot be given another role: 403 "The owner's role cannot be changed;
   transfer ownership instead." (the error today's code met handing over to the line manager).
 - under the drive.file scope the app reaches a file only as a user it created or opened it as
