@@ -132,14 +132,7 @@ def render_transfer(result: TransferResult) -> str:
         lines.append("  " + _describe_change(c, dry))
     for w in result.warnings:
         lines.append(f"  note: {w}")
-    emailed = result.emailed
-    lines.append(
-        "  Emailed: "
-        + (
-            "; ".join(f"{p} ({', '.join(sorted(set(why)))})" for p, why in sorted(emailed.items()))
-            or "nobody"
-        )  # fmt: skip
-    )
+    lines.append("  Emailed: " + (_emailed(result.emailed) or "nobody"))
     lines.append("  Given access: " + (", ".join(result.given_access) or "nobody"))
     if not dry and not result.changed:
         lines.append("  Nothing to change: the handover is already complete.")
@@ -151,6 +144,23 @@ def render_transfer(result: TransferResult) -> str:
     return "\n".join(lines)
 
 
+def _emailed(emailed: dict[str, list[str]]) -> str:
+    """'ann@x (calendar invitation: 4, calendar change or cancellation: 4); tom@x (...)'."""
+    out = []
+    for person, reasons in sorted(emailed.items()):
+        kinds: dict[str, int] = {}
+        for reason in reasons:
+            kind = reason.split(" (", 1)[0]
+            kinds[kind] = kinds.get(kind, 0) + 1
+        what = ", ".join(f"{k}: {n}" if n > 1 else k for k, n in sorted(kinds.items()))
+        out.append(f"{person} ({what})")
+    return "; ".join(out)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _describe_change(c: Any, dry: bool) -> str:
     """One calendar change in words: whose calendar, whom, from when."""
     start = ((c.body or {}).get("start") or {}).get("dateTime", "")
@@ -158,13 +168,14 @@ def _describe_change(c: Any, dry: bool) -> str:
     if start:
         moment = datetime.fromisoformat(start)
         when = f", first {moment:%a %d %b %Y %H:%M}"
+    n = _plural(c.sessions, "session")
     words = {
-        "create": ("would book" if dry else "booked", f"{c.sessions} sessions{when}"),
-        "update": ("would update" if dry else "updated", f"{c.sessions} sessions{when}"),
-        "cancel": ("would cancel" if dry else "cancelled", f"{c.sessions} future sessions"),
+        "create": ("would book" if dry else "booked", f"{n}{when}"),
+        "update": ("would update" if dry else "updated", f"{n}{when}"),
+        "cancel": ("would cancel" if dry else "cancelled", f"{n} to come"),
         "truncate": (
             "would cut short" if dry else "cut short",
-            f"{c.sessions} future sessions removed, past ones kept",
+            f"{n} to come removed, past ones kept",
         ),
         "unchanged": ("already booked", "no change"),
     }

@@ -201,13 +201,13 @@ def transfer(
     # -- who hears about it
     if pending:
         result.emailed.setdefault(new_owner, []).append(
-            f"Drive: ownership of {len(pending)} record(s)"
+            f"Drive ownership of {len(pending)} record{'s' if len(pending) != 1 else ''}"
         )
     if send_updates == "all":
         for c in result.changes:
             if c.kind is not None and c.notifies and c.supervisee:
                 what = "invitation" if c.action == "create" else "change or cancellation"
-                result.emailed.setdefault(c.supervisee, []).append(f"Calendar: {what} ({c.title})")
+                result.emailed.setdefault(c.supervisee, []).append(f"calendar {what} ({c.title})")
     if dry_run:
         result.api_calls = connection.meter.api_calls - calls0
         return result
