@@ -173,6 +173,12 @@ def transfer(
     result.records = sorted(pending + moved, key=lambda r: r.name)
     result.to_transfer = pending
     want = _wanted_acl(entry, new_owner, new_lm, lm_role, archived, keep_old, policy)
+    if not archived and new_lm == old and result.records:
+        result.warnings.append(
+            f"{result.old_supervisor_name} stays {entry.supervisee_name}'s line manager and so "
+            f"keeps {lm_role} access to the records (Hillingdon 4.4); give --line-manager if "
+            "that changes too"
+        )
     for r in result.records:
         result.access += _acl_changes(r, r in pending, old, new_owner, want, entry, archived)
     folder_id = archive_to if archived else None

@@ -204,9 +204,12 @@ def test_keep_old_supervisor_access_setting(with_records: World) -> None:
         assert perms == {TOM: "owner", ANN: "writer", SAM: "writer"}
 
 
+@pytest.mark.parametrize("after", [1, 4, 8, 13])
 def test_a_handover_cut_off_anywhere_is_finished_by_a_rerun_without_a_second_email(
-    with_records: World, tmp_path: Path
+    with_records: World, after: int
 ) -> None:
+    """Killed after the reads and `after` more calls (in the ownership batch, the folder and
+    ACL steps, or the calendar writes), as a kill -9 would: the re-run finishes it."""
     w = with_records
     w.conn.workspace.reset_counters()
     w.transfer(dry_run=True)
@@ -214,7 +217,7 @@ def test_a_handover_cut_off_anywhere_is_finished_by_a_rerun_without_a_second_ema
     mails0 = len(w.outbox())
     # crash in the Drive part (after the ownership transfer batch began)
     w.conn.workspace.reset_counters()
-    w.conn.workspace.faults.set(crash_after=reads + 2)
+    w.conn.workspace.faults.set(crash_after=reads + after)
     with pytest.raises(SystemExit):
         w.transfer()
     w.conn.workspace.faults.clear()
