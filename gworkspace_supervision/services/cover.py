@@ -36,7 +36,7 @@ from ..domain.records import check_address
 from ..domain.roster import RosterEntry
 from ..domain.series import pair_id_for
 from ..domain.workdays import WorkingDays
-from ..errors import InputError, Problem
+from ..errors import APIError, InputError, Problem, SupervisionError
 from ..google.calendar import CalendarAdapter, Write
 from ..google.calendar_cover import cancel_write, cover_body
 from ..google.connect import Connection
@@ -221,11 +221,17 @@ def cover(
         return result
     # -- apply: cover events first, then the cancellations (a session is never left unheld)
     calendar = CalendarAdapter(connection)
-    if inserts:
-        calendar.write(window.by, inserts, send_updates=send_updates, tolerate=(409,))
-    if cancels:
-        calendar.write(window.supervisor, cancels, send_updates=send_updates)
-    drive.share(window.supervisor, [s for _r, s in shares])  # acting as the records' owner
+    try:
+        if inserts:
+            calendar.write(window.by, inserts, send_updates=send_updates, tolerate=(409,))
+        if cancels:
+            calendar.write(window.supervisor, cancels, send_updates=send_updates)
+        drive.share(window.supervisor, [s for _r, s in shares])  # acting as the records' owner
+    except APIError as err:  # a batch's failed parts too (BatchError)
+        raise SupervisionError(
+            f"The cover stopped part way: {err}. Run the same command again to finish it; "
+            "nothing is booked or sent twice."
+        ) from err
     result.api_calls = connection.meter.api_calls - calls0
     return result
 

@@ -38,8 +38,7 @@ from ..domain.policy import Policy
 from ..domain.records import check_address, folder_path
 from ..domain.roster import RosterEntry
 from ..domain.series import pair_id_for
-from ..errors import InputError, Problem, SupervisionError
-from ..google.batch import BatchError
+from ..errors import APIError, InputError, Problem, SupervisionError
 from ..google.calendar import BookedSeries, CalendarAdapter, Write
 from ..google.connect import Connection
 from ..google.drive import DriveAdapter, RecordFile, Share
@@ -221,7 +220,7 @@ def transfer(
     try:
         _apply_drive(drive, result, old, new_owner, folder_id, entry, archived)
         _apply_calendar(calendar, result.changes, send_updates)
-    except BatchError as err:
+    except APIError as err:  # a batch's failed parts too (BatchError)
         raise SupervisionError(
             f"The handover of {entry.supervisee_name} stopped part way: {err}. Run the same "
             "command again to finish it; what is done is not done twice."

@@ -23,7 +23,7 @@ from gworkspace_supervision.cli.main import cli
 from gworkspace_supervision.domain.cover import cover_event_id
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import RosterEntry, load_roster
-from gworkspace_supervision.errors import InputError
+from gworkspace_supervision.errors import InputError, SupervisionError
 from gworkspace_supervision.google.connect import Connection, connect
 from gworkspace_supervision.google.drive import DriveAdapter
 from gworkspace_supervision.google.retry import RetryPolicy
@@ -230,6 +230,22 @@ def test_a_cover_cut_off_is_finished_by_a_rerun_with_no_second_invitation(
     sent = ws.outbox()[mails:]
     invitations = [(m["to"], m["eventId"]) for m in sent if m["kind"] == "invitation"]
     assert len(invitations) == len(set(invitations)) == 4
+
+
+def test_calendar_quota_running_out_says_run_again_and_the_rerun_finishes(world: World) -> None:
+    """Google's 403 quotaExceeded "Calendar usage limits exceeded." part way (the local
+    Workspace's quota_exceeded_after): a plain message, then a re-run completes the cover."""
+    ws = world.conn.workspace
+    ws.faults.set(quota_exceeded_after=ws.counters()["event_writes"] + 2)
+    with pytest.raises(SupervisionError, match="Run the same command again"):
+        world.cover()
+    ws.faults.clear()
+    world.cover()
+    assert not world.cover().changed
+    sam = world.instances(SAM)
+    assert (
+        sum(1 for (w, _d), i in sam.items() if w in (ANN, BEN) and i["status"] == "cancelled") == 4
+    )
 
 
 def test_cover_by_the_absent_supervisors_own_supervisee_is_refused(tmp_path: Path) -> None:
