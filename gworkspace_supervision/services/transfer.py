@@ -430,16 +430,16 @@ def _plan_calendar(
         new_pair = pair_id_for(new_entry.supervisee_email, new_entry.supervisor_email)
         for b in calendar.list_app_series(new_entry.supervisor_email):
             (news if b.pair_id == new_pair and b.year else others).append(b)
-    if year is not None:
-        years = [year]
-    else:
-        live = [b for b in olds if not b.cancelled and any(o >= now for o in b.occurrences())]
-        years = sorted({int(b.year or 0) for b in live + news if (b.year or 0) >= now.year})
-        if not years:
-            warnings.append(
-                f"{entry.supervisee_name} has no future sessions booked with {old}: no calendar "
-                "changes (book the new pair's year with `book` once the roster is updated)"
-            )
+    live = [b for b in olds if not b.cancelled and any(o >= now for o in b.occurrences())]
+    years = sorted({int(b.year or 0) for b in live + news if (b.year or 0) >= now.year})
+    if year is not None:  # only that year, and only if the pair has sessions booked in it
+        years = [y for y in years if y == year]
+    if not years:
+        warnings.append(
+            f"{entry.supervisee_name} has no future sessions booked with {old}"
+            + (f" in {year}" if year is not None else "")
+            + ": no calendar changes (book the new pair with `book` once the roster is updated)"
+        )
     closures = getattr(getattr(settings, "organisation", None), "closure_days", ()) or ()
     changes: list[Change] = []
     for y in years:

@@ -384,3 +384,12 @@ def test_bad_requests_are_refused_before_any_call(world: World) -> None:
     with pytest.raises(InputError, match="not in the roster"):
         w.transfer(supervisee=f"nobody@{D}")
     assert w.conn.workspace.counters()["api"] == 0
+
+
+def test_a_year_with_nothing_booked_books_nothing(world: World) -> None:
+    """`--year 2026` in December 2026, when only 2027 is booked: no new 2026 sessions."""
+    w = world
+    w.at("2026-12-10T09:00")
+    w.conn.workspace.reset_counters()
+    result = w.transfer(year=2026, to_supervisor=UMA)
+    assert result.changes == [] and result.warnings and w.writes() == 0
