@@ -154,6 +154,11 @@ def place_cover(
             grid.sort(key=lambda t: (abs((t - own).total_seconds()), t))
         for candidate in grid:
             if fits(candidate):
-                why = "the session's own time is taken" if offset == 0 else "its day is full"
+                if offset == 0:
+                    why = "its own time is not free for both"
+                elif held_per_day.get(own.date(), 0) >= policy.max_sessions_per_day:
+                    why = f"the daily limit of {policy.max_sessions_per_day} sessions was reached"
+                else:
+                    why = "no time that day was free for both"
                 return Placement(candidate, candidate + length, own, why)
     return None
