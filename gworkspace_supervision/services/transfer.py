@@ -139,7 +139,7 @@ def transfer(
     domains = getattr(org, "allowed_domains", None)
     lm_role = str(getattr(sup_settings, "line_manager_role", "commenter"))
     keep_old = bool(getattr(sup_settings, "transfer_keep_old_supervisor_access", False))
-    drive_scope = str(getattr(getattr(settings, "google", None), "drive_scope", "drive.file"))
+    drive_scope = _drive_scope(connection, settings)
     # -- validate everything before any call
     entry, new_owner, new_lm = _validate(
         roster, settings, domains, supervisee, to_supervisor, line_manager, archive_to
@@ -295,9 +295,26 @@ def _validate(
     return entry, new_owner, new_lm
 
 
+def _drive_scope(connection: Connection, settings: Any) -> str:
+    """ "drive" or "drive.file": what the connection's tokens carry when it says (the truth),
+    else what the settings ask for."""
+    scopes = getattr(connection, "scopes", None)
+    if scopes:
+        return "drive" if DRIVE_SCOPE in scopes else "drive.file"
+    return str(getattr(getattr(settings, "google", None), "drive_scope", "drive.file"))
+
+
 def _scope_problem(settings: Any, count: int, name: str) -> Problem:
     """Why a handover of records cannot run under drive.file, and exactly what to change."""
     source = str(getattr(settings, "source", None) or "the settings file")
+    asked = getattr(getattr(settings, "google", None), "drive_scope", "") == "drive"
+    todo = (
+        'the settings ask for it ([google] drive_scope = "drive") but the connection\'s tokens '
+        "do not carry it: in the Google Admin console"
+        if asked
+        else 'set drive_scope = "drive" in the [google] section of the settings file, and in '
+        "the Google Admin console"
+    )
     return Problem(
         source,
         None,
@@ -305,11 +322,10 @@ def _scope_problem(settings: Any, count: int, name: str) -> Problem:
         f"handing over {name}'s {count} record(s) needs the broad Drive scope: under drive.file "
         "the toolkit reaches a record only as the user it created it as, so after ownership "
         "passes to the new supervisor nobody could reach it through the toolkit. Nothing was "
-        'changed. To allow it: set drive_scope = "drive" in the [google] section of the '
-        "settings file, and in the Google Admin console (Security > Access and data control > "
-        "API controls > Domain-wide delegation) add the scope "
-        f"{DRIVE_SCOPE} to the toolkit's client ID (it lets the toolkit see, edit, share and "
-        "delete every Drive file of the users it acts as). Then run transfer again.",
+        f"changed. To allow it: {todo} (Security > Access and data control > API controls > "
+        f"Domain-wide delegation) add the scope {DRIVE_SCOPE} to the toolkit's client ID (it "
+        "lets the toolkit see, edit, share and delete every Drive file of the users it acts "
+        "as). Then run transfer again.",
     )
 
 
@@ -528,6 +544,13 @@ def _apply_drive(
     # where each record sits now, as the new owner sees it (their My Drive after the transfer)
     ids = {r.file_id for r in result.records}
     now_at = {r.file_id: r.parent for r in drive.list_records(new_owner) if r.file_id in ids}
+    if set(now_at) != ids:  # the new owner's token cannot reach them: not the broad scope
+        raise SupervisionError(
+            f"{len(ids - set(now_at))} record(s) of {entry.supervisee_name} now belong to "
+            f"{new_owner}, but the toolkit cannot reach them as {new_owner}: its Drive scope "
+            f"is not {DRIVE_SCOPE}. Add that scope to the toolkit's client ID in the Admin "
+            'console and set [google] drive_scope = "drive", then run transfer again to finish.'
+        )
     drive.move(
         new_owner,
         [(fid, parent, folder) for fid, parent in sorted(now_at.items()) if parent != folder],

@@ -317,6 +317,19 @@ def test_under_drive_file_a_handover_of_records_stops_before_any_write(
     assert DRIVE_SCOPE in refused.output
 
 
+def test_the_tokens_scopes_decide_when_they_differ_from_the_settings(with_records: World) -> None:
+    """Settings asking for "drive" while the tokens carry drive.file (the Admin console not
+    updated): refused before any write, saying which side to fix."""
+    from gworkspace_supervision.google.auth import scopes_for
+
+    w = with_records
+    object.__setattr__(w.conn, "scopes", tuple(scopes_for("service_account")))
+    w.conn.workspace.reset_counters()
+    with pytest.raises(InputError, match="tokens do not carry it"):
+        w.transfer(BROAD)
+    assert w.writes() == 0
+
+
 def test_broad_scope_is_a_setting_with_its_own_scope(tmp_path: Path) -> None:
     from gworkspace_supervision.google.auth import SCOPES, scopes_for
     from gworkspace_supervision.settings import load_settings
