@@ -46,7 +46,15 @@ def session_record(session: Session) -> dict[str, Any]:
 
 
 def render_json(plan: Plan) -> str:
-    return json.dumps({"sessions": [session_record(s) for s in plan.sessions]}, indent=1)
+    """{"sessions": [...]}, and "gaps" (sessions not held: the supervisee away) when any."""
+    out: dict[str, Any] = {"sessions": [session_record(s) for s in plan.sessions]}
+    if plan.gaps:
+        out["gaps"] = [
+            {"supervisee_email": g.supervisee_email, "supervisor_email": g.supervisor_email,
+             "nominal": g.nominal.isoformat(), "reason": g.reason}
+            for g in plan.gaps
+        ]  # fmt: skip
+    return json.dumps(out, indent=1)
 
 
 def render_csv(plan: Plan) -> str:

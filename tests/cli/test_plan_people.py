@@ -70,6 +70,10 @@ def test_plan_with_starters_leavers_statuses_and_absences(tmp_path: Path, policy
     assert "first free slot on return" in out
     code, out, err = run(*args, "--format", "json")
     sessions = json.loads(out)["sessions"]
+    # Islington: the gap from leave is recorded, with its reason
+    gaps = json.loads(out)["gaps"]
+    assert gaps and {g["supervisee_email"] for g in gaps} == {f"ann@{D}"}
+    assert all(g["reason"] == "absent (sickness 01 Mar-20 Apr 2027)" for g in gaps)
     joy = [s for s in sessions if s["supervisee_email"] == f"joy@{D}"]
     lee = [s for s in sessions if s["supervisee_email"] == f"lee@{D}"]
     assert joy and min(s["start"][:10] for s in joy) >= "2027-09-06"
