@@ -127,9 +127,15 @@ def _read_item(
 
 
 def replacement_body(
-    cancelled: CancelledSession, start: datetime, end: datetime, policy_name: str = ""
+    cancelled: CancelledSession,
+    start: datetime,
+    end: datetime,
+    policy_name: str = "",
+    rule: str = "",
 ) -> dict[str, Any]:
-    """The event booking the rearranged session: a single event linked to the cancelled one."""
+    """The event booking the rearranged session: a single event linked to the cancelled one.
+    `rule`: the policy's own rearrangement rule and citation (Policy.rearrange_text), so a
+    calendar under one council's policy never cites another's sections."""
     tz = cancelled.timezone
     was = cancelled.start
     private = {
@@ -155,8 +161,8 @@ def replacement_body(
         "description": "\n".join(
             [
                 f"Rearranged from the session of {was:%a %d %b %Y %H:%M}, which was cancelled.",
-                "Hillingdon 3.3: a cancelled session is rearranged within 24 hours for a date "
-                f"not later than 5 days.{' Policy: ' + policy_name + '.' if policy_name else ''}",
+                (f"Policy: {policy_name}." if policy_name else "")
+                + (f" {rule[:1].upper()}{rule[1:]}." if rule else ""),
                 "Booked by gws-supervision rearrange.",
             ]
         ),

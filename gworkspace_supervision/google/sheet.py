@@ -332,7 +332,7 @@ class TrackerSheet:
         if self.needs_setup:
             return content
         try:
-            ranges = self.calls.values_batch_get([f"{SESSIONS}!A2:L", f"{STATE}!A2:I", META_RANGE])
+            ranges = self.calls.values_batch_get([f"{SESSIONS}!A2:L", f"{STATE}!A2:J", META_RANGE])
         except APIError as err:
             if err.status == 400 and "Unable to parse range" in err.message:
                 return content  # read without the lock: a tracker whose tabs are not made yet
@@ -560,6 +560,7 @@ def state_cells(row: TrackedSession) -> list[Any]:
         row.record_owner,
         _iso(row.completed_at),
         _iso(row.cancelled_at),
+        "yes" if row.urgent else "",
     ]
 
 
@@ -598,6 +599,7 @@ def rows_from(content: Content) -> list[TrackedSession]:
                 record_owner=str(state[6]),
                 completed_at=_moment(state[7]),
                 cancelled_at=_moment(state[8]),
+                urgent=str(state[9]).strip().lower() == "yes",
             )
         )
     return out

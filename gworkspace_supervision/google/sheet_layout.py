@@ -25,7 +25,7 @@ STATUS_COLUMN = 10
 NOTE_COLUMN = 11
 STATE_HEADER = (
     "Session ID", "Supervisee email", "Supervisor email", "Line manager email", "Start", "End",
-    "Record owner", "Completed at", "Cancelled at",
+    "Record owner", "Completed at", "Cancelled at", "Urgent",
 )  # fmt: skip
 OVERDUE_HEADER = (
     "Session ID", "Team", "Supervisor", "Supervisee", "Line manager", "Session date",

@@ -163,7 +163,7 @@ def _one(
     answer = book_replacement(
         adapter,
         cancelled.calendar_user,
-        replacement_body(cancelled, start, end, policy.name),
+        replacement_body(cancelled, start, end, policy.name, policy.rearrange_text()),
         send_updates=send_updates,
     )
     if isinstance(answer, APIError):  # 409: the id was taken by an earlier, deleted replacement

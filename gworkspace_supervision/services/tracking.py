@@ -31,7 +31,7 @@ from ..domain.status import (
     TrackedSession,
     overdue_rows,
     parse_record_status,
-    record_due,
+    parse_record_urgent,
     session_status,
     summarise,
 )
@@ -165,13 +165,15 @@ def sync(
                 if record.owner and record.owner != supervisor:
                     continue  # seen in this Drive, owned by someone else: read by its owner
                 records[record.session_id] = record
-        statuses: dict[str, tuple[str | None, datetime | None]] = {}
+        statuses: dict[str, tuple[str | None, datetime | None, bool]] = {}
         for sid, record in sorted(records.items()):
             if sid in completed_state or record.session_id == "":
                 continue
             text = drive.export_text(record.owner or supervisors[0], record.file_id)
             reads += 1
-            statuses[sid] = (parse_record_status(text), record.modified_time)
+            statuses[sid] = (
+                parse_record_status(text), record.modified_time, parse_record_urgent(text)
+            )
         everything = _rows(
             events, roster, policy, old_rows, records, removed, statuses, workdays, now
         )
@@ -274,7 +276,7 @@ def _rows(
     old_rows: Mapping[str, TrackedSession],
     records: Mapping[str, RecordFile],
     removed: set[str],
-    statuses: Mapping[str, tuple[str | None, datetime | None]],
+    statuses: Mapping[str, tuple[str | None, datetime | None, bool]],
     workdays: WorkingDays,
     now: datetime,
 ) -> list[TrackedSession]:
@@ -298,7 +300,10 @@ def _rows(
             continue
         old = old_rows.get(event.session_id)
         start, end = event.start.astimezone(tz), event.end.astimezone(tz)
-        due = record_due(start.date(), workdays, policy.record_due_working_days)
+        state, modified, marked = statuses.get(event.session_id, (None, None, None))
+        urgent = bool(old.urgent if marked is None and old is not None else marked)
+        # the policy's own deadline: its working days, or its hours for a record marked urgent
+        due = policy.record_due_on(end, workdays, urgent)
         category = policy.categories.get(event.category)
         row = TrackedSession(
             session_id=event.session_id,
@@ -318,6 +323,7 @@ def _rows(
             end=end,
             record_due=due,
             note=old.note if old else "",
+            urgent=urgent and bool(policy.record_due_urgent_hours),
         )
         if old is not None:
             row.record_id, row.record_owner = old.record_id, old.record_owner
@@ -327,7 +333,6 @@ def _rows(
             row.record_id, row.record_owner = record.file_id, record.owner
         if row.record_id in removed and record is None:
             row.record_id, row.record_owner, row.completed_at = None, "", None
-        state, modified = statuses.get(event.session_id, (None, None))
         if row.completed_at is None and state == COMPLETE:
             row.completed_at = modified or now
         row.completed = row.completed_at.astimezone(tz).date() if row.completed_at else None
