@@ -172,7 +172,9 @@ def sync(
             text = drive.export_text(record.owner or supervisors[0], record.file_id)
             reads += 1
             statuses[sid] = (
-                parse_record_status(text), record.modified_time, parse_record_urgent(text)
+                parse_record_status(text),
+                record.modified_time,
+                parse_record_urgent(text),
             )
         everything = _rows(
             events, roster, policy, old_rows, records, removed, statuses, workdays, now
