@@ -169,6 +169,10 @@ class Policy:
         """The record deadline as people read it, cited from this policy: 'complete within 5
         working days (Hillingdon Supervision Framework 4.4)'; Islington adds its 24 hours for a
         record marked urgent; a deadline the policy does not set says it is the council's."""
+        return f"{self.record_due_rule()} ({self.wording.cite('record_due')})"
+
+    def record_due_rule(self) -> str:
+        """The record deadline in words, without its citation."""
         days = self.record_due_working_days
         text = f"complete within {days} working day{'s' if days != 1 else ''}"
         if self.record_due_urgent_hours:
@@ -176,7 +180,7 @@ class Policy:
                 f", or {self.record_due_urgent_hours} hours when the record is marked urgent "
                 "(significant decisions or urgent matters)"
             )
-        return f"{text} ({self.wording.cite('record_due')})"
+        return text
 
     def rearrange_text(self) -> str:
         """The rearrangement rule as people read it, cited from this policy."""

@@ -166,12 +166,15 @@ HEADINGS = {
 
 def headings(policy: Policy | None) -> dict[str, str]:
     """The digest's headings in the words and sections of the policy in use (never another
-    council's): 'Records overdue (complete within 5 working days (Hillingdon Supervision
-    Framework 4.4))'."""
+    council's): 'Records overdue (complete within 5 working days; Hillingdon Supervision
+    Framework 4.4)'."""
     if policy is None:
         return {k: v.replace(" ({record_due})", "").replace(" ({rearrange})", "")
                 for k, v in HEADINGS.items()}  # fmt: skip
-    words = {"record_due": policy.record_due_text(), "rearrange": policy.rearrange_text()}
+    words = {
+        "record_due": f"{policy.record_due_rule()}; {policy.wording.cite('record_due')}",
+        "rearrange": policy.wording.cite("rearrange"),
+    }
     return {k: v.replace("{record_due}", words["record_due"]).replace(
         "{rearrange}", words["rearrange"]) for k, v in HEADINGS.items()}  # fmt: skip
 
