@@ -40,7 +40,7 @@ def browser() -> Iterator[WebDriver]:
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                 "--window-size=1280,900", "--lang=en-GB"):  # fmt: skip
+                 "--window-size=1440,900", "--lang=en-GB"):  # fmt: skip
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=str(DRIVER)), options=options)
     driver.set_page_load_timeout(30)
@@ -61,7 +61,15 @@ def go(browser: WebDriver, element: WebElement) -> None:
     """Click something that loads a page, and wait until the old page is gone."""
     page = browser.find_element(By.TAG_NAME, "html")
     element.click()
+    loaded(browser, page)
+
+
+def loaded(browser: WebDriver, page: WebElement) -> None:
+    """Wait until `page` (the old document's root) is gone and the new one has loaded."""
     WebDriverWait(browser, 10).until(staleness_of(page))
+    WebDriverWait(browser, 10).until(
+        lambda b: b.execute_script("return document.readyState") == "complete"
+    )
 
 
 def shot(browser: WebDriver, folder: Path, name: str) -> Path:
@@ -130,7 +138,7 @@ def test_a_week_of_supervision_through_the_browser(
         token,
         event_id,
     )
-    WebDriverWait(browser, 10).until(staleness_of(page))
+    loaded(browser, page)
     assert "organizer" in browser.find_element(By.ID, "google").text
     # the supervisee's records: her own only, not Ben's
     browser.get(f"{view_url}/records")
@@ -150,14 +158,16 @@ def test_a_week_of_supervision_through_the_browser(
     sign_in(browser, view_url, MANAGER)
     browser.get(f"{view_url}/tracker")
     sessions = browser.find_element(By.ID, "tab-0")
-    rows = [r.text for r in sessions.find_elements(By.TAG_NAME, "tr")]
+    rows = sessions.find_element(By.TAG_NAME, "table").text.splitlines()  # one round trip
     assert any("2027-03-12" in r and "Ann Asye" in r and "COMPLETE" in r for r in rows), rows
     assert any("2027-03-19" in r and "Ann Asye" in r and "CANCELLED" in r for r in rows), rows
     complete = sessions.find_element(By.XPATH, ".//td[normalize-space()='COMPLETE']")
     assert "183, 225, 205" in complete.value_of_css_property("background-color")  # B7E1CD
     assert browser.find_elements(By.CSS_SELECTOR, "figure.chart rect")
     shot(browser, shots, "tracker-line-manager")
-    go(browser, sessions.find_element(By.PARTIAL_LINK_TEXT, "docs.google.com"))
+    browser.get(f"{view_url}/tracker#tab-1")
+    shot(browser, shots, "tracker-summary-chart")
+    go(browser, sessions.find_element(By.CSS_SELECTOR, "a[href*='/records/']"))
     assert browser.find_element(By.ID, "record-title").text.startswith("Supervision record")
 
     # the supervisee's outbox: the invitation and the cancellation
