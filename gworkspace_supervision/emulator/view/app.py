@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, g, redirect, render_template, request, session, url_for
 from googleapiclient.errors import HttpError
+from werkzeug.exceptions import SecurityError
 from werkzeug.wrappers import Response
 
 from ...google.connect import Connection
@@ -103,6 +104,12 @@ def create_app(
             status=status, what=what, google=google_message(err),
         )  # fmt: skip
         return page, status if status in (400, 403, 404, 409, 410) else 502
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_err: SecurityError) -> tuple[str, int, dict[str, str]]:
+        """Another host name (a DNS-rebinding page): answered without any page or data."""
+        text = "This server answers only at http://127.0.0.1 (or localhost) on this machine."
+        return text, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(Refused)
     def refused(err: Refused) -> tuple[str, int]:
