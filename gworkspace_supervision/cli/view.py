@@ -40,8 +40,12 @@ def view_command(obj: Context, port: int, host: str, allow_remote: bool) -> None
     spec = parse_workspace(obj.workspace)
     if spec.kind != "local":
         raise InputError(
-            Problem("--workspace", None, None,
-                    "view shows the local Workspace only; use --workspace local:DIR")  # fmt: skip
+            Problem(
+                "--workspace",
+                None,
+                None,
+                "view shows the local Workspace only; use --workspace local:DIR",
+            )  # fmt: skip
         )
     connection = connect(obj.workspace)
     try:
@@ -51,13 +55,15 @@ def view_command(obj: Context, port: int, host: str, allow_remote: bool) -> None
             raise InputError(Problem("--host", None, None, exc.message)) from None
         except OSError as exc:
             raise InputError(
-                Problem("--port", None, None, f"cannot listen on port {port}: {exc}; "
-                        "choose another with --port")  # fmt: skip
+                Problem(
+                    "--port",
+                    None,
+                    None,
+                    f"cannot listen on port {port}: {exc}; choose another with --port",
+                )  # fmt: skip
             ) from None
         shown = f"[{host}]" if ":" in host else host
-        click.echo(
-            f"Open http://{shown}:{server.port}/ in a browser (Ctrl-C to stop).", err=True
-        )
+        click.echo(f"Open http://{shown}:{server.port}/ in a browser (Ctrl-C to stop).", err=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -24,7 +24,6 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
-
 from view_world import ANN, MANAGER, OUTSIDER, SUPERVISOR, World
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -80,8 +79,6 @@ def shot(browser: WebDriver, folder: Path, name: str) -> Path:
     return path
 
 
-
-
 def test_a_week_of_supervision_through_the_browser(
     world: World, view_url: str, browser: WebDriver, tmp_path: Path
 ) -> None:
@@ -100,15 +97,14 @@ def test_a_week_of_supervision_through_the_browser(
     record_url = browser.current_url
     # ... writes in section 1 and marks it COMPLETE
     go(browser, browser.find_element(By.ID, "edit"))
-    box = browser.find_element(
-        By.XPATH, "//textarea[starts-with(., 'How is the supervisee?')]"
-    )
+    box = browser.find_element(By.XPATH, "//textarea[starts-with(., 'How is the supervisee?')]")
     box.clear()
     box.send_keys("Ann is well; workload agreed at 12 cases.")
     go(browser, browser.find_element(By.ID, "save"))
-    assert "Ann is well; workload agreed at 12 cases." in browser.find_element(
-        By.CLASS_NAME, "doc"
-    ).text
+    assert (
+        "Ann is well; workload agreed at 12 cases."
+        in browser.find_element(By.CLASS_NAME, "doc").text
+    )
     Select(browser.find_element(By.ID, "status")).select_by_value("COMPLETE")
     go(browser, browser.find_element(By.ID, "set-status"))
     assert browser.find_element(By.ID, "record-status").text == "COMPLETE"

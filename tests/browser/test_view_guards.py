@@ -56,7 +56,9 @@ def event_on(world: World, user: str, day: str) -> dict:
         world.conn.calendar(user)
         .events()
         .list(
-            calendarId="primary", timeMin=f"{day}T00:00:00Z", timeMax=f"{day}T23:59:59Z",
+            calendarId="primary",
+            timeMin=f"{day}T00:00:00Z",
+            timeMax=f"{day}T23:59:59Z",
             singleEvents=True,
         )  # fmt: skip
         .execute()["items"]
@@ -237,7 +239,7 @@ def test_a_guest_cannot_cancel_the_organisers_event(world: World, client: FlaskC
     csrf = sign_in(client, ANN)
     event = event_on(world, ANN, "2027-03-19")
     page = client.get("/calendar?view=week&day=2027-03-19").get_data(as_text=True)
-    assert "button class=\"danger cancel\"" not in page and "Only the organiser" in page
+    assert 'button class="danger cancel"' not in page and "Only the organiser" in page
     answer = client.post("/calendar/cancel", data={"csrf": csrf, "event_id": event["id"]})
     assert answer.status_code == 403
     assert event_on(world, SUPERVISOR, "2027-03-19")["status"] == "confirmed"

@@ -230,9 +230,7 @@ def create_app(
     @app.post("/records/<file_id>/text")
     @signed_in
     def record_text(file_id: str) -> Any:
-        texts = {
-            int(k[1:]): v for k, v in request.form.items() if re.fullmatch(r"p\d{1,9}", k)
-        }
+        texts = {int(k[1:]): v for k, v in request.form.items() if re.fullmatch(r"p\d{1,9}", k)}
         changed = record_page.save_text(
             conn(), g.user, _file_id(file_id), _required("revision"), texts
         )

@@ -18,6 +18,7 @@ from googleapiclient.errors import HttpError
 
 from ...google.connect import Connection
 
+
 @dataclass
 class Occurrence:
     event_id: str

@@ -222,7 +222,7 @@ def set_status(connection: Connection, user: str, file_id: str, status: str) -> 
     match = list(_STATUS_WORD.finditer(line.text))[-1]
     start = line.start + _utf16(line.text[: match.start(1)])  # Docs counts UTF-16 code units
     end = start + _utf16(match.group(1))
-    requests = [
+    requests: list[dict[str, Any]] = [
         {"deleteContentRange": {"range": {"startIndex": start, "endIndex": end}}},
         {"insertText": {"location": {"index": start}, "text": status}},
     ]

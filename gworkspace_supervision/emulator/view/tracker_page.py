@@ -98,10 +98,9 @@ def a1(rng: dict[str, Any]) -> str:
 
 
 def _inside(rng: dict[str, Any], row: int, col: int) -> bool:
-    return (
-        rng.get("startRowIndex", 0) <= row < rng.get("endRowIndex", 10**9)
-        and rng.get("startColumnIndex", 0) <= col < rng.get("endColumnIndex", 10**9)
-    )
+    rows = range(rng.get("startRowIndex", 0), rng.get("endRowIndex", 10**9))
+    columns = range(rng.get("startColumnIndex", 0), rng.get("endColumnIndex", 10**9))
+    return row in rows and col in columns
 
 
 def _condition(rule: dict[str, Any]) -> tuple[str, list[str], dict[str, Any]]:
@@ -172,8 +171,11 @@ def list_sheets(connection: Connection, user: str) -> list[tuple[str, str]]:
         connection.drive(user)
         .files()
         .list(
-            q=f"mimeType='{SHEET_MIME}' and trashed=false", spaces="drive", pageSize=100,
-            fields="files(id,name)", orderBy="name",
+            q=f"mimeType='{SHEET_MIME}' and trashed=false",
+            spaces="drive",
+            pageSize=100,
+            fields="files(id,name)",
+            orderBy="name",
         )  # fmt: skip
         .execute()
     )
