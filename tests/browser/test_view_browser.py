@@ -2,8 +2,8 @@
 
 A supervisor opens a held session's record from the calendar and marks it COMPLETE; a
 supervisee finds they cannot cancel a session (Google lets only the organiser delete or move
-an event: events.delete/patch answer 403 forbiddenForNonOrganizer, see
-https://developers.google.com/workspace/calendar/api/guides/errors#403_forbidden_for_non-organizer),
+an event: a guest's write answers 403 forbiddenForNonOrganizer, as reported in
+kewisch/gdata-provider issue 366 and issue 3),
 so they ask and the supervisor cancels that one occurrence; then `sync` runs and the line
 manager's tracker page shows the record COMPLETE and the session CANCELLED, the supervisee's
 outbox shows the invitation and the cancellation, and an outsider sees no record, cannot open
@@ -140,6 +140,7 @@ def test_a_week_of_supervision_through_the_browser(
     browser.get(f"{view_url}/records")
     mine = browser.find_element(By.ID, "records").text
     assert "Ann Asye" in mine and "Ben" not in mine
+    shot(browser, shots, "records-supervisee")
 
     # She asks; the supervisor cancels that one occurrence as Google Calendar would.
     sign_in(browser, view_url, SUPERVISOR)

@@ -234,8 +234,8 @@ def test_a_bad_move_is_a_message_not_a_traceback(world: World, client: FlaskClie
 
 
 def test_a_guest_cannot_cancel_the_organisers_event(world: World, client: FlaskClient) -> None:
-    """Google: only the organiser may delete an event (403 forbiddenForNonOrganizer,
-    https://developers.google.com/workspace/calendar/api/guides/errors)."""
+    """Google: only the organiser may change an event; a guest's write is answered 403
+    forbiddenForNonOrganizer (reported in kewisch/gdata-provider issues 366 and 3)."""
     csrf = sign_in(client, ANN)
     event = event_on(world, ANN, "2027-03-19")
     page = client.get("/calendar?view=week&day=2027-03-19").get_data(as_text=True)
