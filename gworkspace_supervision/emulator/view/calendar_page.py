@@ -85,12 +85,14 @@ def _when(value: dict[str, Any], tz: ZoneInfo) -> datetime:
 def occurrence(event: dict[str, Any], user: str, tz: ZoneInfo) -> Occurrence:
     private = (event.get("extendedProperties") or {}).get("private") or {}
     organizer = (event.get("organizer") or {}).get("email", "")
-    kind = str(private.get("type") or "").strip().capitalize()
-    if not kind:
-        kind = "Supervision" if private else "Event"
+    summary = str(event.get("summary") or "(No title)")
+    kind = str(private.get("type") or "").strip().capitalize()  # the organiser's copy has tags
+    if not kind:  # a guest's copy has none (private properties stay with the organiser)
+        head = summary.partition(":")[0].strip() if ":" in summary else ""
+        kind = head[:40] if head else ("Supervision" if private else "Event")
     return Occurrence(
         event_id=str(event["id"]),
-        summary=str(event.get("summary") or "(No title)"),
+        summary=summary,
         start=_when(event.get("start") or {}, tz),
         end=_when(event.get("end") or {}, tz),
         kind=kind,
