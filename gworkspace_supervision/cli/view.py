@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import InputError, Problem
-from ..google.connect import connect, parse_workspace
+from ..google.connect import parse_workspace
 from .main import Context, cli
 
 DEFAULT_PORT = 8766
@@ -34,7 +34,7 @@ def view_command(obj: Context, port: int, host: str, allow_remote: bool) -> None
 
     Example: gws-supervision --workspace local:demo-workspace view
     """
-    from ..emulator.view import make_view_server
+    from ..emulator.view import make_view_server, open_workspace
     from ..emulator.view.refusal import Refused
 
     spec = parse_workspace(obj.workspace)
@@ -47,7 +47,8 @@ def view_command(obj: Context, port: int, host: str, allow_remote: bool) -> None
                 "view shows the local Workspace only; use --workspace local:DIR",
             )  # fmt: skip
         )
-    connection = connect(obj.workspace)
+    assert spec.directory is not None
+    connection = open_workspace(spec.directory)
     try:
         try:
             server = make_view_server(connection, host, port, allow_remote=allow_remote)

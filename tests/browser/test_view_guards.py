@@ -26,7 +26,7 @@ ORIGIN = "http://127.0.0.1"
 
 @pytest.fixture
 def app(world: World) -> Flask:
-    made = create_app(world.conn)
+    made = create_app(world.people)
     made.config["SERVER_NAME"] = "127.0.0.1"
     return made
 
@@ -53,7 +53,7 @@ def sign_in(client: FlaskClient, email: str) -> str:
 
 def event_on(world: World, user: str, day: str) -> dict:
     found = (
-        world.conn.calendar(user)
+        world.people.calendar(user)
         .events()
         .list(
             calendarId="primary",
@@ -68,7 +68,7 @@ def event_on(world: World, user: str, day: str) -> dict:
 
 
 def record_id(world: World, title_part: str) -> str:
-    files = world.conn.drive(SUPERVISOR).files().list(q=f"name contains '{title_part}'").execute()
+    files = world.people.drive(SUPERVISOR).files().list(q=f"name contains '{title_part}'").execute()
     return str(files["files"][0]["id"])
 
 
@@ -111,7 +111,7 @@ def test_the_session_cookie_is_same_site_strict(client: FlaskClient) -> None:
 
 def test_a_host_name_other_than_loopback_is_refused(world: World) -> None:
     """A DNS-rebinding page reaches 127.0.0.1 under its own host name: answered 400."""
-    app = create_app(world.conn)
+    app = create_app(world.people)
     with app.test_client() as c:
         assert c.get("/signin", headers={"Host": "evil.example"}).status_code == 400
         assert c.get("/signin", headers={"Host": "127.0.0.1:8766"}).status_code == 200
@@ -170,7 +170,7 @@ def test_a_commenter_cannot_complete_a_record(world: World, client: FlaskClient)
     assert 'id="set-status"' not in page and "can read this record" in page
     answer = client.post(f"/records/{file_id}/status", data={"status": "COMPLETE", "csrf": csrf})
     assert answer.status_code == 403
-    doc = world.conn.docs(SUPERVISOR).documents().get(documentId=file_id).execute()
+    doc = world.people.docs(SUPERVISOR).documents().get(documentId=file_id).execute()
     assert "Record status: DRAFT" in str(doc)
 
 
@@ -182,7 +182,7 @@ def test_an_edit_made_meanwhile_is_not_overwritten(world: World, client: FlaskCl
     box = re.search(r'<textarea name="(p\d+)"[^>]*>How is the supervisee', page)
     assert revision and box
     # Ann (a writer) edits the Doc in the meantime
-    world.conn.docs(ANN).documents().batchUpdate(
+    world.people.docs(ANN).documents().batchUpdate(
         documentId=file_id,
         body={"requests": [{"insertText": {"endOfSegmentLocation": {}, "text": "Ann's note"}}]},
     ).execute()
@@ -192,7 +192,7 @@ def test_an_edit_made_meanwhile_is_not_overwritten(world: World, client: FlaskCl
     )
     assert answer.status_code == 400
     assert "revision" in answer.get_data(as_text=True)
-    doc = str(world.conn.docs(SUPERVISOR).documents().get(documentId=file_id).execute())
+    doc = str(world.people.docs(SUPERVISOR).documents().get(documentId=file_id).execute())
     assert "Overwritten" not in doc and "Ann's note" in doc
 
 
@@ -218,7 +218,7 @@ def test_moving_one_occurrence_leaves_the_rest_of_the_series(
     assert event_on(world, SUPERVISOR, "2027-04-02") == following
     # Ann, a guest, sees the move and was told
     assert event_on(world, ANN, "2027-03-18")["id"] == event["id"]
-    mail = [m for m in world.conn.workspace.outbox() if m.get("to") == ANN]
+    mail = [m for m in world.people.workspace.outbox() if m.get("to") == ANN]
     assert mail[-1]["kind"] == "update"
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from gworkspace_supervision.domain.policy import Policy, load_policy
 from gworkspace_supervision.domain.roster import RosterEntry, load_roster
-from gworkspace_supervision.emulator.view import make_view_server
+from gworkspace_supervision.emulator.view import make_view_server, open_workspace
 from gworkspace_supervision.google.connect import Connection, connect
 from gworkspace_supervision.services.booking import book
 from gworkspace_supervision.services.records import create_records
@@ -53,6 +53,7 @@ class World:
     roster: list[RosterEntry]
     policy: Policy
     settings: Settings
+    people: Connection  # full user scopes: what people reach at Google's own pages
 
     def sync(self) -> SyncResult:
         return sync(self.conn, self.roster, self.policy, 2027, self.settings, today=TODAY)
@@ -73,16 +74,18 @@ def world(tmp_path: Path) -> Iterator[World]:
     clock.set(datetime(2027, 3, 1, 7, tzinfo=LONDON))
     create_records(conn, roster, policy, 2027, date(2027, 3, 26), settings)
     clock.set(datetime(2027, 3, 15, 9, tzinfo=LONDON))
+    people = open_workspace(tmp_path / "workspace")  # as people at Google's own pages
     try:
-        yield World(tmp_path / "workspace", conn, roster, policy, settings)
+        yield World(tmp_path / "workspace", conn, roster, policy, settings, people)
     finally:
+        people.close()
         conn.close()
 
 
 @pytest.fixture
 def view_url(world: World) -> Iterator[str]:
     """The view served on a free loopback port from its own thread (and its own connection)."""
-    conn = connect(f"local:{world.directory}")
+    conn = open_workspace(world.directory)
     server = make_view_server(conn, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -7,15 +7,28 @@ clients are only ever used from that thread.
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from ...google.connect import Connection
+from ...google.connect import Connection, connect
 from .app import LOOPBACK_HOSTS, create_app
 from .refusal import Refused
 
 LOOPBACK = "127.0.0.1"
+# A person at Google's own Calendar, Drive, Docs and Sheets pages reaches everything their
+# account can (full scopes), not only what the toolkit's app made (drive.file): the view stands
+# for those pages, so its tokens carry the full user scopes, and sharing alone decides.
+PERSON_SCOPES = tuple(
+    "https://www.googleapis.com/auth/" + name
+    for name in ("calendar", "drive", "documents", "spreadsheets")
+)
+
+
+def open_workspace(directory: str | Path) -> Connection:
+    """A connection to the local Workspace in `directory` whose tokens act as people do."""
+    return connect(f"local:{directory}", scopes=list(PERSON_SCOPES))
 
 
 def check_bind_address(host: str, allow_remote: bool) -> None:
