@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from ..domain.absences import load_absences
 from ..google.connect import connect
 from ..services.report import render, report
 from ..services.tracking import SyncResult, sync
@@ -50,9 +51,21 @@ def describe(result: SyncResult) -> str:
 @policy_option
 @year_option
 @today_option
+@click.option(
+    "--absences",
+    type=click.Path(path_type=Path),
+    help="The CSV of leave and absence `book` planned with (person,from,to,reason): the gaps "
+    "and the sessions needing cover go to the tracker's 'Gaps and cover' tab, and the cover "
+    "command to run is printed for each supervisor away.",
+)
 @click.pass_obj
 def sync_command(
-    obj: Context, roster: Path | None, policy: str | None, year: int, today: Any
+    obj: Context,
+    roster: Path | None,
+    policy: str | None,
+    year: int,
+    today: Any,
+    absences: Path | None = None,
 ) -> None:
     """Bring the tracking Sheet up to date: bookings, records and their status lines.
 
@@ -63,6 +76,8 @@ def sync_command(
     --year 2027
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy)
+    domains = inputs.settings.organisation.allowed_domains
+    away = load_absences(absences, domains) if absences else ()
     with connect(obj.workspace, inputs.settings) as connection:
         result = sync(
             connection,
@@ -72,8 +87,14 @@ def sync_command(
             inputs.settings,
             today=as_date(today),
             progress=say,
+            absences=away,
         )
     click.echo(describe(result))
+    if absences:
+        click.echo(f"Gaps and cover: {result.gaps} session(s) not held (supervisee away), "
+                   f"{len(result.cover)} supervisor absence(s) needing cover")  # fmt: skip
+    for proposal in result.cover:
+        click.echo(proposal.advice(inputs.policy))
 
 
 @cli.command("report")

@@ -56,7 +56,13 @@ EVENT_TABS = {
     "appraisal review": "Appraisal reviews",
     "agreement review": "Agreement reviews",
 }
-EXTRA_SHEET_IDS = {OBSERVATIONS: 3, **{t: 4 + i for i, t in enumerate(EVENT_TABS.values())}}
+# Leave and absence (`sync --absences`): the gaps and the sessions needing cover, by date.
+GAPS = "Gaps and cover"
+EXTRA_SHEET_IDS = {
+    OBSERVATIONS: 3,
+    **{t: 4 + i for i, t in enumerate(EVENT_TABS.values())},
+    GAPS: 8,
+}
 EVENT_HEADER = (
     "Event ID", "Type", "Kind", "Team", "Supervisor", "Supervisee", "Line manager", "Date",
     "Status",

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from ..domain.absences import Absence
 from ..domain.events import OBSERVATION, SUPERVISION
+from ..domain.planner import plan_year
 from ..domain.policy import Policy
 from ..domain.rearrange import NOT_REARRANGED, rearrangement_status
 from ..domain.roster import RosterEntry
@@ -40,12 +42,14 @@ from ..errors import InputError, Problem
 from ..google.connect import Connection
 from ..google.drive import DriveAdapter, RecordFile
 from ..google.sheet import Content, TrackerSheet, rows_from
+from ..google.sheet_layout import GAPS
 from ..google.tracking_reads import (
     SessionEvent,
     list_year_sessions,
     record_changes,
     start_page_token,
 )
+from .absence_tracking import CoverProposal, absence_rows, cover_proposals
 from .tracking_events import (
     event_row,
     event_tabs,
@@ -71,6 +75,8 @@ class SyncResult:
     api_calls: int = 0
     round_trips: int = 0
     warnings: list[str] = field(default_factory=list)
+    gaps: int = 0  # sessions not held, supervisee away (`absences`)
+    cover: list[CoverProposal] = field(default_factory=list)  # supervisors away
 
 
 def setting(settings: Any, section: str, name: str) -> Any:
@@ -118,14 +124,24 @@ def sync(
     today: date | None = None,
     progress: Progress | None = None,
     sleep: Callable[[float], None] | None = None,
+    absences: Sequence[Absence] = (),
 ) -> SyncResult:
     """Bring the tracking Sheet up to date for `year`; safe to run at any time, any number
-    of times, and from two places at once (the second waits for the first's lock)."""
+    of times, and from two places at once (the second waits for the first's lock).
+
+    `absences` (the file `book` planned with): the gaps they leave and the sessions needing
+    cover go to the "Gaps and cover" tab, and the result proposes each cover command. Without
+    it that tab is left as the last sync with absences wrote it."""
     say = progress or (lambda _text: None)
     calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
     now = as_at(today, connection, policy)
     closures = setting(settings, "organisation", "closure_days") or ()
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closures))
+    away: tuple[int, list[CoverProposal], list[list[Any]]] | None = None
+    if absences:  # planned before the first call, as `book` planned it: bad input writes nothing
+        planned = plan_year(roster, policy, year, closure_days=closures, absences=absences)
+        proposals = cover_proposals(planned, roster, absences)
+        away = (len(planned.gaps), proposals, absence_rows(planned, roster, policy, proposals))
     sheet = open_tracker(connection, settings, create=True)
     assert sheet is not None
     if sleep is not None:
@@ -198,6 +214,8 @@ def sync(
         if policy.events:  # issue 8: a tab per event type, Observations, Summary per type
             tabs.extra = event_tabs(in_year, roster, policy, now.date(), year)
             tabs.summary += [[], *type_summary(summary, in_year, policy, year)]
+        if away is not None:
+            tabs.extra[GAPS] = away[2]
         sheet.write(tabs, previous)
     finally:
         sheet.release()
@@ -212,6 +230,8 @@ def sync(
         records_read=reads,
         api_calls=connection.meter.api_calls - calls0,
         round_trips=connection.meter.round_trips - trips0,
+        gaps=away[0] if away else 0,
+        cover=away[1] if away else [],
     )
 
 
