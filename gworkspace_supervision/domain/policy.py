@@ -125,10 +125,17 @@ class Wording:
     cover: str = ""  # cover while a supervisor is away, e.g. "Hillingdon ... 3.4"
     new_allocation: str = ""  # a new allocation discussed within weeks, e.g. "... 5.2 a"
     absence: str = ""  # a gap in supervision from leave, e.g. "Islington ...: gaps recorded"
+    handover: str = ""  # records handed over when staff move, e.g. "Hillingdon ... 4.5"
 
     def cite(self, rule: str) -> str:
         """The citation for `rule` (a field name), or COUNCIL_SETTING when the policy has none."""
         return str(getattr(self, rule)) or COUNCIL_SETTING
+
+    def cited(self, rule: str) -> str:
+        """' (citation)' for a rule the policy sets, '' for one it does not (a message that
+        needs no number of its own)."""
+        value = str(getattr(self, rule))
+        return f" ({value})" if value else ""
 
 
 @dataclass(frozen=True)
@@ -370,7 +377,7 @@ _POLICY_KEYS = {
     "template", "rearrange_within_hours", "rearrange_within_days", "floor", "floor_words",
     "record_due_urgent_hours",
 }  # fmt: skip
-_WORDING_KEYS = {"record_due", "rearrange", "cover", "new_allocation", "absence"}
+_WORDING_KEYS = {"record_due", "rearrange", "cover", "new_allocation", "absence", "handover"}
 _CATEGORY_KEYS = {"label", "phases", "needs_start_date", "needs_interval", "status",
                   "session_minutes"}  # fmt: skip
 _PHASE_KEYS = {"name", "every_weeks", "monthly", "until_weeks", "until_months", "then"}

@@ -155,7 +155,7 @@ def _chart(path: Path, months: list[list[Any]]) -> None:
     axes.bar(labels, values, color="#6aa84f")
     axes.set_ylim(0, 100)
     axes.set_ylabel("Records completed on time (%)")
-    axes.set_title("Supervision records completed within 5 working days, by month")
+    axes.set_title("Supervision records completed on time, by month")
     axes.tick_params(axis="x", labelrotation=45)
     figure.tight_layout()
     figure.savefig(path)

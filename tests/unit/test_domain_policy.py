@@ -176,6 +176,9 @@ def test_wording_cites_the_policy_in_use_and_is_checked_at_load(tmp_path: Path) 
     for text in (sunderland.record_due_text(), sunderland.rearrange_text()):
         assert "this council's own setting" in text and "Hillingdon" not in text
     assert "appendix 1" in sunderland.cover_text()
+    # a message that needs no number of its own (the handover email) cites only a real section
+    assert hillingdon.wording.cited("handover") == " (Hillingdon Supervision Framework 4.5)"
+    assert sunderland.wording.cited("handover") == ""
     islington = load_policy("islington")
     assert islington.record_due_text() == (
         "complete within 5 working days, or 24 hours when the record is marked urgent "
