@@ -150,6 +150,7 @@ def test_people_read_the_policy_in_use_and_never_another_councils(
         assert all(COUNCIL_SETTING in d for d in seen.events if "The record:" in d)
         assert "appendix 1" in text  # cover: absence referred to the line manager
         assert "Sunderland Safeguarding Children Supervision Policy" in text
+        assert all("the council's own timescale" in r for r in seen.records)
     else:
         assert "or 24 hours when the record is marked urgent" in text
         assert "Islington Case Management Supervision Policy, Frequency" in text
