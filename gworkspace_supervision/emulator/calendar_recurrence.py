@@ -235,6 +235,7 @@ def parse_series(
     rules = rrule.rruleset(cache=True)
     finite = True
     has_rule = False
+    rdates: list[datetime] = []
     for line in recurrence:
         found = _PROP.match(line.strip())
         if not found:
@@ -256,10 +257,30 @@ def parse_series(
             for moment in _parse_dates(params, value, tz, all_day):
                 rules.exdate(moment)
         elif name == "RDATE":
-            for moment in _parse_dates(params, value, tz, all_day):
-                rules.rdate(moment)
+            rdates += _parse_dates(params, value, tz, all_day)
         else:
             raise bad_request(f"Invalid recurrence rule: {line}")
     if not has_rule:
         rules.rdate(start)  # RDATE-only series still start with DTSTART
+    elif finite and rdates:
+        rdates = _before_rule_end(rules, rdates)
+    for moment in rdates:
+        rules.rdate(moment)
     return Series(rules, finite, all_day, tz)
+
+
+def _before_rule_end(rules: rrule.rruleset, rdates: list[datetime]) -> list[datetime]:
+    """The RDATEs Google Calendar shows: none after the rule's last occurrence.
+
+    Google Calendar does not display RDATE occurrences after an RRULE's UNTIL (esrg-knights/
+    Squire issue 107: "Google Calendar does not display RDATEs occurring after an RRULEs
+    UNTIL"; they cannot even be opened). We take the stricter reading of "the rule's end": the
+    last occurrence the rule leaves after EXDATE/EXRULE (COUNT and UNTIL alike), so a series
+    whose last rule occurrence is excluded loses the RDATEs after the one before it. `rules`
+    holds the rules and exclusions only (no RDATE yet)."""
+    last = None
+    for last in islice(iter(rules), MAX_INSTANCES):  # noqa: B007  (the last one is wanted)
+        pass
+    if last is None:
+        return []
+    return [moment for moment in rdates if moment <= last]
