@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 
 from ..errors import InputError, Problem, SupervisionError
+from .calendar_safe import calendar_safe
 from .events import SUPERVISION, EventRule
 from .policy import Category, Phase, Policy, cadence_text
 from .roster import RosterEntry
@@ -795,7 +796,7 @@ def plan_year(
     finally:
         if collecting:
             gc.enable()
-    return Plan(
+    plan = Plan(
         year=year,
         policy=policy,
         sessions=tuple(sessions),
@@ -804,3 +805,4 @@ def plan_year(
         reassignments=tuple(planner.reassignments),
         notes=tuple(planner.notes),
     )
+    return calendar_safe(plan)  # no session after its rule's end: Google would not show it

@@ -36,7 +36,7 @@ from .connect import Connection
 from .retry import execute
 
 # Bump when the event body we write changes shape: every series is then rewritten once.
-SERIALIZER_VERSION = "1"
+SERIALIZER_VERSION = "2"  # 2: no session after the rule's end (domain.calendar_safe)
 FREEBUSY_ITEMS = 50  # Google: at most 50 calendars per freebusy.query
 FREEBUSY_WINDOW = timedelta(days=60)  # conservative span per query; queries go in one batch
 LIST_FIELDS = (
@@ -408,13 +408,34 @@ class CalendarAdapter:
         )
 
 
-def truncate_recurrence(recurrence: Sequence[str], tz: str, cut: datetime) -> list[str]:
+def truncate_recurrence(
+    recurrence: Sequence[str], tz: str, cut: datetime, start: datetime | None = None
+) -> list[str]:
     """The same recurrence with nothing at or after `cut`: RRULE gets UNTIL, later RDATEs go.
 
-    Used to end a series that has already started without touching its past sessions.
+    Used to end a series that has already started without touching its past sessions. A kept
+    RDATE after the rule's last occurrence before `cut` would vanish on Google (RDATEs after
+    the rule's end are not shown: esrg-knights/Squire issue 107), so then the rule runs on to
+    its next occurrence, which is excluded (`start`, the series' DTSTART, is needed for that).
     """
-    until = (cut - timedelta(seconds=1)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     zone = ZoneInfo(tz)
+    until_at = cut - timedelta(seconds=1)
+    rdates = [
+        when
+        for line in recurrence
+        if line.partition(":")[0].split(";", 1)[0].upper() == "RDATE"
+        for when in _dates(line.partition(":")[0], line.partition(":")[2], zone)
+        if when < cut
+    ]
+    excluded: list[datetime] = []
+    rule = next((ln for ln in recurrence if ln.upper().startswith("RRULE:")), None)
+    if rdates and rule is not None and start is not None:
+        made = list(rrulestr(rule.partition(":")[2], dtstart=start.astimezone(zone)))
+        before = [o for o in made if o < cut]
+        after = [o for o in made if o >= cut]
+        if after and (not before or max(rdates) > before[-1]):
+            until_at, excluded = after[0], [after[0]]
+    until = until_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     out: list[str] = []
     for line in recurrence:
         name, _, value = line.partition(":")
@@ -432,6 +453,8 @@ def truncate_recurrence(recurrence: Sequence[str], tz: str, cut: datetime) -> li
                 out.append(f"{name}:{','.join(kept)}")
         else:
             out.append(line)
+    if excluded:
+        out.append("EXDATE:" + excluded[0].astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
     return out
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from dateutil.rrule import rrulestr
 from ..domain.planner import Plan, plan_year
 from ..domain.policy import Policy, load_policy
 from ..domain.roster import RosterEntry, load_roster
-from ..domain.series import Series, expand, series_id_for
+from ..domain.series import WEEKDAY_CODES, Series, expand, series_id_for
 from ..errors import APIError, InputError, Problem
 from ..google.batch import BatchError
 from ..google.calendar import (
@@ -335,7 +335,7 @@ def _retire(cal: str, b: BookedSeries, now: datetime, reason: str) -> list[Chang
                        "delete", notifies=guests)]  # fmt: skip
     private = dict(b.private) | {"truncated": now.isoformat(timespec="seconds")}
     body = {
-        "recurrence": truncate_recurrence(b.recurrence, b.timezone, now),
+        "recurrence": truncate_recurrence(b.recurrence, b.timezone, now, b.start),
         "extendedProperties": {"private": private},
     }
     return [Change("truncate", cal, b.event_id, b.series_key, who, b.summary, later, reason,
@@ -365,9 +365,36 @@ def future_part(s: Series, now: datetime) -> Series | None:
         )
         if expand(tail) == future:
             return tail
-    return replace(
-        s, start=future[0], rrule="FREQ=DAILY;COUNT=1", exdates=(), rdates=tuple(future[1:])
-    )
+    return _from_first(s, future)
+
+
+def _from_first(s: Series, future: list[datetime]) -> Series:
+    """`future` as one series starting at its first session, none of it after the rule's end
+    (Google Calendar would not show it; domain.calendar_safe): a weekly rule on the first
+    session's weekday and time, else a daily one at its time, gaps excluded. RDATEs only
+    when neither fits the last session (then the last ones may not show on Google)."""
+    first, tz = future[0], future[0].tzinfo
+    for step, code in ((7, f"WEEKLY;BYDAY={WEEKDAY_CODES[first.weekday()]}"), (1, "DAILY")):
+
+        def fits(moment: datetime, step: int = step) -> bool:
+            local = moment.astimezone(tz)
+            days = (local.date() - first.date()).days
+            return local.time() == first.time() and days % step == 0
+
+        if not fits(future[-1]):
+            continue
+        count = (future[-1].astimezone(tz).date() - first.date()).days // step + 1
+        pattern = [
+            datetime.combine(first.date() + timedelta(days=step * k), first.time(), tzinfo=tz)
+            for k in range(count)
+        ]
+        wanted = set(future)
+        return replace(
+            s, start=first, rrule=f"FREQ={code};COUNT={count}",
+            exdates=tuple(p for p in pattern if p not in wanted),
+            rdates=tuple(o for o in future if not fits(o)),
+        )  # fmt: skip
+    return replace(s, start=first, rrule="FREQ=DAILY;COUNT=1", exdates=(), rdates=tuple(future[1:]))
 
 
 # -- applying -------------------------------------------------------------------------------------
