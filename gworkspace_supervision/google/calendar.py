@@ -73,6 +73,11 @@ class BookedSeries:
     def cancelled(self) -> bool:
         return self.status == "cancelled"
 
+    @property
+    def kind(self) -> str:
+        """ "supervision", or an [[events]] type (observation, appraisal, review)."""
+        return self.private.get("type", "supervision")
+
     def occurrences(self) -> list[datetime]:
         """Occurrence starts of the series, expanded with dateutil in its own time zone."""
         return expand_recurrence(self.start, self.recurrence, self.timezone)

@@ -1,7 +1,8 @@
 """Calendar JSON for absence cover (Hillingdon 3.4): the cover event and the covered instance.
 
 A covered session is cancelled in the usual supervisor's calendar (an instance override, status
-cancelled, tagged `covered_by` so tracking knows the session lives on elsewhere) and booked as
+cancelled; Google keeps no tags on a cancelled occurrence, so the cover event's `covers` tag is
+what tells tracking and a re-run that the session lives on elsewhere) and booked as
 one single event in the covering supervisor's calendar, tagged `extendedProperties.private`
 {app, kind=cover, covers=<session id>, usual_supervisor, pair, ...}. The cover event carries
 no `year`, so `book` (which lists its series by year) never sees or retires it.
@@ -15,8 +16,6 @@ from ..domain.cover import KIND, cover_event_id, cover_label
 from .calendar import APP, CONFIDENTIAL, Write, event_time, popup_reminder
 from .drive import RecordFile
 from .sessions import DOC_MIME, LINK_TEXT, CalendarSession
-
-COVERED_BY = "covered_by"
 
 
 def cover_body(
@@ -76,10 +75,5 @@ def cover_body(
 
 
 def cancel_write(session: CalendarSession, by: str) -> Write:
-    """Cancel the usual supervisor's instance, saying who holds the session now."""
-    body = {"status": "cancelled", "extendedProperties": {"private": {COVERED_BY: by}}}
-    return Write("patch", session.event_id, body)
-
-
-def covered_by(session: CalendarSession) -> str:
-    return session.private.get(COVERED_BY, "")
+    """Cancel the usual supervisor's instance (`by`'s cover event now holds the session)."""
+    return Write("patch", session.event_id, {"status": "cancelled"})

@@ -23,6 +23,10 @@ from .retry import execute
 
 APP = "gws-supervision"  # the private extended property `app` every event of ours carries
 PAGE = 2500  # Calendar's largest page
+# A cancelled occurrence of a recurring event is "only guaranteed to have values for the id,
+# recurringEventId and originalStartTime fields" (Events reference, Event.status), so no
+# privateExtendedProperty filter ever matches it: it is listed unfiltered, these fields only.
+CANCELLED_FIELDS = "nextPageToken,items(id,status,recurringEventId,originalStartTime)"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,15 @@ class BookedInstance:
     description: str
     attachments: tuple[dict[str, str], ...]
     html_link: str
+
+
+@dataclass(frozen=True)
+class CancelledOccurrence:
+    """A cancelled occurrence as Google lists it: its id, its series and its original start."""
+
+    session_id: str
+    series_event_id: str
+    original_start: datetime
 
 
 def utc_text(moment: datetime) -> str:
@@ -146,3 +159,44 @@ def list_events(
             fields=fields,
         ),
     )
+
+
+def cancelled_occurrences(
+    connection: Connection,
+    user: str,
+    time_min: datetime,
+    time_max: datetime,
+    *,
+    events: Any = None,
+) -> list[CancelledOccurrence]:
+    """Every cancelled occurrence of a recurring event in `user`'s calendar in the window; one
+    events.list a page. Unfiltered (a cancelled occurrence carries no tags) and without
+    singleEvents (masters and their exceptions only), asking for the four fields that identify
+    one: the caller keeps those whose series is one of ours.
+    """
+    resource = events if events is not None else connection.calendar(user).events()
+    items = paged(
+        connection,
+        "calendar.events.list",
+        lambda token: resource.list(
+            calendarId=connection.calendar_id(user),
+            singleEvents=False,
+            showDeleted=True,
+            timeMin=utc_text(time_min),
+            timeMax=utc_text(time_max),
+            maxResults=PAGE,
+            pageToken=token,
+            fields=CANCELLED_FIELDS,
+        ),
+    )
+    return [
+        CancelledOccurrence(
+            session_id=str(item["id"]),
+            series_event_id=str(item["recurringEventId"]),
+            original_start=when(item["originalStartTime"])[0],
+        )
+        for item in items
+        if item.get("status") == "cancelled"
+        and item.get("recurringEventId")
+        and item.get("originalStartTime")
+    ]

@@ -1,9 +1,11 @@
 """Calendar JSON for rearranging cancelled sessions (Hillingdon 3.3).
 
 Reads, per supervisor: the app's series (to know each session's supervisee and pair, and which
-whole series were cancelled by `book` - those are not rearranged), then one events.list of the
-app's single sessions with showDeleted: cancelled instances (a cancelled exception is only
-guaranteed its id, originalStartTime and `updated`), and the replacements already booked.
+whole series were cancelled by `book` - those are not rearranged), one events.list of the app's
+events with showDeleted for the replacements already booked, and one unfiltered listing of the
+cancelled occurrences: a cancelled exception is only guaranteed its id, recurringEventId and
+originalStartTime (Events reference, Event.status), carries no tags and so never matches the
+app's filter; its series and original start say which session it was.
 A replacement is one single event in the supervisor's calendar, tagged
 `extendedProperties.private` {app, kind=rearrangement, rearranges=<cancelled session id>, pair};
 it carries no `year`, so `book` (which lists its series by year) never sees or retires it.
@@ -27,7 +29,14 @@ from .calendar import (
     event_time,
     popup_reminder,
 )
-from .calendar_read import list_events, private_of, span, stamp, when
+from .calendar_read import (
+    CancelledOccurrence,
+    cancelled_occurrences,
+    list_events,
+    private_of,
+    span,
+    stamp,
+)
 
 KIND = "rearrangement"
 SESSION_FIELDS = (
@@ -75,20 +84,25 @@ class CalendarState:
 def read_state(
     adapter: CalendarAdapter, user: str, time_min: datetime, time_max: datetime
 ) -> CalendarState:
-    """Cancelled sessions and replacements in `user`'s calendar; two calls (plus pages)."""
+    """Cancelled sessions and replacements in `user`'s calendar; three calls (plus pages)."""
     masters = {b.event_id: b for b in adapter.list_app_series(user) if b.recurrence}
     state = CalendarState()
     items = list_events(
         adapter.connection, user, fields=SESSION_FIELDS, time_min=time_min, time_max=time_max
     )
     for item in items:
-        _read_item(item, user.lower(), masters, state)
+        _read_replacement(item, user.lower(), state)
+    for gone in cancelled_occurrences(adapter.connection, user, time_min, time_max):
+        master = masters.get(gone.series_event_id)
+        if master is None or master.cancelled:
+            continue  # not ours, or a whole series `book` ended (a leaver): not rearranged
+        if master.kind != "supervision":
+            continue  # an observation, appraisal or review: 3.3 is about supervision sessions
+        state.cancelled.append(_cancelled(gone, master))
     return state
 
 
-def _read_item(
-    item: Mapping[str, Any], user: str, masters: Mapping[str, BookedSeries], state: CalendarState
-) -> None:
+def _read_replacement(item: Mapping[str, Any], user: str, state: CalendarState) -> None:
     private = private_of(item)
     if private.get("kind") == KIND and private.get("rearranges"):
         start, end, _ = span(item)
@@ -102,27 +116,23 @@ def _read_item(
             created=stamp(item.get("created")),
         )
         state.replacements[replacement.rearranges] = replacement
-        return
-    master = masters.get(str(item.get("recurringEventId", "")))
-    if item.get("status") != "cancelled" or master is None or master.cancelled:
-        return  # a held session, or a whole series `book` ended (a leaver): not rearranged
-    if master.private.get("type", "supervision") != "supervision":
-        return  # an observation, appraisal or review: 3.3 is about supervision sessions
-    start = when(item.get("originalStartTime") or item.get("start"), master.timezone)[0]
-    state.cancelled.append(
-        CancelledSession(
-            session_id=str(item["id"]),
-            calendar_user=user,
-            series_event_id=master.event_id,
-            pair_id=master.pair_id,
-            supervisee_email=master.attendees[0] if master.attendees else "",
-            summary=master.summary,
-            start=start,
-            end=start + (master.end - master.start),
-            timezone=master.timezone,
-            cancelled_at=stamp(item.get("updated")),
-            private=master.private,
-        )
+
+
+def _cancelled(gone: CancelledOccurrence, master: BookedSeries) -> CancelledSession:
+    """The cancelled session, from its series; when it was cancelled Google does not say."""
+    start = gone.original_start.astimezone(master.start.tzinfo)
+    return CancelledSession(
+        session_id=gone.session_id,
+        calendar_user=master.calendar_user,
+        series_event_id=master.event_id,
+        pair_id=master.pair_id,
+        supervisee_email=master.attendees[0] if master.attendees else "",
+        summary=master.summary,
+        start=start,
+        end=start + (master.end - master.start),
+        timezone=master.timezone,
+        cancelled_at=None,
+        private=master.private,
     )
 
 

@@ -1,9 +1,12 @@
 """What `sync` reads besides the Sheet: each supervisor's sessions and their Drive changes.
 
-Calendar: one events.list per supervisor (singleEvents, showDeleted, filtered by the app's
-private property) gives every session of the year as Calendar holds it, with `updated` (when a
-cancelled instance was cancelled), `created` and the organiser (a supervisor's calendar also
-shows the sessions they attend as a supervisee; only their own count).
+Calendar, per supervisor: one events.list (singleEvents, showDeleted, filtered by the app's
+private property) gives every live session of the year as Calendar holds it, with `created` and
+the organiser (a supervisor's calendar also shows the sessions they attend as a supervisee; only
+their own count). A cancelled occurrence is only its id, series and original start on Google (no
+tags, no `updated`): the app's series (one listing) and the cancelled occurrences (one unfiltered
+listing, four fields) rebuild each cancelled session from its series. A series `book` withdrew
+(cancelled whole) has no sessions any more.
 Drive: changes.list from a stored page token, per supervisor (each has their own Drive), gives
 the records changed since the last sync; only those are exported again.
 """
@@ -15,7 +18,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .calendar_read import APP, attendees_of, instance_from, list_events, private_of, stamp
+from .calendar import BookedSeries, CalendarAdapter
+from .calendar_read import (
+    APP,
+    CancelledOccurrence,
+    attendees_of,
+    cancelled_occurrences,
+    instance_from,
+    list_events,
+    private_of,
+    stamp,
+)
 from .connect import Connection
 from .drive import RecordFile, record_from
 from .retry import execute
@@ -49,11 +62,17 @@ class SessionEvent:
     replaces: str | None = None  # the cancelled session this one rearranges (`rearranges` tag)
     private: Mapping[str, str] = field(default_factory=dict, compare=False)
 
+    @property
+    def covers(self) -> bool:
+        """A cover event (Hillingdon 3.4): it holds the session `session_id` of a colleague."""
+        return self.private.get("kind") == "cover"
+
 
 def list_year_sessions(
     connection: Connection, user: str, time_min: datetime, time_max: datetime
 ) -> list[SessionEvent]:
-    """The app's sessions organised by `user` in the window, cancelled ones included."""
+    """The app's sessions organised by `user` in the window, cancelled ones included (three
+    calls a page: live sessions, the app's series, the cancelled occurrences)."""
     me = user.lower()
     out: list[SessionEvent] = []
     items = list_events(connection, user, fields=EVENT_FIELDS, time_min=time_min, time_max=time_max)
@@ -61,10 +80,36 @@ def list_year_sessions(
         organizer = item.get("organizer") or {}
         if organizer and str(organizer.get("email", me)).lower() != me:
             continue  # a session this user attends as supervisee
-        if item.get("status") == "cancelled" and private_of(item).get("covered_by"):
-            continue  # Hillingdon 3.4: held by a colleague; their cover event is the session
+        if item.get("status") == "cancelled" and item.get("recurringEventId"):
+            continue  # an occurrence of a whole series `book` withdrew (read below if not)
         out.append(_session(item, me))
+    masters = {b.event_id: b for b in CalendarAdapter(connection).list_app_series(user)}
+    for gone in cancelled_occurrences(connection, user, time_min, time_max):
+        master = masters.get(gone.series_event_id)
+        if master is not None and not master.cancelled:
+            out.append(_cancelled(gone, master))
     return out
+
+
+def _cancelled(gone: CancelledOccurrence, master: BookedSeries) -> SessionEvent:
+    """A cancelled session, rebuilt from its series: Google keeps only its id and original
+    start, so when it was cancelled is unknown (`updated` None)."""
+    start = gone.original_start.astimezone(master.start.tzinfo)
+    private = dict(master.private)
+    return SessionEvent(
+        session_id=gone.session_id,
+        series_event_id=master.event_id,
+        supervisor=master.calendar_user,
+        supervisee=master.attendees[0] if master.attendees else "",
+        pair_id=master.pair_id,
+        category=private.get("category", ""),
+        start=start,
+        end=start + (master.end - master.start),
+        cancelled=True,
+        updated=None,
+        created=None,
+        private=private,
+    )
 
 
 def _session(item: Mapping[str, Any], user: str) -> SessionEvent:

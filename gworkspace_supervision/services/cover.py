@@ -4,7 +4,7 @@ load -> validate everything (addresses, window, both people supervisors in the r
 the usual supervisor's sessions in the window, the cover events already booked and the records
 -> apply: (1) the cover events in the covering supervisor's calendar (supervisee invited,
 existing record attached; ids from the session ids, so a re-run books nothing twice), (2) the
-usual supervisor's instances cancelled, tagged `covered_by`, (3) the existing records' ownership
+usual supervisor's instances cancelled (the cover event says who holds each), (3) the existing records' ownership
 passed to the covering supervisor within the organisation, moved into their
 `Supervision Records/<name>/`, still shared with supervisee and line manager, and with the
 usual supervisor. The order makes a run cut off anywhere safe to run again: a session is only
@@ -26,7 +26,7 @@ from ..domain.roster import RosterEntry
 from ..domain.series import pair_id_for
 from ..errors import InputError, Problem
 from ..google.calendar import CalendarAdapter, Write
-from ..google.calendar_cover import cancel_write, cover_body, covered_by
+from ..google.calendar_cover import cancel_write, cover_body
 from ..google.connect import Connection
 from ..google.drive import DriveAdapter, RecordFile, Share
 from ..google.sessions import CalendarSession, list_sessions
@@ -83,20 +83,22 @@ def cover(
     hi = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
     result = CoverResult(window, dry_run)
     # -- read: the usual supervisor's sessions, the cover events already booked, the records
-    mine = [
-        s
-        for s in list_sessions(connection, window.supervisor, lo, hi)
-        if not s.covers
-        and s.pair_id in pairs
-        and window.includes(s.instance.start.astimezone(tz).date())
-        and (not s.cancelled or covered_by(s) == window.by)
-    ]
-    result.sessions = sorted(mine, key=lambda s: s.instance.start)
     booked = {
         s.covers
         for s in list_sessions(connection, window.by, lo, hi)
         if s.covers and not s.cancelled
     }
+    # a cancelled session is ours to finish when its cover event by `by` exists (a cancelled
+    # occurrence carries no tags on Google: the cover event says who holds it)
+    mine = [
+        s
+        for s in list_sessions(connection, window.supervisor, lo, hi, cancelled=True)
+        if not s.covers
+        and s.pair_id in pairs
+        and window.includes(s.instance.start.astimezone(tz).date())
+        and (not s.cancelled or s.session_id in booked)
+    ]
+    result.sessions = sorted(mine, key=lambda s: s.instance.start)
     drive = DriveAdapter(connection)
     ids = {s.session_id for s in mine}
     records = {
