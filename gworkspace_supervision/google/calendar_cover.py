@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.cover import KIND, cover_event_id, cover_label
-from .calendar import APP, CONFIDENTIAL, Write, event_time, popup_reminder
+from ..domain.cover import cover_event_id, cover_label
+from .calendar import CONFIDENTIAL, Write, event_time, popup_reminder
 from .drive import RecordFile
 from .sessions import DOC_MIME, LINK_TEXT, CalendarSession
+from .tags import CoverTags, extended
 
 
 def cover_body(
@@ -32,21 +33,17 @@ def cover_body(
 ) -> dict[str, Any]:
     """The event the covering supervisor holds the session with (the supervisee invited)."""
     start, end = session.instance.start, session.instance.end
-    private = {
-        "app": APP,
-        "kind": KIND,
-        "covers": session.session_id,
-        "usual_supervisor": usual,
-        "pair": session.pair_id,
-        "series": session.series_key,
-        "cover_name": by_name,
-        "usual_name": usual_name,
-        "supervisor_label": cover_label(by_name, usual_name),
-    }
-    for name in ("category", "phase"):
-        value = getattr(session, name)
-        if value:
-            private[name] = value
+    tags = CoverTags(
+        covers=session.session_id,
+        usual_supervisor=usual,
+        pair=session.pair_id,
+        series=session.series_key,
+        cover_name=by_name,
+        usual_name=usual_name,
+        supervisor_label=cover_label(by_name, usual_name),
+        category=session.category,
+        phase=session.phase,
+    )
     description = (
         f"Supervision: {supervisee_name} with {by_name}, covering for {usual_name} "
         "(Hillingdon 3.4: sessions continue at the prescribed frequency while a supervisor is "
@@ -58,7 +55,7 @@ def cover_body(
         "start": event_time(start, timezone),
         "end": event_time(end, timezone),
         "attendees": [{"email": supervisee, "displayName": supervisee_name}],
-        "extendedProperties": {"private": private},
+        "extendedProperties": extended(tags),
         "reminders": popup_reminder(),
         **CONFIDENTIAL,
     }

@@ -2,10 +2,10 @@
 
 `book` (the app's series), `records` and `cover` (sessions), `sync` and `export` (the year's
 sessions) and `rearrange` (cancellations and replacements) all list the app's events the same
-way: tagged `app=<APP>` in the private extended properties, deleted ones shown, 2500 a page.
+way: tagged as ours in the private extended properties (tags.event_filter), deleted ones shown, 2500 a page.
 They differ only in the `fields` they ask Google for (each asks for what it reads) and in what
 they keep, so `list_events` takes the fields and yields the items; `instance_from`, `span`,
-`private_of`, `attendees_of` and `stamp` turn an item's JSON into the domain's terms.
+`attendees_of` and `stamp` turn an item's JSON into the domain's terms (our tags: tags.py).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from dateutil.parser import isoparse
 
 from .connect import Connection
 from .retry import execute
+from .tags import event_filter
 
-APP = "gws-supervision"  # the private extended property `app` every event of ours carries
 PAGE = 2500  # Calendar's largest page
 # A cancelled occurrence of a recurring event is "only guaranteed to have values for the id,
 # recurringEventId and originalStartTime fields" (Events reference, Event.status), so no
@@ -80,12 +80,6 @@ def span(item: Mapping[str, Any]) -> tuple[datetime, datetime, str]:
 def stamp(value: Any) -> datetime | None:
     """An RFC 3339 `updated`/`created`, or None when Google left it out."""
     return isoparse(str(value)) if value else None
-
-
-def private_of(item: Mapping[str, Any]) -> dict[str, str]:
-    """The event's private extended properties (the app's tags), as strings."""
-    raw = (item.get("extendedProperties") or {}).get("private") or {}
-    return {str(k): str(v) for k, v in raw.items()}
 
 
 def attendees_of(item: Mapping[str, Any]) -> tuple[str, ...]:
@@ -150,7 +144,7 @@ def list_events(
         "calendar.events.list",
         lambda token: resource.list(
             calendarId=connection.calendar_id(user),
-            privateExtendedProperty=[f"app={APP}", *props],
+            privateExtendedProperty=[*event_filter(), *props],
             singleEvents=single_events,
             showDeleted=True,
             **window,

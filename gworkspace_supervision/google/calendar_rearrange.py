@@ -21,7 +21,6 @@ from typing import Any
 from ..domain.rearrange import rearrangement_event_id
 from ..domain.series import phase_at
 from .calendar import (
-    APP,
     CONFIDENTIAL,
     BookedSeries,
     CalendarAdapter,
@@ -33,12 +32,11 @@ from .calendar_read import (
     CancelledOccurrence,
     cancelled_occurrences,
     list_events,
-    private_of,
     span,
     stamp,
 )
+from .tags import RearrangementTags, SeriesTags, event_tags, extended
 
-KIND = "rearrangement"
 SESSION_FIELDS = (
     "nextPageToken,items(id,status,updated,created,start,end,recurringEventId,"
     "originalStartTime,extendedProperties)"
@@ -58,8 +56,8 @@ class CancelledSession:
     start: datetime  # the cancelled session's own (original) start, in the policy's zone
     end: datetime
     timezone: str
-    cancelled_at: datetime | None  # Calendar's `updated` of the cancelled instance
-    private: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    cancelled_at: datetime | None  # unknown on Google (a cancelled occurrence has no time)
+    tags: SeriesTags = field(default_factory=lambda: SeriesTags("", "", ""), compare=False)
 
 
 @dataclass(frozen=True)
@@ -103,13 +101,13 @@ def read_state(
 
 
 def _read_replacement(item: Mapping[str, Any], user: str, state: CalendarState) -> None:
-    private = private_of(item)
-    if private.get("kind") == KIND and private.get("rearranges"):
+    tags = event_tags(item)
+    if isinstance(tags, RearrangementTags) and tags.rearranges:
         start, end, _ = span(item)
         replacement = Replacement(
             event_id=str(item["id"]),
             calendar_user=user,
-            rearranges=private["rearranges"],
+            rearranges=tags.rearranges,
             start=start,
             end=end,
             status=str(item.get("status", "confirmed")),
@@ -132,7 +130,7 @@ def _cancelled(gone: CancelledOccurrence, master: BookedSeries) -> CancelledSess
         end=start + (master.end - master.start),
         timezone=master.timezone,
         cancelled_at=None,
-        private=master.private,
+        tags=master.tags,
     )
 
 
@@ -142,22 +140,15 @@ def replacement_body(
     """The event booking the rearranged session: a single event linked to the cancelled one."""
     tz = cancelled.timezone
     was = cancelled.start
-    private = {
-        "app": APP,
-        "kind": KIND,
-        "rearranges": cancelled.session_id,
-        "pair": cancelled.pair_id,
-        "series_event": cancelled.series_event_id,
-    }
-    if cancelled.private.get("category"):
-        private["category"] = cancelled.private["category"]
-    phase = phase_at(  # a folded series: the cancelled session's own phase
-        cancelled.private.get("phases", ""),
-        cancelled.session_id,
-        cancelled.private.get("phase", ""),
+    series = cancelled.tags
+    tags = RearrangementTags(
+        rearranges=cancelled.session_id,
+        pair=cancelled.pair_id,
+        series_event=cancelled.series_event_id,
+        category=series.category,
+        # a folded series: the cancelled session's own phase
+        phase=phase_at(series.phases, cancelled.session_id, series.phase),
     )
-    if phase:
-        private["phase"] = phase
     title = cancelled.summary.replace("Supervision:", "Supervision (rearranged):", 1)
     return {
         "id": rearrangement_event_id(cancelled.session_id),
@@ -173,7 +164,7 @@ def replacement_body(
         "start": event_time(start, tz),
         "end": event_time(end, tz),
         "attendees": [{"email": cancelled.supervisee_email}],
-        "extendedProperties": {"private": private},
+        "extendedProperties": extended(tags),
         "reminders": popup_reminder(),
         **CONFIDENTIAL,
     }

@@ -24,9 +24,9 @@ from .calendar_read import (
     cancelled_occurrences,
     instance_from,
     list_events,
-    private_of,
 )
 from .connect import Connection
+from .tags import CoverTags, EventTags, RearrangementTags, SeriesTags, event_tags
 
 SESSION_FIELDS = (
     "nextPageToken,items(id,status,start,end,recurringEventId,originalStartTime,description,"
@@ -50,7 +50,17 @@ class CalendarSession:
     category: str = ""
     phase: str = ""
     covers: str = ""  # a cover event (Hillingdon 3.4): the id of the session it holds
-    private: Mapping[str, str] = field(default_factory=dict, compare=False)
+    tags: EventTags | None = field(default=None, compare=False)
+
+    @property
+    def type(self) -> str:
+        """Supervision, or an [[events]] type (observation, appraisal, review)."""
+        return self.tags.type if isinstance(self.tags, SeriesTags) else "supervision"
+
+    @property
+    def cover_name(self) -> str:
+        """Who holds a cover session (Hillingdon 3.4), as the cover event names them."""
+        return self.tags.cover_name if isinstance(self.tags, CoverTags) else ""
 
     @property
     def session_id(self) -> str:
@@ -88,10 +98,9 @@ def list_sessions(
     # an observation, appraisal or review (`type`) has no supervision record; an instance of
     # a whole series `book` withdrew is no session any more
     out = [
-        session_from(item, user.lower())
-        for item in items
-        if private_of(item).get("type", "supervision") == "supervision"
-        and item.get("status") != "cancelled"
+        one
+        for one in (session_from(item, user.lower()) for item in items)
+        if one.type == "supervision" and not one.cancelled
     ]
     if cancelled:
         masters = {b.event_id: b for b in CalendarAdapter(connection).list_app_series(user)}
@@ -116,7 +125,7 @@ def cancelled_session(gone: CancelledOccurrence, master: BookedSeries) -> Calend
         attachments=(),
         html_link="",
     )
-    private = dict(master.private)
+    tags = master.tags
     return CalendarSession(
         instance=instance,
         calendar_user=master.calendar_user,
@@ -124,26 +133,32 @@ def cancelled_session(gone: CancelledOccurrence, master: BookedSeries) -> Calend
         series_key=master.series_key,
         location=None,
         attendees=master.attendees,
-        category=private.get("category", ""),
-        phase=phase_at(private.get("phases", ""), gone.session_id, private.get("phase", "")),
-        private=private,
+        category=tags.category,
+        phase=phase_at(tags.phases, gone.session_id, tags.phase),
+        tags=tags,
     )
 
 
 def session_from(item: Mapping[str, Any], user: str) -> CalendarSession:
-    private = private_of(item)
+    tags = event_tags(item)
     series = str(item.get("recurringEventId") or item["id"])
+    if isinstance(tags, SeriesTags):
+        series_key, phase = tags.series, phase_at(tags.phases, str(item["id"]), tags.phase)
+    elif isinstance(tags, CoverTags):
+        series_key, phase = tags.series or series, tags.phase
+    else:
+        series_key, phase = series, tags.phase if isinstance(tags, RearrangementTags) else ""
     return CalendarSession(
         instance=instance_from(item, series),
         calendar_user=user,
-        pair_id=private.get("pair", ""),
-        series_key=private.get("series") or series,
+        pair_id=tags.pair if tags is not None else "",
+        series_key=series_key,
         location=item.get("location") or None,
         attendees=attendees_of(item),
-        category=private.get("category", ""),
-        phase=phase_at(private.get("phases", ""), item["id"], private.get("phase", "")),
-        covers=private.get("covers", "") if private.get("kind") == "cover" else "",
-        private=private,
+        category=tags.category if tags is not None else "",
+        phase=phase,
+        covers=tags.covers if isinstance(tags, CoverTags) else "",
+        tags=tags,
     )
 
 

@@ -25,7 +25,6 @@ from typing import Any
 
 from ..domain.status import Status, TrackedSession
 from ..errors import SupervisionError
-from .calendar import APP
 from .connect import Connection
 from .retry import execute
 from .sheet_layout import (
@@ -44,6 +43,7 @@ from .sheet_layout import (
     format_requests,
     new_spreadsheet_body,
 )
+from .tags import APP, TRACKER, FileTags, file_query
 
 TITLE = "Supervision tracker"
 LOCK_KEY = f"{APP}.sync-lock"
@@ -137,11 +137,7 @@ class TrackerSheet:
         if spreadsheet_id:
             return cls(connection, operator, spreadsheet_id, sleep=sleep)
         drive = connection.drive(operator)
-        query = (
-            f"appProperties has {{ key='app' and value='{APP}' }} and "
-            "appProperties has { key='kind' and value='tracker' } and "
-            "'me' in owners and trashed = false"
-        )
+        query = f"{file_query(TRACKER)} and 'me' in owners and trashed = false"
         found = execute(
             drive.files().list(
                 q=query, spaces="drive", pageSize=10, fields="files(id,createdTime)"
@@ -166,7 +162,7 @@ class TrackerSheet:
         execute(
             drive.files().update(
                 fileId=sheet_id,
-                body={"appProperties": {"app": APP, "kind": "tracker"}},
+                body={"appProperties": FileTags(TRACKER).app_properties()},
                 fields="id",
             ),
             what="drive.files.update",

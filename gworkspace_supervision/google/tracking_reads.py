@@ -20,18 +20,26 @@ from typing import Any
 
 from .calendar import BookedSeries, CalendarAdapter
 from .calendar_read import (
-    APP,
     CancelledOccurrence,
     attendees_of,
     cancelled_occurrences,
     instance_from,
     list_events,
-    private_of,
     stamp,
 )
 from .connect import Connection
 from .drive import RecordFile, record_from
 from .retry import execute
+from .tags import (
+    RECORD,
+    SUPERVISION,
+    CoverTags,
+    EventTags,
+    RearrangementTags,
+    SeriesTags,
+    event_tags,
+    is_ours,
+)
 
 EVENT_FIELDS = (
     "nextPageToken,items(id,status,start,end,recurringEventId,originalStartTime,updated,created,"
@@ -60,12 +68,27 @@ class SessionEvent:
     updated: datetime | None
     created: datetime | None
     replaces: str | None = None  # the cancelled session this one rearranges (`rearranges` tag)
-    private: Mapping[str, str] = field(default_factory=dict, compare=False)
+    tags: EventTags | None = field(default=None, compare=False)
 
     @property
     def covers(self) -> bool:
         """A cover event (Hillingdon 3.4): it holds the session `session_id` of a colleague."""
-        return self.private.get("kind") == "cover"
+        return isinstance(self.tags, CoverTags)
+
+    @property
+    def type(self) -> str:
+        """Supervision, or an [[events]] type (observation, appraisal, review)."""
+        return self.tags.type if isinstance(self.tags, SeriesTags) else SUPERVISION
+
+    @property
+    def event_kind(self) -> str:
+        """An [[events]] event's kind, e.g. an observation's "direct work with a child"."""
+        return self.tags.event_kind if isinstance(self.tags, SeriesTags) else ""
+
+    @property
+    def supervisor_label(self) -> str:
+        """A cover session's supervisor as the tracker shows it: "Tom (cover for Sam)"."""
+        return self.tags.supervisor_label if isinstance(self.tags, CoverTags) else ""
 
 
 def list_year_sessions(
@@ -95,44 +118,44 @@ def _cancelled(gone: CancelledOccurrence, master: BookedSeries) -> SessionEvent:
     """A cancelled session, rebuilt from its series: Google keeps only its id and original
     start, so when it was cancelled is unknown (`updated` None)."""
     start = gone.original_start.astimezone(master.start.tzinfo)
-    private = dict(master.private)
+    tags = master.tags
     return SessionEvent(
         session_id=gone.session_id,
         series_event_id=master.event_id,
         supervisor=master.calendar_user,
         supervisee=master.attendees[0] if master.attendees else "",
         pair_id=master.pair_id,
-        category=private.get("category", ""),
+        category=tags.category,
         start=start,
         end=start + (master.end - master.start),
         cancelled=True,
         updated=None,
         created=None,
-        private=private,
+        tags=tags,
     )
 
 
 def _session(item: Mapping[str, Any], user: str) -> SessionEvent:
-    private = private_of(item)
+    tags = event_tags(item)
     series = str(item.get("recurringEventId") or item["id"])
     instance = instance_from(item, series)
     # a cover event (services/cover.py) is the session it covers, held by this user
-    covers = private.get("covers") if private.get("kind") == "cover" else None
+    covers = tags.covers if isinstance(tags, CoverTags) else None
     attendees = attendees_of(item)
     return SessionEvent(
         session_id=covers or instance.session_id,
         series_event_id=series,
         supervisor=user,
         supervisee=attendees[0] if attendees else "",
-        pair_id=private.get("pair", ""),
-        category=private.get("category", ""),
+        pair_id=tags.pair if tags is not None else "",
+        category=tags.category if tags is not None else "",
         start=instance.start,
         end=instance.end,
         cancelled=instance.status == "cancelled",
         updated=stamp(item.get("updated")),
         created=stamp(item.get("created")),
-        replaces=private.get("rearranges") or private.get("replaces") or None,
-        private=private,
+        replaces=(tags.rearranges or None) if isinstance(tags, RearrangementTags) else None,
+        tags=tags,
     )
 
 
@@ -177,12 +200,7 @@ def record_changes(connection: Connection, user: str, token: str) -> RecordChang
             if change.get("removed") or file.get("trashed"):
                 removed.append(str(change.get("fileId")))
                 continue
-            props = file.get("appProperties") or {}
-            if (
-                file.get("mimeType") == RECORD_MIME
-                and props.get("app") == APP
-                and props.get("kind") == "record"
-            ):
+            if file.get("mimeType") == RECORD_MIME and is_ours(file, RECORD):
                 records.append(record_from(file))
         if page.get("newStartPageToken"):
             return RecordChanges(records, removed, str(page["newStartPageToken"]))

@@ -28,10 +28,12 @@ from ..google.calendar import (
     BookedSeries,
     CalendarAdapter,
     Write,
+    book_write,
+    cancel_write,
     event_hash,
     event_summary,
-    series_to_event,
-    truncate_recurrence,
+    revive_write,
+    truncate_write,
 )
 from ..google.connect import Connection
 
@@ -51,9 +53,13 @@ class Change:
     title: str
     sessions: int  # future sessions booked (create/update) or removed (cancel/truncate)
     reason: str = ""
-    kind: str | None = None  # the write: "insert" | "patch" | "delete"; None = no write
-    body: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    write: Write | None = field(default=None, compare=False, repr=False)  # None: no write
     notifies: int = 0  # guests Calendar emails about this change when sendUpdates=all
+
+    @property
+    def kind(self) -> str | None:
+        """The write: "insert" | "patch" | "delete"; None = no write."""
+        return self.write.kind if self.write is not None else None
 
     @property
     def key(self) -> str:
@@ -273,23 +279,20 @@ def _reconcile(
     rest = live
     if live and not _future(live[0], now)[1]:
         primary, rest = live[0], live[1:]
-        body = _body(target, primary.event_id, s, plan, settings)
+        write = _write(target, primary.event_id, s, plan, settings, "patch")
         out.append(
             Change("update", cal, primary.event_id, s.series_id, s.supervisee_email, title,
-                   sessions, "plan changed", "patch", body, notifies=1)
+                   sessions, "plan changed", write, notifies=1)
         )  # fmt: skip
     else:
         if live:
             out += _retire(cal, live[0], now, "plan changed; past sessions kept")
             rest = live[1:]
         event_id, revive = _free_id(s, events, now)
-        body = _body(target, event_id, s, plan, settings)
-        if revive:
-            body["status"] = "confirmed"
+        write = _write(target, event_id, s, plan, settings, "insert")
         out.append(
             Change("create", cal, event_id, s.series_id, s.supervisee_email, title, sessions,
-                   "new" if not events else "rebooked", "patch" if revive else "insert",
-                   body if not revive else {k: v for k, v in body.items() if k != "id"},
+                   "new" if not events else "rebooked", revive_write(write) if revive else write,
                    notifies=1)
         )  # fmt: skip
     for b in rest:
@@ -297,10 +300,11 @@ def _reconcile(
     return out
 
 
-def _body(target: Series, event_id: str, s: Series, plan: Plan, settings: Any) -> dict[str, Any]:
-    body = series_to_event(target, plan.policy, settings, year=plan.year, series_key=s.series_id)
-    body["id"] = event_id  # a tail or reused id: the plan's series id stays in `series`
-    return body
+def _write(target: Series, event_id: str, s: Series, plan: Plan, settings: Any, kind: str) -> Write:
+    return book_write(
+        target, event_id, policy=plan.policy, settings=settings, year=plan.year,
+        series_key=s.series_id, kind=kind,
+    )  # fmt: skip
 
 
 def _free_id(s: Series, events: Sequence[BookedSeries], now: datetime) -> tuple[str, bool]:
@@ -332,14 +336,9 @@ def _retire(cal: str, b: BookedSeries, now: datetime, reason: str) -> list[Chang
     guests = len(b.attendees)
     if not started:
         return [Change("cancel", cal, b.event_id, b.series_key, who, b.summary, later, reason,
-                       "delete", notifies=guests)]  # fmt: skip
-    private = dict(b.private) | {"truncated": now.isoformat(timespec="seconds")}
-    body = {
-        "recurrence": truncate_recurrence(b.recurrence, b.timezone, now, b.start),
-        "extendedProperties": {"private": private},
-    }
+                       cancel_write(b.event_id), notifies=guests)]  # fmt: skip
     return [Change("truncate", cal, b.event_id, b.series_key, who, b.summary, later, reason,
-                   "patch", body, notifies=guests)]  # fmt: skip
+                   truncate_write(b, now), notifies=guests)]  # fmt: skip
 
 
 def future_part(s: Series, now: datetime) -> Series | None:
@@ -414,7 +413,7 @@ def _apply(adapter: CalendarAdapter, result: BookingResult, progress: Progress |
     if progress is not None and total:
         progress(0, total)
     for cal, cs in sorted(by_cal.items()):
-        writes = [Write(c.kind or "", c.event_id, c.body) for c in cs]
+        writes = [c.write for c in cs if c.write is not None]
         try:
             answers = adapter.write(cal, writes, send_updates=result.send_updates, progress=tick)
         except BatchError as err:
@@ -427,7 +426,7 @@ def _apply(adapter: CalendarAdapter, result: BookingResult, progress: Progress |
                 continue
         retry = [c for c in cs if _status(answers.get(c.key)) == 409]
         if retry:  # the id exists though we did not list it: bring it to the plan's content
-            again = [Write("patch", c.event_id, _revive(c.body)) for c in retry]
+            again = [revive_write(c.write) for c in retry if c.write is not None]
             try:
                 adapter.write(cal, again, send_updates=result.send_updates)
             except BatchError as err:
@@ -445,10 +444,6 @@ def _apply(adapter: CalendarAdapter, result: BookingResult, progress: Progress |
 
 def _status(answer: Any) -> int | None:
     return answer.status if isinstance(answer, APIError) else None
-
-
-def _revive(body: dict[str, Any] | None) -> dict[str, Any]:
-    return {k: v for k, v in (body or {}).items() if k != "id"} | {"status": "confirmed"}
 
 
 def _setting(settings: Any, name: str) -> Any:

@@ -47,6 +47,7 @@ from ..google.connect import Connection
 from ..google.docs import DocsAdapter
 from ..google.drive import DriveAdapter, RecordFile, Share, doc_link
 from ..google.sessions import CalendarSession, attach_write, list_sessions
+from ..google.tags import RECORD, FileTags
 from .templates import check_template, find_template, share_template
 
 Progress = Callable[[int, int], None]
@@ -216,7 +217,7 @@ def _plan_supervisor(
             entry = replace(
                 entry,
                 supervisor_email=held[0].calendar_user,
-                supervisor_name=held[0].private.get("cover_name") or held[0].calendar_user,
+                supervisor_name=held[0].cover_name or held[0].calendar_user,
             )
         held.sort(key=lambda s: s.instance.start)
         agendas = _agendas(held, entry, caseload, tz)
@@ -382,7 +383,8 @@ def _apply_supervisor(
     copies = []
     for p in creating:
         folder = folders[folder_path(p.entry.supervisee_name)]
-        props = {"session": p.session.session_id, "pair": p.session.pair_id}
+        tags = FileTags(RECORD, session=p.session.session_id, pair=p.session.pair_id)
+        props = tags.app_properties()
         copies.append(
             (p.session.session_id,
              drive.copy_request(sup, template.file_id, name=p.title, folder_id=folder, props=props))

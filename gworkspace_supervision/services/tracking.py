@@ -309,7 +309,7 @@ def _rows(
             team=entry.team if entry else (old.team if old else ""),
             supervisor_email=event.supervisor,
             # a cover session (Hillingdon 3.4) names who covered: "Tom (cover for Sam)"
-            supervisor_name=event.private.get("supervisor_label")
+            supervisor_name=event.supervisor_label
             or _name(entry, "supervisor", event.supervisor, old),
             supervisee_email=event.supervisee,
             supervisee_name=_name(entry, "supervisee", event.supervisee, old),

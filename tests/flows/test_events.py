@@ -186,7 +186,7 @@ def test_cancelled_sessions_follow_the_one_rearrangement_rule(world: World) -> N
     book(world.conn, world.roster, world.policy, 2027, world.settings, send_updates="none")
     (series,) = [
         b for b in CalendarAdapter(world.conn).list_app_series(SAM)
-        if ANN in b.attendees and "type" not in b.private
+        if ANN in b.attendees and b.kind == "supervision"
     ]  # fmt: skip
     events = world.conn.calendar(SAM).events()
 

@@ -65,7 +65,7 @@ def cancel(conn: Connection, supervisee: str, when: datetime) -> str:
     series = [
         b
         for b in CalendarAdapter(conn).list_app_series(BO)
-        if supervisee in b.attendees and "type" not in b.private  # a supervision series
+        if supervisee in b.attendees and b.kind == "supervision"
     ]
     found = (
         events.instances(
