@@ -39,16 +39,24 @@ SINGLE_RULE = "FREQ=DAILY;COUNT=1"
 
 def calendar_safe(plan: Plan) -> Plan:
     """The plan with every series re-encoded so that Google shows all of its sessions."""
+    unsafe = {s.series_id for s in plan.series if not is_safe(s)}
+    if not unsafe:
+        return plan
+    starts: dict[str, list[datetime]] = {key: [] for key in unsafe}
+    for session in plan.sessions:
+        if session.series_id in unsafe:
+            starts[session.series_id].append(session.start)
     series: list[Series] = []
     renamed: dict[str, tuple[str, str]] = {}  # old session id -> (new session id, series id)
     for s in plan.series:
-        parts = safe_parts(s)
+        if s.series_id not in unsafe:
+            series.append(s)
+            continue
+        parts = safe_parts(s, sorted(starts[s.series_id]) or None)
         series += parts
         for part in parts[1:]:
             old = session_id_for(s.series_id, part.start)
             renamed[old] = (part.session_ids[0], part.series_id)
-    if not renamed:
-        return plan
     sessions: list[Session] = []
     for session in plan.sessions:
         new = renamed.get(session.session_id)
@@ -68,18 +76,21 @@ def is_safe(s: Series) -> bool:
     """No session after the last session the rule itself makes."""
     if not s.rdates:
         return True
+    if s.session_ids:  # the plan's own series: safe when its last session is no RDATE
+        return max(i[-16:] for i in s.session_ids) > _stamp(max(s.rdates))
     excluded = set(s.exdates)
     kept = [o for o in rule_occurrences(s) if o not in excluded]
     return bool(kept) and max(s.rdates) <= kept[-1]
 
 
-def safe_parts(s: Series) -> list[Series]:
+def safe_parts(s: Series, sessions: list[datetime] | None = None) -> list[Series]:
     """[the series, re-encoded if needed] + one single-occurrence series per session left
-    after its rule's last occurrence."""
+    after its rule's last occurrence. `sessions`: its session starts, sorted, when known."""
     if is_safe(s):
         return [s]
-    sessions = expand(s)
-    options = [_own_rule(s, sessions), _weekly_rule(s, sessions)]
+    sessions = sessions or expand(s)
+    own = _own_rule(s, sessions)
+    options = [own] if own is not None and not own[1] else [own, _weekly_rule(s, sessions)]
     main, tail = min(
         (o for o in options if o is not None),
         key=lambda o: (len(o[1]), len(o[0].exdates) + len(o[0].rdates)),
@@ -90,13 +101,13 @@ def safe_parts(s: Series) -> list[Series]:
 
 
 def _own_rule(s: Series, sessions: list[datetime]) -> tuple[Series, list[datetime]] | None:
-    made = rule_occurrences(s)
-    wanted = set(sessions)
-    inside = [o for o in made if o in wanted]
+    # what the rule generates is its sessions that are no RDATE, and its EXDATEs
+    extra = set(s.rdates)
+    inside = [o for o in sessions if o not in extra]
     if not inside:
         return None
     last = inside[-1]
-    count = made.index(last) + 1
+    count = len(inside) + sum(1 for x in s.exdates if x < last)
     parts = [p for p in s.rrule.split(";") if not p.startswith(("COUNT=", "UNTIL="))]
     main = replace(
         s,
