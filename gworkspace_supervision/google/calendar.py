@@ -37,8 +37,11 @@ __all__ = ["APP", "BookedInstance"]  # re-exported for the readers that import t
 
 # Bump when the event body we write changes shape: every series is then rewritten once.
 SERIALIZER_VERSION = "2"  # 2: no session after the rule's end (domain.calendar_safe)
-FREEBUSY_ITEMS = 50  # Google: at most 50 calendars per freebusy.query
-FREEBUSY_WINDOW = timedelta(days=60)  # conservative span per query; queries go in one batch
+# Google answers freebusy.query 400 past 50 calendars (`tooManyCalendarsRequested`;
+# calendarExpansionMax "Maximum value is 50") or 90 days ("The requested time range is too
+# long."): each query asks at most 50 people over at most 60 days; the queries go in batches.
+FREEBUSY_ITEMS = 50
+FREEBUSY_WINDOW = timedelta(days=60)
 LIST_FIELDS = (
     "nextPageToken,items(id,status,summary,start,end,recurrence,recurringEventId,"
     "attendees(email,responseStatus),location,extendedProperties)"
