@@ -103,9 +103,11 @@ def list_year_sessions(
         organizer = item.get("organizer") or {}
         if organizer and str(organizer.get("email", me)).lower() != me:
             continue  # a session this user attends as supervisee
-        if item.get("status") == "cancelled" and item.get("recurringEventId"):
-            continue  # an occurrence of a whole series `book` withdrew (read below if not)
-        out.append(_session(item, me))
+        one = _session(item, me)
+        if one.cancelled and (item.get("recurringEventId") or isinstance(one.tags, SeriesTags)):
+            continue  # a whole series `book` withdrew, or one of its occurrences (whichever
+            # Google lists); a cancelled occurrence of a live series is read below
+        out.append(one)
     masters = {b.event_id: b for b in CalendarAdapter(connection).list_app_series(user)}
     for gone in cancelled_occurrences(connection, user, time_min, time_max):
         master = masters.get(gone.series_event_id)
