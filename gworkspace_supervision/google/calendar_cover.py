@@ -71,6 +71,12 @@ def cover_body(
     return body
 
 
+def cover_write(session: CalendarSession, **facts: Any) -> Write:
+    """Insert the cover event (`cover_body`'s arguments)."""
+    body = cover_body(session, **facts)
+    return Write("insert", body["id"], body)
+
+
 def cancel_write(session: CalendarSession, by: str) -> Write:
     """Cancel the usual supervisor's instance (`by`'s cover event now holds the session)."""
     return Write("patch", session.event_id, {"status": "cancelled"})

@@ -171,9 +171,18 @@ def replacement_body(
 
 
 def book_replacement(
-    adapter: CalendarAdapter, user: str, body: dict[str, Any], *, send_updates: str = "all"
+    adapter: CalendarAdapter,
+    cancelled: CancelledSession,
+    start: datetime,
+    end: datetime,
+    *,
+    policy_name: str = "",
+    send_updates: str = "all",
 ) -> Any:
-    """Insert the replacement (the supervisee is emailed an invitation with sendUpdates=all).
-    A 409 means the id is taken: booked by an earlier run, so nothing new is written."""
-    answers = adapter.write(user, [Write("insert", body["id"], body)], send_updates=send_updates)
-    return answers[f"insert:{body['id']}"]
+    """Insert the replacement in the supervisor's calendar (the supervisee is emailed an
+    invitation with sendUpdates=all). A 409 means the id is taken: booked by an earlier run, so
+    nothing new is written."""
+    body = replacement_body(cancelled, start, end, policy_name)
+    write = Write("insert", body["id"], body)
+    answers = adapter.write(cancelled.calendar_user, [write], send_updates=send_updates)
+    return answers[f"insert:{write.event_id}"]

@@ -25,8 +25,8 @@ from ..domain.records import check_address, folder_path
 from ..domain.roster import RosterEntry
 from ..domain.series import pair_id_for
 from ..errors import InputError, Problem
-from ..google.calendar import CalendarAdapter, Write
-from ..google.calendar_cover import cancel_write, cover_body
+from ..google.calendar import CalendarAdapter
+from ..google.calendar_cover import cancel_write, cover_write
 from ..google.connect import Connection
 from ..google.drive import DriveAdapter, RecordFile, Share
 from ..google.sessions import CalendarSession, list_sessions
@@ -110,7 +110,7 @@ def cover(
     for s in result.sessions:
         entry = pairs[s.pair_id]
         if s.session_id not in booked:
-            body = cover_body(
+            cover = cover_write(
                 s,
                 timezone=policy.timezone,
                 by=window.by,
@@ -121,7 +121,7 @@ def cover(
                 supervisee_name=entry.supervisee_name,
                 record=records.get(s.session_id) or moved.get(s.session_id),
             )
-            inserts.append(Write("insert", body["id"], body))
+            inserts.append(cover)
         if not s.cancelled:
             cancels.append(cancel_write(s, window.by))
     result.booked = [w.event_id for w in inserts]
