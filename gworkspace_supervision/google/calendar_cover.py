@@ -1,15 +1,16 @@
-"""Calendar JSON for absence cover (Hillingdon 3.4): the cover event and the covered instance.
+"""Calendar JSON for absence cover (Hillingdon Supervision Framework 3.4): the cover event and the covered instance.
 
 A covered session is cancelled in the usual supervisor's calendar (an instance override, status
 cancelled; Google keeps no tags on a cancelled occurrence, so the cover event's `covers` tag is
-what tells tracking and a re-run that the session lives on elsewhere) and booked as
-one single event in the covering supervisor's calendar, tagged `extendedProperties.private`
+what tells tracking and a re-run that the session lives on elsewhere) and booked as one single
+event in the covering supervisor's calendar, tagged (google/tags.py CoverTags)
 {app, kind=cover, covers=<session id>, usual_supervisor, pair, ...}. The cover event carries
 no `year`, so `book` (which lists its series by year) never sees or retires it.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ..domain.cover import cover_event_id, cover_label
@@ -30,9 +31,13 @@ def cover_body(
     supervisee: str,
     supervisee_name: str,
     record: RecordFile | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> dict[str, Any]:
-    """The event the covering supervisor holds the session with (the supervisee invited)."""
-    start, end = session.instance.start, session.instance.end
+    """The event the covering supervisor holds the session with (the supervisee invited), at
+    `start`-`end` (default the session's own time)."""
+    own = session.instance.start
+    start, end = start or own, end or session.instance.end
     tags = CoverTags(
         covers=session.session_id,
         usual_supervisor=usual,
@@ -43,6 +48,8 @@ def cover_body(
         supervisor_label=cover_label(by_name, usual_name),
         category=session.category,
         phase=session.phase,
+        # placed elsewhere: the covering supervisor was busy at its own time
+        moved_from=own if start != own else None,
     )
     description = (
         f"Supervision: {supervisee_name} with {by_name}, covering for {usual_name} "

@@ -63,6 +63,11 @@ class CalendarSession:
         return self.tags.cover_name if isinstance(self.tags, CoverTags) else ""
 
     @property
+    def supervisor_label(self) -> str:
+        """A cover session's supervisor as shown: "Tom (cover for Sam)"."""
+        return self.tags.supervisor_label if isinstance(self.tags, CoverTags) else ""
+
+    @property
     def session_id(self) -> str:
         """The session's id: a cover event stands for the session it covers."""
         return self.covers or self.instance.session_id

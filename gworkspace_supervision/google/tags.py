@@ -104,6 +104,7 @@ class CoverTags:
     supervisor_label: str = ""  # "Tom (cover for Sam)": what the tracker shows
     category: str = ""
     phase: str = ""
+    moved_from: datetime | None = None  # placed away from the session's own time
 
     def private(self) -> dict[str, str]:
         return _clean(
@@ -117,6 +118,7 @@ class CoverTags:
                 "cover_name": self.cover_name,
                 "usual_name": self.usual_name,
                 "supervisor_label": self.supervisor_label,
+                "moved_from": self.moved_from.isoformat() if self.moved_from else None,
                 "category": self.category,
                 "phase": self.phase,
             }
@@ -124,6 +126,7 @@ class CoverTags:
 
     @classmethod
     def parse(cls, private: Mapping[str, str]) -> CoverTags:
+        moved = private.get("moved_from")
         return cls(
             covers=private.get("covers", ""),
             usual_supervisor=private.get("usual_supervisor", ""),
@@ -134,6 +137,7 @@ class CoverTags:
             supervisor_label=private.get("supervisor_label", ""),
             category=private.get("category", ""),
             phase=private.get("phase", ""),
+            moved_from=isoparse(moved) if moved else None,
         )
 
 

@@ -55,6 +55,7 @@ class Change:
     reason: str = ""
     write: Write | None = field(default=None, compare=False, repr=False)  # None: no write
     notifies: int = 0  # guests Calendar emails about this change when sendUpdates=all
+    first: datetime | None = None  # the first session booked (create/update)
 
     @property
     def kind(self) -> str | None:
@@ -282,7 +283,7 @@ def _reconcile(
         write = _write(target, primary.event_id, s, plan, settings, "patch")
         out.append(
             Change("update", cal, primary.event_id, s.series_id, s.supervisee_email, title,
-                   sessions, "plan changed", write, notifies=1)
+                   sessions, "plan changed", write, notifies=1, first=target.start)
         )  # fmt: skip
     else:
         if live:
@@ -293,7 +294,7 @@ def _reconcile(
         out.append(
             Change("create", cal, event_id, s.series_id, s.supervisee_email, title, sessions,
                    "new" if not events else "rebooked", revive_write(write) if revive else write,
-                   notifies=1)
+                   notifies=1, first=target.start)
         )  # fmt: skip
     for b in rest:
         out += _retire(cal, b, now, "superseded")
