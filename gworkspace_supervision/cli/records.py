@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -163,11 +163,7 @@ def _plural(n: int, word: str) -> str:
 
 def _describe_change(c: Any, dry: bool) -> str:
     """One calendar change in words: whose calendar, whom, from when."""
-    start = ((c.body or {}).get("start") or {}).get("dateTime", "")
-    when = ""
-    if start:
-        moment = datetime.fromisoformat(start)
-        when = f", first {moment:%a %d %b %Y %H:%M}"
+    when = f", first {c.first:%a %d %b %Y %H:%M}" if c.first is not None else ""
     n = _plural(c.sessions, "session")
     words = {
         "create": ("would book" if dry else "booked", f"{n}{when}"),

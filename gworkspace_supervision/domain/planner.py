@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 
 from ..errors import InputError, Problem, SupervisionError
 from .absences import Absence, by_person
+from .calendar_safe import calendar_safe
 from .events import SUPERVISION, EventRule
 from .people import PEOPLE_FIELDS, PairPeople, ThroughPeople
 from .policy import Category, Phase, Policy, cadence_text
@@ -1045,7 +1046,7 @@ def plan_year(
     finally:
         if collecting:
             gc.enable()
-    return Plan(
+    plan = Plan(
         year=year,
         policy=policy,
         sessions=tuple(sessions),
@@ -1055,3 +1056,4 @@ def plan_year(
         notes=tuple(planner.notes),
         gaps=tuple(planner.gaps),
     )
+    return calendar_safe(plan)  # no session after its rule's end: Google would not show it

@@ -31,7 +31,6 @@ from gspread.utils import a1_to_rowcol, absolute_range_name, rowcol_to_a1
 
 from ..domain.status import Status, TrackedSession
 from ..errors import APIError, SupervisionError
-from .calendar import APP
 from .connect import Connection
 from .retry import execute
 from .sheet_client import SheetCalls
@@ -52,6 +51,7 @@ from .sheet_layout import (
     format_requests,
     setup_requests,
 )
+from .tags import APP, TRACKER, FileTags, file_query
 
 TITLE = "Supervision tracker"
 LOCK_KEY = f"{APP}.sync-lock"
@@ -159,11 +159,7 @@ class TrackerSheet:
         if spreadsheet_id:
             return cls(connection, operator, spreadsheet_id, sleep=sleep)
         drive = connection.drive(operator)
-        query = (
-            f"appProperties has {{ key='app' and value='{APP}' }} and "
-            "appProperties has { key='kind' and value='tracker' } and "
-            "'me' in owners and trashed = false"
-        )
+        query = f"{file_query(TRACKER)} and 'me' in owners and trashed = false"
         found = execute(
             drive.files().list(
                 q=query, spaces="drive", pageSize=10, fields="files(id,createdTime)"
@@ -182,7 +178,7 @@ class TrackerSheet:
                 body={
                     "name": TITLE,
                     "mimeType": SHEET_MIME,
-                    "appProperties": {"app": APP, "kind": "tracker"},
+                    "appProperties": FileTags(TRACKER).app_properties(),
                 },
                 fields="id",
             ),

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import socket
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -211,18 +210,15 @@ def sync(
     )
 
 
-def _withdrawn(events: Sequence[SessionEvent]) -> set[str]:
-    """Instances `book` withdrew with their whole series (a leaver's future sessions): a series
-    whose every instance is cancelled; its latest cancellation is the series' deletion."""
-    by_series: dict[str, list[SessionEvent]] = defaultdict(list)
-    for e in events:
-        by_series[e.series_event_id].append(e)
-    gone: set[str] = set()
-    for series in by_series.values():
-        if all(e.cancelled for e in series):
-            last = max((e.updated for e in series if e.updated), default=None)
-            gone |= {e.session_id for e in series if e.updated == last}
-    return gone
+def _cancelled_at(event: SessionEvent, old: TrackedSession | None, now: datetime) -> datetime:
+    """When a session was cancelled, as well as can be known: Google keeps no time on a
+    cancelled occurrence, so the first sync that saw it cancelled (kept in the Sheet), or this
+    one, and never later than the session itself (a session cancelled after it happened)."""
+    if event.updated is not None:  # a single event of ours (cover, rearrangement) keeps it
+        return event.updated
+    if old is not None and old.cancelled_at is not None:
+        return old.cancelled_at
+    return min(now, event.start)
 
 
 def _read_window(
@@ -240,7 +236,10 @@ def _read_window(
 
 
 def _rearrangements(
-    events: Sequence[SessionEvent], policy: Policy, now: datetime
+    events: Sequence[SessionEvent],
+    policy: Policy,
+    now: datetime,
+    cancelled_at: Mapping[str, datetime],
 ) -> dict[str, str]:
     """Cancelled session id -> REARRANGED | NOT REARRANGED | PENDING, by the one rule of
     Hillingdon 3.3 (`domain.rearrange.rearrangement_status`): a live event tagged
@@ -257,7 +256,7 @@ def _rearrangements(
         if e.cancelled:
             found = replacement.get(e.session_id)
             out[e.session_id] = rearrangement_status(
-                e.updated or e.start,
+                cancelled_at[e.session_id],
                 e.start,
                 found.start if found else None,
                 now,
@@ -279,14 +278,21 @@ def _rows(
     now: datetime,
 ) -> list[TrackedSession]:
     people = {e.supervisee_email: e for e in roster}
-    gone = _withdrawn(events)
-    rearranged = _rearrangements(events, policy, now)
+    # Hillingdon 3.4: a session held by a colleague is cancelled in its usual supervisor's
+    # calendar; the live cover event (same session id) is the session
+    covered = {e.session_id for e in events if e.covers and not e.cancelled}
+    cancelled_at = {
+        e.session_id: _cancelled_at(e, old_rows.get(e.session_id), now)
+        for e in events
+        if e.cancelled
+    }
+    rearranged = _rearrangements(events, policy, now, cancelled_at)
     types = event_types(events)
     seen: set[str] = set()
     out: list[TrackedSession] = []
     tz = policy.tz
     for event in events:
-        if event.session_id in seen:
+        if event.session_id in seen or (event.cancelled and event.session_id in covered):
             continue
         seen.add(event.session_id)
         entry = people.get(event.supervisee)
@@ -294,8 +300,6 @@ def _rows(
         if type_kind[0] != SUPERVISION:  # an observation, appraisal or review: no record;
             out.append(event_row(event, type_kind, entry, policy, now))  # a single event: a
             continue  # cancelled one is CANCELLED whoever cancelled it
-        if event.session_id in gone:
-            continue
         old = old_rows.get(event.session_id)
         start, end = event.start.astimezone(tz), event.end.astimezone(tz)
         due = record_due(start.date(), workdays, policy.record_due_working_days)
@@ -305,7 +309,7 @@ def _rows(
             team=entry.team if entry else (old.team if old else ""),
             supervisor_email=event.supervisor,
             # a cover session (Hillingdon 3.4) names who covered: "Tom (cover for Sam)"
-            supervisor_name=event.private.get("supervisor_label")
+            supervisor_name=event.supervisor_label
             or _name(entry, "supervisor", event.supervisor, old),
             supervisee_email=event.supervisee,
             supervisee_name=_name(entry, "supervisee", event.supervisee, old),
@@ -332,7 +336,7 @@ def _rows(
             row.completed_at = modified or now
         row.completed = row.completed_at.astimezone(tz).date() if row.completed_at else None
         if event.cancelled:  # Hillingdon 3.3, by domain.rearrange's rule
-            row.cancelled_at = event.updated or event.start
+            row.cancelled_at = cancelled_at[event.session_id]
             breached = rearranged.get(event.session_id) == NOT_REARRANGED
             row.status = Status.NOT_REARRANGED if breached else Status.CANCELLED
         else:
