@@ -21,6 +21,7 @@ from .main import Context, cli
 from .options import (
     DAY,
     as_date,
+    check_not_before_year,
     format_option,
     load_inputs,
     policy_option,
@@ -64,6 +65,7 @@ def agenda_command(
     Example: gws-supervision agenda --caseload cases.csv --roster staff.csv
     --policy case_discussion_guidance --year 2027 --through 2027-03-31
     """
+    check_not_before_year("--through", as_date(through), year)
     inputs = load_inputs(obj.config if obj else None, roster, policy)
     rule = agenda_rule(inputs.policy)  # a malformed rule stops before reading anything else
     cases = load_caseload(

@@ -12,6 +12,7 @@ import click
 from ..errors import InputError, Problem
 from ..google.connect import parse_workspace
 from .main import Context, cli
+from .options import Amount
 
 
 def _local_dir(ctx: click.Context) -> Path:
@@ -103,6 +104,7 @@ def clock_set(ctx: click.Context, instant: str, running: bool) -> None:
         raise InputError(
             Problem("INSTANT", None, None, f"{instant!r} is not an ISO 8601 instant")
         ) from None
+    _check_clock_year(moment.year, "INSTANT")
     ws = _open(ctx)
     try:
         ws.clock.set(moment, running=running)
@@ -111,16 +113,32 @@ def clock_set(ctx: click.Context, instant: str, running: bool) -> None:
         ws.close()
 
 
+def _check_clock_year(year: int, option: str) -> None:
+    """The workspace clock stays within 1970-2100: dates past 9999 overflow, and nothing the
+    toolkit plans lies outside."""
+    if not 1970 <= year <= 2100:
+        raise InputError(
+            Problem(option, None, None, "the clock would leave the years 1970-2100; "
+                    "choose a smaller step or an earlier instant")
+        )  # fmt: skip
+
+
 @clock.command("advance")
-@click.option("--days", type=float, default=0.0)
-@click.option("--hours", type=float, default=0.0)
-@click.option("--minutes", type=float, default=0.0)
+@click.option("--days", type=Amount(-36_600, 36_600), default=0.0)  # a century either way
+@click.option("--hours", type=Amount(-878_400, 878_400), default=0.0)
+@click.option("--minutes", type=Amount(-52_704_000, 52_704_000), default=0.0)
 @click.pass_context
 def clock_advance(ctx: click.Context, days: float, hours: float, minutes: float) -> None:
     """Move the clock forward (negative values move it back)."""
     ws = _open(ctx)
     try:
-        now = ws.clock.advance(timedelta(days=days, hours=hours, minutes=minutes))
+        step = timedelta(days=days, hours=hours, minutes=minutes)
+        try:
+            year = (ws.clock.now() + step).year
+        except OverflowError:
+            year = 0
+        _check_clock_year(year, "--days/--hours/--minutes")
+        now = ws.clock.advance(step)
         click.echo(f"{now.isoformat()} ({ws.clock.mode})")
     finally:
         ws.close()

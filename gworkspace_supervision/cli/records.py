@@ -18,6 +18,7 @@ from .options import (
     YEAR,
     ProgressBar,
     as_date,
+    check_not_before_year,
     load_inputs,
     policy_option,
     roster_option,
@@ -86,6 +87,7 @@ def records_command(
     Example: gws-supervision records --roster config/roster.example.csv --policy hillingdon
     --year 2027 --through 2027-03-31 --dry-run
     """
+    check_not_before_year("--through", as_date(through), year)
     inputs = load_inputs(obj.config if obj else None, roster, policy)  # exit 2 before any call
     roster_file = str(roster or inputs.settings.supervision.roster or "roster")
     bar = ProgressBar("Records")

@@ -53,7 +53,7 @@ from .tracking_events import (
     observation_window,
     type_summary,
 )
-from .tracking_tabs import build_tabs
+from .tracking_tabs import build_tabs, safe_tabs
 
 Progress = Callable[[str], None]
 
@@ -194,7 +194,7 @@ def sync(
         if policy.events:  # issue 8: a tab per event type, Observations, Summary per type
             tabs.extra = event_tabs(in_year, roster, policy, now.date(), year)
             tabs.summary += [[], *type_summary(summary, in_year, policy, year)]
-        sheet.write(tabs, previous)
+        sheet.write(safe_tabs(tabs), previous)
     finally:
         sheet.release()
     return SyncResult(
