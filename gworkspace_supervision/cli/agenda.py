@@ -66,7 +66,7 @@ def agenda_command(
     --policy case_discussion_guidance --year 2027 --through 2027-03-31
     """
     check_not_before_year("--through", as_date(through), year)
-    inputs = load_inputs(obj.config if obj else None, roster, policy)
+    inputs = load_inputs(obj.config if obj else None, roster, policy, year=year)
     rule = agenda_rule(inputs.policy)  # a malformed rule stops before reading anything else
     cases = load_caseload(
         caseload,

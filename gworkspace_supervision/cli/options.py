@@ -23,6 +23,7 @@ from ..domain.policy import Policy, load_policy
 from ..domain.roster import RosterEntry, load_roster
 from ..errors import InputError, Problem
 from ..settings import Settings, load_settings
+from .preflight import check_plannable
 
 F = TypeVar("F", bound=Callable[..., Any])
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a date or --year from a person may name
@@ -174,8 +175,16 @@ class Inputs:
         return self.settings.organisation.closure_days
 
 
-def load_inputs(config: Path | None, roster: Path | None, policy: str | None) -> Inputs:
-    """Settings, then policy, then roster (which needs the policy's categories)."""
+def load_inputs(
+    config: Path | None,
+    roster: Path | None,
+    policy: str | None,
+    *,
+    year: int | None = None,
+    start: date | None = None,
+) -> Inputs:
+    """Settings, then policy, then roster (which needs the policy's categories); given the
+    `year` (and `start`) a command will plan, also whether it can be planned at all."""
     settings = load_settings(config)
     chosen_policy = load_policy(policy or settings.supervision.policy)
     if settings.organisation.region and settings.organisation.region != chosen_policy.region:
@@ -188,7 +197,10 @@ def load_inputs(config: Path | None, roster: Path | None, policy: str | None) ->
             Problem("--roster", None, None, "no roster: give --roster FILE or [supervision] roster")
         )
     entries = load_roster(roster_path, chosen_policy, settings.organisation.allowed_domains)
-    return Inputs(settings, chosen_policy, entries)
+    inputs = Inputs(settings, chosen_policy, entries)
+    if year is not None:
+        check_plannable(inputs, year, start, roster_path)
+    return inputs
 
 
 def load_settings_policy(

@@ -24,6 +24,7 @@ from .options import (
     roster_option,
     year_option,
 )
+from .preflight import plan_or_input_error
 
 JSON_FIELDS = (
     "session_id", "series_id", "supervisee_email", "supervisee_name", "supervisor_email",
@@ -129,9 +130,19 @@ def plan_command(
     """
     if ics is not None:
         check_output(ics)  # a FIFO or device is refused before any work, never replaced
-    inputs = load_inputs(obj.config if obj else None, roster, policy)
-    plan = plan_year(
-        inputs.roster, inputs.policy, year, start=as_date(start), closure_days=inputs.closure_days
+    inputs = load_inputs(
+        obj.config if obj else None, roster, policy, year=year, start=as_date(start)
+    )
+    plan = plan_or_input_error(
+        lambda: plan_year(
+            inputs.roster,
+            inputs.policy,
+            year,
+            start=as_date(start),
+            closure_days=inputs.closure_days,
+        ),
+        inputs.roster,
+        roster or inputs.settings.supervision.roster,
     )
     if ics is not None:
         write_output(ics, plan_to_ics(plan.series, inputs.policy.timezone, f"Supervision {year}"))

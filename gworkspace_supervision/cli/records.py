@@ -88,7 +88,7 @@ def records_command(
     --year 2027 --through 2027-03-31 --dry-run
     """
     check_not_before_year("--through", as_date(through), year)
-    inputs = load_inputs(obj.config if obj else None, roster, policy)  # exit 2 before any call
+    inputs = load_inputs(obj.config if obj else None, roster, policy, year=year)  # exit 2 first
     roster_file = str(roster or inputs.settings.supervision.roster or "roster")
     bar = ProgressBar("Records")
     with connect(obj.workspace, inputs.settings) as connection:

@@ -44,6 +44,14 @@ MOVE_SEARCH_DAYS = 10  # working days searched for a moved occurrence, each dire
 _Occurrence = tuple[date, date, int, datetime | None, str | None]
 
 
+class PlanningError(SupervisionError):
+    """No slot for a pair's session: says which pair, so the CLI can name their roster line."""
+
+    def __init__(self, supervisee: str, supervisor: str, message: str) -> None:
+        self.supervisee, self.supervisor = supervisee, supervisor
+        super().__init__(message)
+
+
 @dataclass(frozen=True)
 class Session:
     session_id: str
@@ -348,10 +356,12 @@ class _Planner:
                 if diary.fits(a, b, ordinal, start, start + minutes):
                     diary.book_pair(a, b, ordinal, start, start + minutes)
                     return day, start
-        raise SupervisionError(
+        raise PlanningError(
+            a,
+            b,
             f"cannot fit the session of {a} with {b} near {nominal}: no free slot for both within "
             f"{MOVE_SEARCH_DAYS} working days either side (max_sessions_per_day "
-            f"{self.policy.max_sessions_per_day}); give {b} fewer supervisees"
+            f"{self.policy.max_sessions_per_day}); give {b} fewer supervisees",
         )
 
     def move_days(self, nominal: date) -> list[date]:
