@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import random
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -25,6 +24,7 @@ from typing import Any
 
 from ..domain.status import Status, TrackedSession
 from ..errors import SupervisionError
+from . import sync_lock
 from .calendar import APP
 from .connect import Connection
 from .retry import execute
@@ -47,7 +47,7 @@ from .sheet_layout import (
 
 TITLE = "Supervision tracker"
 LOCK_KEY = f"{APP}.sync-lock"
-LOCK_TTL = timedelta(minutes=30)  # a crashed sync's lock is ignored after this
+LOCK_TTL = timedelta(seconds=sync_lock.LOCK_TTL_SECONDS)  # real time; see sync_lock
 EPOCH = date(1899, 12, 30)  # Sheets' day 0
 META_RANGE = f"{STATE}!K1:L"
 
@@ -108,6 +108,7 @@ class TrackerSheet:
         self.sleep = sleep
         self.grid: dict[str, tuple[int, int]] = {}
         self._lock_id: int | None = None
+        self._lock_nonce = ""
         self.existing: list[dict[str, Any]] = []  # sheets' rules, protections, charts
 
     @property
@@ -233,17 +234,18 @@ class TrackerSheet:
         return wanted
 
     # -- the lock ----------------------------------------------------------------------------------
-    def acquire(self, holder: str, now: datetime, attempts: int = 6) -> None:
+    def acquire(self, attempts: int = 6) -> None:
         """Take the sync lock: create our entry, then look; if anyone else holds a live entry,
         withdraw ours and try again after a jittered wait.
 
         Safe without compare-and-swap: each side looks only after its own entry exists, so two
-        syncs can both back off but never both go on. Entries carry an expiry, so a crashed
-        sync blocks others for at most LOCK_TTL. Also learns every tab's grid size.
+        syncs can both back off but never both go on. An entry whose process died on this host
+        is taken over at once; any other expires after LOCK_TTL of real time, whatever the
+        workspace clock says (see sync_lock). Also learns every tab's grid size.
         """
         sheets = self._sheets()
         for attempt in range(attempts):
-            value = f"{holder}|{uuid.uuid4().hex}|{(now + LOCK_TTL).isoformat()}"
+            value, nonce = sync_lock.new_entry()
             reply = self._run(
                 sheets.batchUpdate(
                     spreadsheetId=self.spreadsheet_id,
@@ -272,24 +274,28 @@ class TrackerSheet:
                 for s in info.get("sheets", [])
             }
             self.existing = info.get("sheets", [])
-            live, stale = _locks(info.get("developerMetadata", []), now, mine)
+            live, stale = _locks(info.get("developerMetadata", []), mine)
             if not live:
-                self._lock_id = mine
+                self._lock_id, self._lock_nonce = mine, nonce
+                sync_lock.held(nonce)
                 if stale:
                     self._delete_metadata(stale)
                 return
             self._delete_metadata([mine])
-            self.sleep(min(30.0, 0.5 * 2**attempt) * (0.5 + random.random()))
-        holder_text = live[0][1].split("|")[0] if live else "another sync"
+            if attempt + 1 < attempts:  # no wait after the last look
+                self.sleep(min(30.0, 0.5 * 2**attempt) * (0.5 + random.random()))
+        holder_text = sync_lock.describe(live[0][1]) if live else "another sync"
         raise SupervisionError(
-            f"The tracker is being synced by {holder_text}; try again in a few minutes "
-            f"(a stuck lock expires after {int(LOCK_TTL.total_seconds() // 60)} minutes)."
+            f"The tracker is being synced by {holder_text}; try again when it has finished "
+            f"(a lock left by a sync that stopped on another computer expires after "
+            f"{int(LOCK_TTL.total_seconds() // 60)} minutes)."
         )
 
     def release(self) -> None:
         if self._lock_id is not None:
-            self._delete_metadata([self._lock_id])
-            self._lock_id = None
+            sync_lock.released(self._lock_nonce)  # first: the delete below may fail
+            lock_id, self._lock_id = self._lock_id, None
+            self._delete_metadata([lock_id])
 
     def _delete_metadata(self, ids: Sequence[int]) -> None:
         requests = [
@@ -489,20 +495,16 @@ def _create_lock(value: str) -> dict[str, Any]:
 
 
 def _locks(
-    metadata: Sequence[Mapping[str, Any]], now: datetime, mine: int
+    metadata: Sequence[Mapping[str, Any]], mine: int
 ) -> tuple[list[tuple[int, str]], list[int]]:
-    """(other live lock entries, expired entries) among the spreadsheet's metadata."""
+    """(other live lock entries, stale entries) among the spreadsheet's metadata."""
     live: list[tuple[int, str]] = []
     stale: list[int] = []
     for meta in metadata:
         if meta.get("metadataKey") != LOCK_KEY or int(meta["metadataId"]) == mine:
             continue
         value = str(meta.get("metadataValue", ""))
-        try:
-            expires = datetime.fromisoformat(value.rsplit("|", 1)[-1])
-        except ValueError:
-            expires = now  # unreadable: treat as expired
-        if expires <= now:
+        if sync_lock.is_stale(value):
             stale.append(int(meta["metadataId"]))
         else:
             live.append((int(meta["metadataId"]), value))

@@ -12,8 +12,6 @@ Completed date = the Doc's modifiedTime at the sync that first reads COMPLETE.
 
 from __future__ import annotations
 
-import os
-import socket
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -131,7 +129,7 @@ def sync(
     if sleep is not None:
         sheet.sleep = sleep
     say(f"Tracker: {sheet.url}")
-    sheet.acquire(f"{socket.gethostname()} pid {os.getpid()}", connection.now())
+    sheet.acquire()
     try:
         previous = sheet.read()
         old_rows = {r.session_id: r for r in rows_from(previous)}
