@@ -255,9 +255,23 @@ def read_toml(text: str, file: str) -> dict[str, Any]:
         raise InputError(Problem(file, line, field, f"not valid TOML: {message}")) from None
     dotted = _deepest_key(data)
     if dotted is not None:
-        line = key_line(text, dotted) or 1
-        raise InputError(_depth_problem(file, line, text))
+        raise InputError(_depth_problem(file, _deep_key_line(text) or 1, text))
     return data
+
+
+def _deep_key_line(text: str) -> int | None:
+    """The first line whose table plus dotted key is more than MAX_DEPTH keys deep."""
+    table = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        key = key_on(line)
+        if key is None:
+            continue
+        depth = key.count(".") + 1
+        if line.lstrip().startswith("["):
+            table = depth
+        if (depth if line.lstrip().startswith("[") else table + depth) > MAX_DEPTH:
+            return number
+    return None
 
 
 def _depth_problem(file: str, line: int, text: str) -> Problem:
@@ -407,7 +421,8 @@ def parse_closure_days(value: object, bad: Any, path: str) -> set[date]:
                 bad(where, f"unknown key {sorted(extra)[0]!r} (allowed: from, to)")
             first, last = _as_date(item.get("from")), _as_date(item.get("to"))
             if first is None or last is None or last < first:
-                bad(where, "a range needs from = YYYY-MM-DD and to = YYYY-MM-DD, from <= to")
+                bad(where, "a range needs from = YYYY-MM-DD and to = YYYY-MM-DD (years "
+                    f"{CLOSURE_YEARS[0]}-{CLOSURE_YEARS[1]}), from <= to")  # fmt: skip
                 continue
             if (last - first).days >= MAX_CLOSURE_RANGE_DAYS:
                 bad(where, f"{first}..{last} closes {(last - first).days + 1:,} days; a closure "
@@ -424,7 +439,8 @@ def parse_closure_days(value: object, bad: Any, path: str) -> set[date]:
         else:
             day = _as_date(item)
             if day is None:
-                bad(where, f"not a YYYY-MM-DD date: {item!r}")
+                bad(where, f"not a YYYY-MM-DD date from {CLOSURE_YEARS[0]} to "
+                    f"{CLOSURE_YEARS[1]}: {_short(item)}")  # fmt: skip
                 continue
             if day in singles:
                 bad(where, f"{day} is listed twice (item {singles[day]})")
