@@ -47,7 +47,7 @@ def read_input(path: str | Path, what: str, limit: int) -> bytes:
         raise InputError(Problem(name, None, None, f"{what} file not found")) from None
     except OSError as exc:
         raise InputError(Problem(name, None, None, f"cannot read {what}: {exc.strerror}")) from None
-    with os.fdopen(fd, "rb") as handle:
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise InputError(
@@ -55,6 +55,10 @@ def read_input(path: str | Path, what: str, limit: int) -> bytes:
             )
         if info.st_size > limit:
             raise InputError(Problem(name, None, None, _too_big(what, info.st_size, limit)))
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
         raw = handle.read(limit + 1)
     if len(raw) > limit:  # grew while we looked
         raise InputError(Problem(name, None, None, _too_big(what, len(raw), limit)))
