@@ -28,6 +28,7 @@ from .options import (
     roster_option,
     year_option,
 )
+from .preflight import plan_or_input_error
 
 
 @cli.command("agenda")
@@ -73,7 +74,11 @@ def agenda_command(
         inputs.settings.organisation.allowed_domains,
         {e.supervisee_email for e in inputs.roster},
     )
-    plan = plan_year(inputs.roster, inputs.policy, year, closure_days=inputs.closure_days)
+    plan = plan_or_input_error(
+        lambda: plan_year(inputs.roster, inputs.policy, year, closure_days=inputs.closure_days),
+        inputs.roster,
+        roster or inputs.settings.supervision.roster,
+    )
     agendas = plan_agendas(plan.supervision, cases, rule)  # observations etc. have no agenda
     last = as_date(through)
     with_cases = {c.worker_email for c in cases}

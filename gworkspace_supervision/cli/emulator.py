@@ -12,7 +12,7 @@ import click
 from ..errors import InputError, Problem
 from ..google.connect import parse_workspace
 from .main import Context, cli
-from .options import Amount
+from .options import Amount, WholeNumber
 
 
 def _local_dir(ctx: click.Context) -> Path:
@@ -49,7 +49,7 @@ def emulator() -> None:
 
 
 @emulator.command("serve")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--port", type=WholeNumber(0, 65535), default=8765, show_default=True)
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 @click.pass_context
 def serve_cmd(ctx: click.Context, port: int, quiet: bool) -> None:
@@ -162,18 +162,20 @@ def faults() -> None:
 
 
 @faults.command("set")
-@click.option("--latency-ms", type=click.FloatRange(min=0), help="Added to every HTTP round trip.")
+@click.option("--latency-ms", type=Amount(0, 60_000), help="Added to every HTTP round trip.")
+@click.option("--error-rate", type=Amount(0, 1), help="Fraction of calls failing 500/503.")
 @click.option(
-    "--error-rate", type=click.FloatRange(0, 1), help="Fraction of calls failing 500/503."
+    "--seed",
+    type=WholeNumber(0, 2**31 - 1),
+    help="Seed for the injected errors (reproducible runs).",
 )
-@click.option("--seed", type=int, help="Seed for the injected errors (reproducible runs).")
 @click.option(
-    "--quota-per-minute", type=click.IntRange(min=1), help="Calendar calls per user a minute."
+    "--quota-per-minute", type=WholeNumber(1, 1_000_000), help="Calendar calls per user a minute."
 )
 @click.option("--quota-status", type=click.Choice(["403", "429"]), help="Status for rate limiting.")
 @click.option(
     "--quota-exceeded-after",
-    type=click.IntRange(min=0),
+    type=WholeNumber(0, 1_000_000),
     help="Event writes before 403 quotaExceeded.",
 )
 @click.pass_context

@@ -119,7 +119,9 @@ def find_policy_file(name_or_path: str) -> Path:
         if candidate.exists():  # read_input refuses a folder, a FIFO or a device by name
             return candidate
         raise InputError(Problem(name_or_path, None, None, "policy file not found"))
-    for directory in POLICY_DIRS:
+    for directory in POLICY_DIRS:  # a shipped name is a plain word: never a path from input
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name_or_path):
+            break
         path = directory / f"{name_or_path}.toml"
         if path.is_file():
             return path

@@ -548,3 +548,20 @@ def test_a_whole_year_closed_by_settings_and_policy_together(tmp_path: Path) -> 
         f"{settings}, line 2, organisation.closure_days: closure days leave no working day",
     )
     assert not (tmp_path / "ws").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--error-rate", "nan"], ["--error-rate", "2"], ["--latency-ms", "inf"],
+     ["--latency-ms", "-nan"], ["--seed", "٣"], ["--quota-per-minute", "1_000"]],
+)  # fmt: skip
+def test_fault_settings_refuse_nan_and_non_ascii_numbers(argv: list[str], tmp_path: Path) -> None:
+    result = cli_run("--workspace", f"local:{tmp_path / 'ws'}", "emulator", "faults", "set",
+                     *argv)  # fmt: skip
+    refused(result, argv[0])
+
+
+@pytest.mark.parametrize("name", ["..", "../config/policies/hillingdon", "hillingdon\x00", "é"])
+def test_a_policy_name_is_a_plain_word_never_a_path(name: str, tmp_path: Path) -> None:
+    result = plan_with(tmp_path, "--policy", name)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
