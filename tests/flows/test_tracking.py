@@ -316,8 +316,10 @@ def test_roster_text_never_becomes_a_formula_and_sharing_is_exact(tmp_path: Path
             .execute()
         )
         cells = got["sheets"][0]["data"][0]["rowData"]
+        # RAW keeps it a string in the Sheet; the leading apostrophe (issue 14, cell_text) keeps
+        # it text in a CSV or xlsx downloaded from the Sheet too
         assert [c["values"][0]["userEnteredValue"] for c in cells] == [
-            {"stringValue": '=HYPERLINK("http://x")'}
+            {"stringValue": '\'=HYPERLINK("http://x")'}
         ] * 2
         perms = (
             conn.drive(OPERATOR)
