@@ -67,6 +67,10 @@ def from_serial(value: Any) -> date | None:
     return None
 
 
+class LockBusy(SupervisionError):
+    """Another run holds the workspace's lock (exit 1: try again later)."""
+
+
 @dataclass
 class Content:
     """What the Sheet holds: Sessions rows (with their _state half) in order, and sync state."""
@@ -138,22 +142,9 @@ class TrackerSheet:
         if spreadsheet_id:
             return cls(connection, operator, spreadsheet_id, sleep=sleep)
         drive = connection.drive(operator)
-        query = (
-            f"appProperties has {{ key='app' and value='{APP}' }} and "
-            "appProperties has { key='kind' and value='tracker' } and "
-            "'me' in owners and trashed = false"
-        )
-        found = execute(
-            drive.files().list(
-                q=query, spaces="drive", pageSize=10, fields="files(id,createdTime)"
-            ),
-            what="drive.files.list",
-            policy=connection.retry,
-            meter=connection.meter,
-        ).get("files", [])
+        found = tracker_ids(connection, operator)
         if found:
-            first = sorted(found, key=lambda f: (f.get("createdTime", ""), f["id"]))[0]
-            return cls(connection, operator, str(first["id"]), sleep=sleep)
+            return cls(connection, operator, found[0], sleep=sleep)
         if not create:
             return None
         sheets = connection.sheets(operator).spreadsheets()
@@ -175,6 +166,16 @@ class TrackerSheet:
             meter=connection.meter,
         )
         return cls(connection, operator, sheet_id, created=True, sleep=sleep)
+
+    def discard(self) -> None:
+        """Delete this tracker: it was made by this run and lost a race to an earlier one
+        (new and empty; the caller holds its lock, so nobody else is using it)."""
+        execute(
+            self.connection.drive(self.operator).files().delete(fileId=self.spreadsheet_id),
+            what="drive.files.delete",
+            policy=self.connection.retry,
+            meter=self.connection.meter,
+        )
 
     def share(self, readers: Sequence[str], previous: Sequence[str], notify: bool) -> list[str]:
         """Readers (each person, role reader) added and people we shared with before but who
@@ -234,7 +235,7 @@ class TrackerSheet:
         return wanted
 
     # -- the lock ----------------------------------------------------------------------------------
-    def acquire(self, attempts: int = 6) -> None:
+    def acquire(self, attempts: int = 6, what: str = "sync") -> None:
         """Take the sync lock: create our entry, then look; if anyone else holds a live entry,
         withdraw ours and try again after a jittered wait.
 
@@ -245,7 +246,7 @@ class TrackerSheet:
         """
         sheets = self._sheets()
         for attempt in range(attempts):
-            value, nonce = sync_lock.new_entry()
+            value, nonce = sync_lock.new_entry(what=what)
             reply = self._run(
                 sheets.batchUpdate(
                     spreadsheetId=self.spreadsheet_id,
@@ -284,10 +285,10 @@ class TrackerSheet:
             self._delete_metadata([mine])
             if attempt + 1 < attempts:  # no wait after the last look
                 self.sleep(min(30.0, 0.5 * 2**attempt) * (0.5 + random.random()))
-        holder_text = sync_lock.describe(live[0][1]) if live else "another sync"
-        raise SupervisionError(
-            f"The tracker is being synced by {holder_text}; try again when it has finished "
-            f"(a lock left by a sync that stopped on another computer expires after "
+        holder_text = sync_lock.describe(live[0][1]) if live else "another run"
+        raise LockBusy(
+            f"The workspace is busy: {holder_text}; nothing was changed, try again when it has "
+            f"finished (a lock left by a run that stopped on another computer expires after "
             f"{int(LOCK_TTL.total_seconds() // 60)} minutes)."
         )
 
@@ -479,6 +480,31 @@ def _grow(tab: str, rows: int) -> dict[str, Any]:
             "fields": "gridProperties.rowCount",
         }
     }
+
+
+def tracker_ids(connection: Connection, operator: str) -> list[str]:
+    """The operator's tagged trackers, earliest first (one Drive call). More than one exists
+    only when two first-ever runs each made one at the same moment."""
+    return [tracker_id for tracker_id, _created in tracker_listing(connection, operator)]
+
+
+def tracker_listing(connection: Connection, operator: str) -> list[tuple[str, str]]:
+    """(id, createdTime) of the operator's tagged trackers, earliest first."""
+    query = (
+        f"appProperties has {{ key='app' and value='{APP}' }} and "
+        "appProperties has { key='kind' and value='tracker' } and "
+        "'me' in owners and trashed = false"
+    )
+    found = execute(
+        connection.drive(operator)
+        .files()
+        .list(q=query, spaces="drive", pageSize=10, fields="files(id,createdTime)"),
+        what="drive.files.list",
+        policy=connection.retry,
+        meter=connection.meter,
+    ).get("files", [])
+    pairs = [(str(f["id"]), str(f.get("createdTime", ""))) for f in found]
+    return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
 
 
 def _create_lock(value: str) -> dict[str, Any]:

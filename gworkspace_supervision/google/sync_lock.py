@@ -6,9 +6,10 @@ when that process started, a nonce, and an expiry in real (wall-clock) seconds. 
 - at once, when its holder was on this host and that process is gone (a killed sync), or is
   this very process but no longer holds it (a sync in this process that ended without
   releasing it);
-- after LOCK_TTL of real elapsed time, whatever any workspace clock says: the local
-  Workspace's clock can be frozen (the demo, `emulator clock set`), and a lock measured on it
-  would never expire;
+- when its holder is on another machine, after LOCK_TTL of real elapsed time, whatever any
+  workspace clock says: the local Workspace's clock can be frozen (the demo, `emulator clock
+  set`), and a lock measured on it would never expire (a live holder on this machine holds
+  however long it runs);
 - when it cannot be read (an older version's entry or a damaged one).
 
 A live holder on another machine is only ever outlived by the expiry.
@@ -38,10 +39,11 @@ class Holder:
     started: str  # the process's start time as the OS counts it ("" when unknown)
     nonce: str
     expires: float  # seconds since the epoch, real time
+    what: str = "sync"  # the command holding it: sync, records
 
     def describe(self) -> str:
         until = datetime.fromtimestamp(self.expires).strftime("%H:%M")
-        return f"process {self.pid} on {self.host} (lock expires at {until})"
+        return f"{self.what} by process {self.pid} on {self.host} (lock expires at {until})"
 
 
 def _boot_id() -> str:
@@ -75,8 +77,8 @@ def _alive(pid: int, started: str) -> bool:
     return not (started and now_started and now_started != started)
 
 
-def new_entry(clock: Callable[[], float] = time.time) -> tuple[str, str]:
-    """(metadata value, nonce) for a lock this process is about to take."""
+def new_entry(clock: Callable[[], float] = time.time, what: str = "sync") -> tuple[str, str]:
+    """(metadata value, nonce) for a lock this process is about to take for command `what`."""
     nonce = uuid.uuid4().hex
     pid = os.getpid()
     parts = (
@@ -87,6 +89,7 @@ def new_entry(clock: Callable[[], float] = time.time) -> tuple[str, str]:
         _process_started(pid),
         nonce,
         str(int(clock() + LOCK_TTL_SECONDS)),
+        what.replace("|", "_"),
     )
     return "|".join(parts), nonce
 
@@ -103,25 +106,34 @@ def released(nonce: str) -> None:
 
 def parse(value: str) -> Holder | None:
     parts = value.split("|")
-    if len(parts) != 7 or parts[0] != _VERSION:
+    if len(parts) not in (7, 8) or parts[0] != _VERSION:
         return None
     try:
-        return Holder(parts[1], parts[2], int(parts[3]), parts[4], parts[5], float(parts[6]))
+        host, boot, pid, started, nonce, expires = (
+            parts[1],
+            parts[2],
+            int(parts[3]),
+            *parts[4:6],
+            float(parts[6]),
+        )
     except ValueError:
         return None
+    return Holder(host, boot, pid, started, nonce, expires, *(parts[7:8] or ["sync"]))
 
 
 def is_stale(value: str, clock: Callable[[], float] = time.time) -> bool:
     """True when the lock entry `value` no longer keeps anyone out (see the module doc)."""
     holder = parse(value)
-    if holder is None or holder.expires <= clock():
+    if holder is None:
         return True
     if holder.host != socket.gethostname().replace("|", "_"):
-        return False
+        return holder.expires <= clock()  # another machine: only time can tell
     if holder.boot and holder.boot != _boot_id():
         return True  # this machine restarted since: every process of then is gone
     if holder.pid == os.getpid():
         return holder.nonce not in _HELD
+    # this machine: the process itself says, however long it runs (a year's records can
+    # take longer than LOCK_TTL); a reused pid has another start time
     return not _alive(holder.pid, holder.started)
 
 

@@ -341,7 +341,7 @@ def test_two_syncs_never_write_at_once(world: World) -> None:
     sheet = TrackerSheet.open(world.conn, OPERATOR, create=False)
     assert sheet is not None
     sheet.acquire()  # another sync (in this process, still running) is half way through
-    with pytest.raises(SupervisionError, match=f"being synced by process {os.getpid()} on"):
+    with pytest.raises(SupervisionError, match=f"busy: sync by process {os.getpid()} on"):
         world.sync(date(2027, 3, 16), sleep=lambda _s: None)
     sheet.release()
     world.sync(date(2027, 3, 16))

@@ -156,7 +156,7 @@ def test_a_live_holder_on_this_host_is_waited_for_then_named(conn: Connection) -
     try:
         plant(conn, entry(holder.pid))
         sleeps = Sleeps()
-        with pytest.raises(SupervisionError, match=f"process {holder.pid} on "):
+        with pytest.raises(SupervisionError, match=f"busy: sync by process {holder.pid} on "):
             run_sync(conn, sleeps)
         assert len(sleeps.waits) == 5  # it waited between its six tries before giving up
     finally:
@@ -184,7 +184,7 @@ def test_another_hosts_lock_expires_by_real_time_not_the_frozen_workspace_clock(
 def test_a_workspace_clock_far_ahead_does_not_expire_a_live_lock(conn: Connection) -> None:
     conn.workspace.clock.set("2099-12-31T09:00:00Z")
     plant(conn, entry(12345, host="other-machine", expires_in=600))
-    with pytest.raises(SupervisionError, match="being synced by process 12345"):
+    with pytest.raises(SupervisionError, match="busy: sync by process 12345"):
         run_sync(conn, Sleeps())
 
 
@@ -206,8 +206,11 @@ def test_staleness_rules() -> None:
     sync_lock.held(nonce)
     try:
         assert not sync_lock.is_stale(value)
-        assert not sync_lock.is_stale(value, clock=lambda: time.time() + 29 * 60)
-        assert sync_lock.is_stale(value, clock=lambda: time.time() + 31 * 60)
+        # a live holder on this machine holds past the expiry (a long records run)
+        assert not sync_lock.is_stale(value, clock=lambda: time.time() + 31 * 60)
     finally:
         sync_lock.released(nonce)
     assert sync_lock.is_stale(value)
+    elsewhere = entry(12345, host="other-machine", expires_in=30 * 60)
+    assert not sync_lock.is_stale(elsewhere, clock=lambda: time.time() + 29 * 60)
+    assert sync_lock.is_stale(elsewhere, clock=lambda: time.time() + 31 * 60)
