@@ -55,7 +55,7 @@ def digest_command(
 
     Example: gws-supervision digest --policy hillingdon --today 2027-03-15
 
-    Example: gws-supervision digest --roster config/roster.example.csv --send
+    Example: gws-supervision digest --roster roster.csv --send
     """
     settings, the_policy = load_settings_policy(obj.config if obj else None, roster, policy)
     if send:  # ask Google for gmail.send as well, only when mail will go

@@ -67,14 +67,14 @@ class SupervisionGroup(click.Group):
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
     envvar="GWS_SUPERVISION_CONFIG",
-    help="Settings file (TOML); see config/settings.example.toml.",
+    help="Settings file (TOML); `python -m gworkspace_supervision.data` shows the example.",
 )
 @click.version_option(package_name="gworkspace-supervision")
 @click.pass_context
 def cli(ctx: click.Context, workspace: str, config: Path | None) -> None:
     """Book, record and track supervision for children's social care on Google Workspace.
 
-    Example: gws-supervision plan --roster config/roster.example.csv --policy hillingdon --year 2027
+    Example: gws-supervision plan --roster roster.csv --policy hillingdon --year 2027
     """
     ctx.obj = Context(workspace=workspace, config=config)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..data import shipped_dir
 from ..errors import InputError, Problem
 from ..files import MAX_TOML_BYTES, read_input
 from .events import EventRule, parse_events
@@ -26,10 +27,6 @@ REGIONS = ("ENG", "WLS", "SCT", "NIR")
 MAX_CLOSURE_RANGE_DAYS = 366  # one closure range: a year at most (all of time would hang)
 CLOSURE_YEARS = (2000, 2100)  # closure days a council can mean
 SHIFTS = ("next", "previous")
-
-# The repo's config/policies (editable install and fresh clone), then ./config/policies.
-_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-POLICY_DIRS: tuple[Path, ...] = (_PACKAGE_ROOT / "config" / "policies", Path("config/policies"))
 
 
 @dataclass(frozen=True)
@@ -112,20 +109,29 @@ class Policy:
         return hash((self.key, self.source))
 
 
+def policies_dir() -> Path:
+    """The shipped policies (gworkspace_supervision/data/policies), found in a wheel install too."""
+    return shipped_dir("policies")
+
+
 def find_policy_file(name_or_path: str) -> Path:
-    """`hillingdon` -> config/policies/hillingdon.toml; anything with a suffix or slash is a path."""
+    """`hillingdon` -> the shipped hillingdon.toml; anything with a suffix or slash is a path.
+
+    Only the shipped folder is searched by name, never the working folder: a policy of the
+    council's own is always given as a path, so the same command means the same policy wherever
+    it is run.
+    """
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or os.sep in name_or_path or "/" in name_or_path:
         if candidate.exists():  # read_input refuses a folder, a FIFO or a device by name
             return candidate
         raise InputError(Problem(name_or_path, None, None, "policy file not found"))
-    for directory in POLICY_DIRS:  # a shipped name is a plain word: never a path from input
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name_or_path):
-            break
-        path = directory / f"{name_or_path}.toml"
-        if path.is_file():
-            return path
-    known = sorted({p.stem for d in POLICY_DIRS if d.is_dir() for p in d.glob("*.toml")})
+    shipped = policies_dir()
+    path = shipped / f"{name_or_path}.toml"
+    # a shipped name is a plain word: never a path built from input text
+    if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name_or_path) and path.is_file():
+        return path
+    known = sorted(p.stem for p in shipped.glob("*.toml"))
     raise InputError(
         Problem(
             "--policy",

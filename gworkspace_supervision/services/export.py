@@ -12,6 +12,7 @@ path, and every cell of the CSV and xlsx goes through `cell_text` (no formula fr
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -31,6 +32,22 @@ from ..google.tracking_reads import export_html, list_year_sessions
 from .tracking import open_tracker
 
 Progress = Callable[[str], None]
+EXTRA_MODULES = ("openpyxl", "matplotlib")  # the [export] extra in pyproject.toml
+INSTALL_EXTRA = 'pip install "gworkspace-supervision[export]"'
+
+
+def require_export_extra() -> None:
+    """Stop before the first write when the [export] extra is not installed.
+
+    openpyxl and matplotlib are heavy and only export uses them, so a plain install leaves them
+    out. Checked up front (without importing them) so a missing one never leaves half an export.
+    """
+    missing = [name for name in EXTRA_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise SupervisionError(
+            f"export needs {' and '.join(missing)}, which this installation does not have. "
+            f"Install them with: {INSTALL_EXTRA}"
+        )
 
 
 FIXED = ("tracker.csv", "tracker.xlsx", "summary.png")
@@ -56,6 +73,7 @@ def export(
     connection: Connection, settings: Any, directory: Path, *, progress: Progress | None = None
 ) -> dict[str, int]:
     """Write the files; returns how many of each kind."""
+    require_export_extra()
     say = progress or (lambda _text: None)
     sheet = open_tracker(connection, settings, create=False)
     if sheet is None:

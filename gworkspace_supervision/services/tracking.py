@@ -36,10 +36,17 @@ from ..domain.status import (
     summarise,
 )
 from ..domain.workdays import WorkingDays
-from ..errors import APIError, InputError, Problem, SupervisionError
+from ..errors import InputError, Problem, SupervisionError
 from ..google.connect import Connection
 from ..google.drive import DriveAdapter, RecordFile
-from ..google.sheet import Content, LockBusy, TrackerSheet, rows_from, tracker_listing
+from ..google.sheet import (
+    Content,
+    LockBusy,
+    TrackerMissing,
+    TrackerSheet,
+    rows_from,
+    tracker_listing,
+)
 from ..google.tracking_reads import (
     SessionEvent,
     list_year_sessions,
@@ -154,9 +161,7 @@ def locked_tracker(
                 )
                 sheet.acquire(attempts=1, what=what)
                 held.append(sheet)
-        except (LockBusy, APIError) as exc:
-            if isinstance(exc, APIError) and exc.status != 404:
-                raise  # 404: a twin deleted by the run that made it; look again
+        except (LockBusy, TrackerMissing) as exc:  # missing: a twin its maker deleted
             busy = exc
             for sheet in held:
                 sheet.release()

@@ -26,6 +26,7 @@ from gworkspace_supervision.domain.policy import (
     Category,
     Phase,
     parse_time,
+    policies_dir,
     read_toml,
     then_cycles,
 )
@@ -510,7 +511,7 @@ def test_a_supervisor_the_planner_cannot_fit_is_named_by_roster_line(tmp_path: P
 
 def test_closures_over_all_of_time_are_refused_fast(tmp_path: Path) -> None:
     policy = tmp_path / "policy.toml"
-    text = (REPO / "config" / "policies" / "hillingdon.toml").read_text(encoding="utf-8")
+    text = (policies_dir() / "hillingdon.toml").read_text(encoding="utf-8")
     policy.write_text(
         text.replace(
             "closure_days = []", "closure_days = [{ from = 2000-01-01, to = 2100-12-31 }]"
@@ -526,7 +527,7 @@ def test_closures_over_all_of_time_are_refused_fast(tmp_path: Path) -> None:
 def test_a_whole_year_closed_by_settings_and_policy_together(tmp_path: Path) -> None:
     """Neither file alone closes the year; together they do: both are named."""
     policy = tmp_path / "policy.toml"
-    text = (REPO / "config" / "policies" / "hillingdon.toml").read_text(encoding="utf-8")
+    text = (policies_dir() / "hillingdon.toml").read_text(encoding="utf-8")
     policy.write_text(
         text.replace(
             "closure_days = []", "closure_days = [{ from = 2027-01-01, to = 2027-06-30 }]"

@@ -72,13 +72,15 @@ def plant(connection: Connection, value: str) -> None:
     """A lock entry as another sync would have left it."""
     sheet = tracker(connection)
     body = {"requests": [_create_lock(value)]}
-    sheet._sheets().batchUpdate(spreadsheetId=sheet.spreadsheet_id, body=body).execute()
+    spreadsheets = connection.sheets(sheet.operator).spreadsheets()
+    spreadsheets.batchUpdate(spreadsheetId=sheet.spreadsheet_id, body=body).execute()
 
 
 def lock_values(connection: Connection) -> list[str]:
     sheet = tracker(connection)
     info = (
-        sheet._sheets()
+        connection.sheets(sheet.operator)
+        .spreadsheets()
         .get(spreadsheetId=sheet.spreadsheet_id, fields="developerMetadata")
         .execute()
     )
