@@ -40,10 +40,16 @@ SCOPES: dict[str, str] = {
         "never event details (calendar.freebusy would cover only the caller's own calendar)"
     ),
     _G + "drive.file": (
-        "create, copy, share and transfer only the records, templates and tracking Sheet the "
-        "toolkit itself creates; also covers the Docs and Sheets APIs for those files, so the "
-        "broad documents/spreadsheets/drive scopes are not needed (install templates with "
+        "create, share and transfer only the records, templates and tracking Sheet the "
+        "toolkit itself creates, each as the user it acts for (the app reaches a file only as "
+        "the user it created it as); also covers the Docs and Sheets APIs for those files, so "
+        "the broad documents/spreadsheets/drive scopes are not needed (install templates with "
         "`templates install`, a Doc the toolkit did not create is not readable under this scope)"
+    ),
+    _G + "drive": (
+        'only when [google] drive_scope = "drive": see, edit, share and delete every Drive file '
+        "the signed-in user can reach, needed by `transfer` (the new owner of a handed-over "
+        "record is a user the toolkit never created it as, so drive.file cannot reach it)"
     ),
     _G + "gmail.send": (
         "send the line managers' overdue-records digest; requested only when the digest is on"
@@ -54,12 +60,17 @@ AUTH_MODES = ("service_account", "oauth", "adc")
 APP_DIR_NAME = "gws-supervision"
 
 
-def scopes_for(mode: str, *, digest: bool = False) -> list[str]:
-    """The exact scopes one auth mode requests: impersonation owns the calendar, others do not."""
+def scopes_for(mode: str, *, digest: bool = False, drive_scope: str = "drive.file") -> list[str]:
+    """The exact scopes one auth mode requests: impersonation owns the calendar, others do not;
+    `drive_scope` "drive" replaces drive.file by the broad Drive scope (for `transfer`)."""
     if mode not in AUTH_MODES:
         raise InputError(_problem("auth", f"unknown auth mode {mode!r}; use one of {AUTH_MODES}"))
     calendar = "calendar.events.owned" if mode == "service_account" else "calendar.events"
-    wanted = [calendar, "calendar.events.freebusy", "drive.file"]
+    wanted = [
+        calendar,
+        "calendar.events.freebusy",
+        "drive" if drive_scope == "drive" else "drive.file",
+    ]
     if digest:
         wanted.append("gmail.send")
     return [_G + name for name in wanted]
@@ -75,6 +86,7 @@ class GoogleAuthSettings:
     operator: str | None = None  # the business-support account (oauth mode)
     token_file: Path | None = None  # default: <config folder>/token.json
     digest: bool = False  # ask for gmail.send too
+    drive_scope: str = "drive.file"  # "drive": the broad scope (transfer)
     source: str = "settings"  # the settings file name, for error messages
 
 
@@ -85,6 +97,7 @@ class CredentialSource:
     base: Any  # google.auth.credentials.Credentials
     delegated: bool
     scopes: list[str]
+    client_id: str = ""  # the service account's OAuth client ID (Admin console delegation)
     _per_user: dict[str, Any] = field(default_factory=dict)
 
     def for_user(self, user: str) -> Any:
@@ -120,7 +133,7 @@ def credentials(
     settings: GoogleAuthSettings, *, run_flow: Callable[[Any], Any] | None = None
 ) -> CredentialSource:
     """Sign in the way the settings say; raise InputError naming the missing setting."""
-    scopes = scopes_for(settings.auth, digest=settings.digest)
+    scopes = scopes_for(settings.auth, digest=settings.digest, drive_scope=settings.drive_scope)
     if settings.auth == "service_account":
         return _service_account(settings, scopes)
     if settings.auth == "oauth":
@@ -144,7 +157,17 @@ def _service_account(settings: GoogleAuthSettings, scopes: list[str]) -> Credent
         raise InputError(
             _problem("service_account_key", f"not a service account key: {exc}", settings)
         ) from exc
-    return CredentialSource(base, delegated=True, scopes=scopes)
+    return CredentialSource(base, delegated=True, scopes=scopes, client_id=_client_id(key))
+
+
+def _client_id(key: Path) -> str:
+    """The `client_id` of a service-account key: what the Admin console's delegation names."""
+    import json
+
+    try:
+        return str(json.loads(Path(key).read_text(encoding="utf-8")).get("client_id") or "")
+    except (OSError, ValueError):
+        return ""
 
 
 def _oauth(
@@ -196,7 +219,11 @@ def _adc(scopes: list[str]) -> CredentialSource:
             "`gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS."
         ) from exc
     if hasattr(base, "with_subject"):  # a service-account key: impersonate, own-calendar scope
-        scopes = scopes_for("service_account", digest="gmail" in " ".join(scopes))
+        scopes = scopes_for(
+            "service_account",
+            digest="gmail" in " ".join(scopes),
+            drive_scope="drive" if _G + "drive" in scopes else "drive.file",
+        )
         return CredentialSource(base.with_scopes(scopes), delegated=True, scopes=scopes)
     return CredentialSource(base, delegated=False, scopes=scopes)
 
