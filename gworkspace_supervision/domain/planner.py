@@ -50,6 +50,14 @@ _Occurrence = tuple[date, date, int, datetime | None, str | None]
 _Link = tuple[str, "Phase", date | None, date | None]
 
 
+class PlanningError(SupervisionError):
+    """No slot for a pair's session: says which pair, so the CLI can name their roster line."""
+
+    def __init__(self, supervisee: str, supervisor: str, message: str) -> None:
+        self.supervisee, self.supervisor = supervisee, supervisor
+        super().__init__(message)
+
+
 @dataclass(frozen=True)
 class Session(ThroughPeople):
     """One planned occurrence: a supervision session or an [[events]] event. Its pair's
@@ -559,10 +567,12 @@ class _Planner:
                         return day, start
         if bounded:
             return None
-        raise SupervisionError(
+        raise PlanningError(
+            a,
+            b,
             f"cannot fit the session of {a} with {b} near {nominal}: no free slot for both within "
             f"{MOVE_SEARCH_DAYS} working days either side (max_sessions_per_day "
-            f"{self.policy.max_sessions_per_day}); give {b} fewer supervisees"
+            f"{self.policy.max_sessions_per_day}); give {b} fewer supervisees",
         )
 
     def away_days(self, email: str) -> set[int]:

@@ -12,8 +12,8 @@ Completed date = the Doc's modifiedTime at the sync that first reads COMPLETE.
 
 from __future__ import annotations
 
-import os
-import socket
+import random
+import time as time_module
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -35,10 +35,17 @@ from ..domain.status import (
     summarise,
 )
 from ..domain.workdays import WorkingDays
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, SupervisionError
 from ..google.connect import Connection
 from ..google.drive import DriveAdapter, RecordFile
-from ..google.sheet import Content, TrackerSheet, rows_from
+from ..google.sheet import (
+    Content,
+    LockBusy,
+    TrackerMissing,
+    TrackerSheet,
+    rows_from,
+    tracker_listing,
+)
 from ..google.tracking_reads import (
     SessionEvent,
     list_year_sessions,
@@ -52,7 +59,7 @@ from .tracking_events import (
     observation_window,
     type_summary,
 )
-from .tracking_tabs import build_tabs
+from .tracking_tabs import build_tabs, safe_tabs
 
 Progress = Callable[[str], None]
 
@@ -107,6 +114,69 @@ def open_tracker(connection: Connection, settings: Any, *, create: bool) -> Trac
     )
 
 
+def locked_tracker(
+    connection: Connection,
+    settings: Any,
+    what: str,
+    *,
+    attempts: int = 6,
+    sleep: Callable[[float], None] | None = None,
+) -> TrackerSheet:
+    """The tracker (made if there is none) with the workspace's lock held for command `what`.
+
+    The lock lives on the tracker, and two first-ever runs may each make a tracker at the same
+    moment, so a run holds the lock of EVERY tracker it sees, trying each once and, if any is
+    busy, letting all go and trying again after a jittered wait. The trackers held are one
+    whole listing taken after this run's own tracker (if it made one) was tagged, so two runs
+    that both went on would each have listed before the other's tracker existed: impossible.
+    The earliest tracker is used; one this run made in vain is deleted (its lock held, so
+    nobody else is using it; a run that listed it meets a 404 and looks again).
+    """
+    chosen = setting(settings, "supervision", "tracker_sheet_id")
+    operator = operator_of(settings, connection)
+    wait = sleep or time_module.sleep
+    if chosen:
+        sheet = TrackerSheet(connection, operator, str(chosen), sleep=wait)
+        sheet.acquire(attempts=attempts, what=what)
+        return sheet
+    busy: SupervisionError | None = None
+    mine: set[str] = set()  # trackers this run made
+    for attempt in range(attempts):
+        listing = tracker_listing(connection, operator)
+        if not listing:  # made, then listed again: the list holds it and any twin tagged before
+            new = TrackerSheet.open(connection, operator, create=True)
+            assert new is not None
+            mine.add(new.spreadsheet_id)
+            listing = tracker_listing(connection, operator) or [(new.spreadsheet_id, "")]
+        # earliest first; of twins made in the same instant, another run's first (it may
+        # already have been used), so a tracker this run made is the one that goes
+        listing.sort(key=lambda pair: (pair[1], pair[0] in mine, pair[0]))
+        ids = [tracker_id for tracker_id, _created in listing]
+        held: list[TrackerSheet] = []
+        try:
+            for tracker_id in ids:
+                sheet = TrackerSheet(
+                    connection, operator, tracker_id, created=tracker_id in mine, sleep=wait
+                )
+                sheet.acquire(attempts=1, what=what)
+                held.append(sheet)
+        except (LockBusy, TrackerMissing) as exc:  # missing: a twin its maker deleted
+            busy = exc
+            for sheet in held:
+                sheet.release()
+            if attempt + 1 < attempts:
+                wait(min(30.0, 0.5 * 2**attempt) * (0.5 + random.random()))
+            continue
+        winner, rest = held[0], held[1:]
+        for sheet in rest:
+            sheet.release()
+            if sheet.spreadsheet_id in mine:
+                sheet.discard()
+        return winner
+    assert busy is not None
+    raise busy
+
+
 def sync(
     connection: Connection,
     roster: Sequence[RosterEntry],
@@ -125,12 +195,8 @@ def sync(
     now = as_at(today, connection, policy)
     closures = setting(settings, "organisation", "closure_days") or ()
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closures))
-    sheet = open_tracker(connection, settings, create=True)
-    assert sheet is not None
-    if sleep is not None:
-        sheet.sleep = sleep
+    sheet = locked_tracker(connection, settings, "sync", sleep=sleep)
     say(f"Tracker: {sheet.url}")
-    sheet.acquire(f"{socket.gethostname()} pid {os.getpid()}", connection.now())
     try:
         previous = sheet.read()
         old_rows = {r.session_id: r for r in rows_from(previous)}
@@ -193,7 +259,7 @@ def sync(
         if policy.events:  # issue 8: a tab per event type, Observations, Summary per type
             tabs.extra = event_tabs(in_year, roster, policy, now.date(), year)
             tabs.summary += [[], *type_summary(summary, in_year, policy, year)]
-        sheet.write(tabs, previous)
+        sheet.write(safe_tabs(tabs), previous)
     finally:
         sheet.release()
     return SyncResult(
