@@ -91,6 +91,8 @@ def safe_parts(s: Series, sessions: list[datetime] | None = None) -> list[Series
     sessions = sessions or expand(s)
     own = _own_rule(s, sessions)
     options = [own] if own is not None and not own[1] else [own, _weekly_rule(s, sessions)]
+    if all(o is None for o in options):  # every session moved off the rule's day or time
+        options.append(_weekly_rule(replace(s, start=sessions[0]), sessions))
     main, tail = min(
         (o for o in options if o is not None),
         key=lambda o: (len(o[1]), len(o[0].exdates) + len(o[0].rdates)),
@@ -129,6 +131,8 @@ def _weekly_rule(s: Series, sessions: list[datetime]) -> tuple[Series, list[date
         return (local.weekday(), local.time()) == wall
 
     fits = [o for o in sessions if on_pattern(o)]
+    if not fits:
+        return None
     last = fits[-1]
     weeks = (last.astimezone(tz).date() - first.date()).days // 7
     pattern = [

@@ -80,3 +80,18 @@ def test_future_part_fallback_has_no_rdate_after_its_rule() -> None:
     tail = future_part(s, now)
     assert tail is not None and expand(tail) == [o for o in expand(s) if o >= now]
     assert all(tail.start <= r <= rule_end(tail) for r in tail.rdates)
+
+
+def test_every_session_moved_off_the_rules_day_still_books_each_session_once() -> None:
+    # four-weekly Mondays from 3 May 2027 for a leaver ending 1 June: both Mondays are bank
+    # holidays (3 May, 31 May), so both sessions moved to the Tuesday and no session is on
+    # the rule's own day (found by the people property test in test_domain_properties.py)
+    s = series(
+        start=at(5, 3),
+        rrule=weekly_rule(4, 0, 2),
+        exdates=(at(5, 3), at(5, 31)),
+        rdates=(at(5, 4), at(6, 1)),
+    )
+    assert not is_safe(s)
+    parts = safe_parts(s)
+    assert_safe(s, parts)
