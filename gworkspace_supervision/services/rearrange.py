@@ -33,7 +33,6 @@ from ..google.calendar_rearrange import (
     CancelledSession,
     book_replacement,
     read_state,
-    replacement_body,
 )
 from ..google.connect import Connection
 
@@ -162,8 +161,11 @@ def _one(
         return Outcome(cancelled, WOULD_BOOK, pending, start, end, event_id)
     answer = book_replacement(
         adapter,
-        cancelled.calendar_user,
-        replacement_body(cancelled, start, end, policy.name, policy.rearrange_text()),
+        cancelled,
+        start,
+        end,
+        policy_name=policy.name,
+        rule=policy.rearrange_text(),
         send_updates=send_updates,
     )
     if isinstance(answer, APIError):  # 409: the id was taken by an earlier, deleted replacement
