@@ -5,7 +5,9 @@ clock, templates install, book, records, rearrange, cover, records again, sync, 
 transfer (refused under drive.file, then done with `[google] drive_scope = "drive"`), sync.
 One thing is done the way Google Calendar itself would do it, not through the toolkit: the
 supervisor deletes one occurrence of a series after the supervisee asked to cancel it
-(`events.delete` on the instance id, as the owner, from another app with every scope).
+(`events.delete` on the instance id, as the owner, from another app with every scope): a guest
+cannot cancel the organiser's event (403 forbiddenForNonOrganizer, kewisch/gdata-provider
+issue 366), so a supervisee's cancellation always reaches Calendar through the supervisor.
 
 After each command `gws-supervision emulator counters --reset` shows what the command did to
 the local Workspace: no call was refused (no 4xx/5xx answer of any kind: no 403
