@@ -1,7 +1,7 @@
 """The whole flow, typed as a new user would, on a fresh local Workspace with least privilege.
 
 Every step is a `gws-supervision` command line (the CLI's own entry point, in process): set the
-clock, templates install, book, records, rearrange, cover, records again, sync, digest --send,
+clock, check --digest, templates install, book, records, rearrange, cover, records again, sync, digest --send,
 transfer (refused under drive.file, then done with `[google] drive_scope = "drive"`), sync.
 One thing is done the way Google Calendar itself would do it, not through the toolkit: the
 supervisor deletes one occurrence of a series after the supervisee asked to cancel it
@@ -221,6 +221,8 @@ def test_whole_flow_least_privilege_nothing_refused(user: User, google: GoogleAp
     """book, templates, records, a cancelled session rearranged, cover, sync, digest --send and
     transfer, each a command line; nothing refused, each token with exactly its scopes."""
     user.clock("2026-12-01T09:00:00Z")
+    out = user.step("check", "--digest").stdout  # the council's preflight, digest on
+    assert "All 13 checks passed." in out and "FAIL" not in out
     user.step("templates", "install")
     out = user.step("book", "--year", "2027").stdout
     assert "8 supervisees" in out
@@ -265,7 +267,7 @@ def test_whole_flow_least_privilege_nothing_refused(user: User, google: GoogleAp
     # -- nothing refused, and every token carried exactly the least-privilege scopes --------
     for command, config, counted in user.steps:
         assert counted["errors"] == {} and counted["refused"] == {}, (command, counted)
-        if command.startswith("digest"):
+        if command.startswith("digest") or command == "check --digest":
             wanted = WITH_DIGEST
         elif config == "handover.toml":
             wanted = BROAD
@@ -348,6 +350,8 @@ def test_whole_flow_least_privilege_nothing_refused(user: User, google: GoogleAp
     assert len(rows) - 1 == sum(1 for r in rows[1:] if r[0])
 
     # the digest: one email per line manager with overdue records, from the operator
-    digests = [m for m in user.outbox() if m["kind"] == "gmail"]
+    mail = [m for m in user.outbox() if m["kind"] == "gmail"]
+    assert [m["to"] for m in mail if m["to"] == [OPERATOR]] == [[OPERATOR]]  # check's test
+    digests = [m for m in mail if m["to"] != [OPERATOR]]
     assert sorted(r for m in digests for r in m["to"]) == [LENA, TOM]
     assert {m["from"] for m in digests} == {OPERATOR}
