@@ -42,7 +42,7 @@ from click.testing import CliRunner, Result
 from googleapiclient.discovery import build
 
 from gworkspace_supervision.cli.main import cli
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
 from gworkspace_supervision.google.auth import scopes_for
 
 D = "example-council.gov.uk"
