@@ -19,6 +19,7 @@ from .errors import InputError, Problem
 DEFAULT_DOMAINS = ("example-council.gov.uk",)
 ROLES = ("commenter", "reader", "writer")
 AUTH = ("service_account", "oauth", "adc")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class SupervisionSettings:
     template_doc_id: str | None = None
     tracker_sheet_id: str | None = None
     caseload: str | None = None  # caseload CSV: each record gets its case-discussion agenda
+    digest_weekday: str = "monday"  # `daily` emails the line managers' digest on this day; "off"
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ _KEYS = {
     "organisation": {"name", "allowed_domains", "operator", "heads_of_service", "closure_days", "region"},
     "supervision": {
         "policy", "roster", "notify", "line_manager_role", "template_folder_id",
-        "template_doc_id", "tracker_sheet_id", "caseload",
+        "template_doc_id", "tracker_sheet_id", "caseload", "digest_weekday",
     },
     "google": {"auth", "service_account_key", "oauth_client_secrets", "token_path", "subject"},
 }  # fmt: skip
@@ -153,6 +155,10 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
     caseload = text("supervision", "caseload", None)
     if caseload is not None and not caseload.lower().endswith(".csv"):
         bad("supervision.caseload", f"must name a caseload .csv file, got {caseload!r}")
+    weekday = str(text("supervision", "digest_weekday", "monday") or "monday").lower()
+    if weekday not in (*WEEKDAYS, "off"):
+        bad("supervision.digest_weekday", f"must be a day like monday, or off, got {weekday!r}")
+        weekday = "monday"
     notify = table("supervision").get("notify", True)
     if not isinstance(notify, bool):
         bad("supervision.notify", f"must be true or false, got {notify!r}")
@@ -175,6 +181,7 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
             template_doc_id=text("supervision", "template_doc_id", None),
             tracker_sheet_id=text("supervision", "tracker_sheet_id", None),
             caseload=caseload,
+            digest_weekday=weekday,
         ),
         google=GoogleSettings(
             auth=text("google", "auth", "adc", AUTH),
