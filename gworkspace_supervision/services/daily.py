@@ -162,7 +162,7 @@ def daily(
 
     def do_sync() -> str | None:
         if dry_run:
-            return "not run (dry run): the tracking Sheet is left as it is"
+            return "not run: the tracking Sheet is left as it is"
         done = sync(connection, roster, policy, today.year, settings)
         if not (done.created or done.records_read):
             return None
@@ -180,7 +180,9 @@ def daily(
             return None
         sheet = open_tracker(connection, settings, create=False)
         if sheet is None:
-            raise SupervisionError("no tracking Sheet yet, so no digest: sync makes it")
+            if dry_run:  # a real run's sync has made it by now
+                return "none: no tracking Sheet yet (the first sync makes it)"
+            raise SupervisionError("no tracking Sheet, so no digest: run sync")
         sent_before = sheet.marks(DIGEST_KEY)
         if any(v >= day.isoformat() for v in sent_before):
             return None

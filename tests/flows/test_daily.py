@@ -284,3 +284,63 @@ def check_digest(
                     f"{r.supervisee_name} with {r.supervisor_name}, session "
                     f"{r.session_date:%a} {r.session_date.day} {r.session_date:%b %Y}" in text
                 )
+
+
+WRITES = ("insert", "create", "copy", "update", "patch", "delete", "batchUpdate", "send")
+
+
+def writes(conn: Connection) -> dict[str, int]:
+    methods = conn.workspace.counters()["methods"]
+    return {m: n for m, n in methods.items() if m.rsplit(".", 1)[-1] in WRITES}
+
+
+def test_dry_run_says_what_each_step_would_do_and_writes_nothing(
+    month: tuple[Connection, str, Path],
+) -> None:
+    conn, ws, roster = month
+    conn.workspace.clock.set(datetime(2027, 3, 4, 6, 30, tzinfo=LONDON))  # Thursday
+    before = writes(conn)
+    ran = run_daily(ws, roster, "--dry-run")
+    assert ran.exit_code == 0, ran.output
+    assert writes(conn) == before
+    lines = ran.output.splitlines()
+    # Friday 5 March's three sessions start by the end of the next working day
+    assert "records (dry run): 3 to create, 0 to mend (sessions to Fri 05 Mar)" in lines
+    assert "sync (dry run): not run: the tracking Sheet is left as it is" in lines
+    assert "digest (dry run): none: no tracking Sheet yet (the first sync makes it)" in lines
+    assert not records(conn, SAM) and not records(conn, TOM)
+
+
+def test_a_failed_step_is_named_and_the_others_still_run(
+    month: tuple[Connection, str, Path], tmp_path: Path
+) -> None:
+    """A tracker id that does not exist: sync fails (Sheets answers 404), the digest, which
+    reads the tracker, is skipped; rearrange and records run; exit status 1."""
+    conn, ws, roster = month
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[supervision]\ntracker_sheet_id = "no-such-sheet"\n', encoding="utf-8")
+    conn.workspace.clock.set(datetime(2027, 3, 4, 6, 30, tzinfo=LONDON))
+    ran = CliRunner().invoke(
+        cli, ["--workspace", ws, "--config", str(settings), "daily", "--roster", str(roster)]
+    )
+    assert ran.exit_code == 1, ran.output
+    assert "records: 3 created, 0 mended (sessions to Fri 05 Mar)" in ran.output
+    assert "sync: FAILED: The tracking Sheet" in ran.output and "does not exist" in ran.output
+    assert "digest: skipped: sync failed" in ran.output
+    assert "step(s) failed: sync" in ran.output and "Traceback" not in ran.output
+    assert len(records(conn, SAM)) == 2 and len(records(conn, TOM)) == 1
+
+
+def test_a_bad_digest_weekday_stops_before_any_call(
+    month: tuple[Connection, str, Path], tmp_path: Path
+) -> None:
+    conn, ws, roster = month
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[supervision]\ndigest_weekday = "Moonday"\n', encoding="utf-8")
+    before = conn.workspace.counters()["api"]
+    ran = CliRunner().invoke(
+        cli, ["--workspace", ws, "--config", str(settings), "daily", "--roster", str(roster)]
+    )
+    assert ran.exit_code == 2, ran.output
+    assert "supervision.digest_weekday" in ran.output and "'moonday'" in ran.output
+    assert conn.workspace.counters()["api"] == before
