@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "rearrange",
     "digest",
     "cover",
+    "check",
     "daily",
 ]
 
