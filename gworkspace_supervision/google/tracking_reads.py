@@ -5,7 +5,11 @@ private property) gives every session of the year as Calendar holds it, with `up
 cancelled instance was cancelled), `created` and the organiser (a supervisor's calendar also
 shows the sessions they attend as a supervisee; only their own count).
 Drive: changes.list from a stored page token, per supervisor (each has their own Drive), gives
-the records changed since the last sync; only those are exported again.
+the records changed since the last sync; only those are read again.
+Docs: the changed records' text, read with documents.get in Docs batch requests (docs.v1's
+batchPath, https://docs.googleapis.com/batch), DOCS_BATCH a round trip, as each record's owner.
+Not Drive files.export in a Drive batch: Google's Drive batch guide says batches do not carry
+media downloads, and an export is one (the stricter reading; JSON parts are documented).
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .batch import run_batch
 from .calendar_read import APP, attendees_of, instance_from, list_events, private_of, stamp
 from .connect import Connection
+from .docs import DOCS_BATCH, template_from
 from .drive import RecordFile, record_from
 from .retry import execute
 
@@ -151,3 +157,26 @@ def export_html(connection: Connection, user: str, file_id: str) -> bytes:
         request, what="drive.files.export", policy=connection.retry, meter=connection.meter
     )
     return data if isinstance(data, bytes) else str(data).encode("utf-8")
+
+
+def record_texts(
+    connection: Connection, owner: str, file_ids: list[str], *, size: int = DOCS_BATCH
+) -> dict[str, str]:
+    """file id -> the record's text (paragraphs and table rows, one a line), read as `owner`
+    in batches of `size` documents.get calls. A record deleted since Drive listed it (404) or
+    no longer the owner's to read (403) is left out: the next listing says what became of it."""
+    if not file_ids:
+        return {}
+    documents = connection.docs(owner).documents()
+    replies = run_batch(
+        connection.docs(owner),
+        [(i, documents.get(documentId=i)) for i in file_ids],
+        size=size,
+        what="docs.documents.get",
+        policy=connection.retry,
+        meter=connection.meter,
+        tolerate=(403, 404),
+    )
+    return {
+        i: template_from(reply).text() for i, reply in replies.items() if isinstance(reply, Mapping)
+    }

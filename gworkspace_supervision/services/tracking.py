@@ -1,8 +1,8 @@
 """`sync`: the bookings and each open record's status line, into the tracking Sheet.
 
 read the Sheet (rows, notes, sync state) -> read each supervisor's sessions (one Calendar call)
-and the records changed since the stored Drive page token (one Drive call, then one export per
-changed open record) -> statuses (domain/status.py) -> write every tab in one values call.
+and the records changed since the stored Drive page token (one Drive call), then the changed open
+records' text (Docs batch requests: a round trip per 50 records per owner) -> statuses (domain/status.py) -> write every tab in one values call.
 
 Incremental (Hillingdon 4.4 monitored daily without re-reading a year of Docs): a record already
 COMPLETE is never read again; an open record is read only when Drive lists it as changed since
@@ -44,6 +44,7 @@ from ..google.tracking_reads import (
     SessionEvent,
     list_year_sessions,
     record_changes,
+    record_texts,
     start_page_token,
 )
 from .tracking_events import (
@@ -165,13 +166,8 @@ def sync(
                 if record.owner and record.owner != supervisor:
                     continue  # seen in this Drive, owned by someone else: read by its owner
                 records[record.session_id] = record
-        statuses: dict[str, tuple[str | None, datetime | None]] = {}
-        for sid, record in sorted(records.items()):
-            if sid in completed_state or record.session_id == "":
-                continue
-            text = drive.export_text(record.owner or supervisors[0], record.file_id)
-            reads += 1
-            statuses[sid] = (parse_record_status(text), record.modified_time)
+        statuses = read_statuses(connection, records, completed_state, supervisors)
+        reads = len(statuses)
         everything = _rows(
             events, roster, policy, old_rows, records, removed, statuses, workdays, now
         )
@@ -209,6 +205,28 @@ def sync(
         api_calls=connection.meter.api_calls - calls0,
         round_trips=connection.meter.round_trips - trips0,
     )
+
+
+def read_statuses(
+    connection: Connection,
+    records: Mapping[str, RecordFile],
+    completed: Mapping[str, TrackedSession],
+    supervisors: Sequence[str],
+) -> dict[str, tuple[str | None, datetime | None]]:
+    """Session id -> (the record's status line, its modifiedTime) for each changed record not
+    already COMPLETE: one Docs batch round trip per owner per DOCS_BATCH records, not one
+    round trip per record."""
+    by_owner: dict[str, list[RecordFile]] = defaultdict(list)
+    for sid, record in sorted(records.items()):
+        if sid not in completed and record.session_id != "":
+            by_owner[record.owner or supervisors[0]].append(record)
+    out: dict[str, tuple[str | None, datetime | None]] = {}
+    for owner, mine in sorted(by_owner.items()):
+        texts = record_texts(connection, owner, [r.file_id for r in mine])
+        for r in mine:
+            if r.file_id in texts:
+                out[r.session_id] = (parse_record_status(texts[r.file_id]), r.modified_time)
+    return out
 
 
 def _withdrawn(events: Sequence[SessionEvent]) -> set[str]:
