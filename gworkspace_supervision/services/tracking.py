@@ -185,6 +185,7 @@ def sync(
         notify = bool(setting(settings, "supervision", "notify"))
         meta["readers"] = ",".join(sheet.share(readers, shared, notify))
         meta["last_sync"] = connection.now().isoformat(timespec="seconds")
+        meta["as_at"] = now.date().isoformat()  # the day the statuses are for (report's default)
         say(f"Writing {len(rows)} rows ({reads} records read)")
         tabs = build_tabs(rows, previous, summary, overdue, meta)
         if policy.events:  # issue 8: a tab per event type, Observations, Summary per type
