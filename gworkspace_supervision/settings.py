@@ -20,6 +20,7 @@ DEFAULT_DOMAINS = ("example-council.gov.uk",)
 ROLES = ("commenter", "reader", "writer")
 AUTH = ("service_account", "oauth", "adc")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DRIVE_SCOPES = ("drive.file", "drive")  # [google] drive_scope: least privilege, or the broad one
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class SupervisionSettings:
     tracker_sheet_id: str | None = None
     caseload: str | None = None  # caseload CSV: each record gets its case-discussion agenda
     digest_weekday: str = "monday"  # `daily` emails the line managers' digest on this day; "off"
+    # Hillingdon 4.5: after a handover the old supervisor loses access unless this keeps it
+    transfer_keep_old_supervisor_access: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class GoogleSettings:
     oauth_client_secrets: str | None = None
     token_path: str | None = None
     subject: str | None = None
+    drive_scope: str = "drive.file"  # "drive": the broad scope `transfer` needs (README)
     digest: bool = False  # not a settings key: `digest --send` sets it to ask for gmail.send
 
 
@@ -67,9 +71,13 @@ _KEYS = {
     "organisation": {"name", "allowed_domains", "operator", "heads_of_service", "closure_days", "region"},
     "supervision": {
         "policy", "roster", "notify", "line_manager_role", "template_folder_id",
-        "template_doc_id", "tracker_sheet_id", "caseload", "digest_weekday",
+        "template_doc_id", "tracker_sheet_id", "caseload", "transfer_keep_old_supervisor_access",
+        "digest_weekday",
     },
-    "google": {"auth", "service_account_key", "oauth_client_secrets", "token_path", "subject"},
+    "google": {
+        "auth", "service_account_key", "oauth_client_secrets", "token_path", "subject",
+        "drive_scope",
+    },
 }  # fmt: skip
 
 
@@ -163,6 +171,13 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
     if not isinstance(notify, bool):
         bad("supervision.notify", f"must be true or false, got {notify!r}")
         notify = True
+    keep_old = table("supervision").get("transfer_keep_old_supervisor_access", False)
+    if not isinstance(keep_old, bool):
+        bad(
+            "supervision.transfer_keep_old_supervisor_access",
+            f"must be true or false, got {keep_old!r}",
+        )
+        keep_old = False
     settings = Settings(
         organisation=Organisation(
             name=text("organisation", "name", "Example Council"),
@@ -182,6 +197,7 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
             tracker_sheet_id=text("supervision", "tracker_sheet_id", None),
             caseload=caseload,
             digest_weekday=weekday,
+            transfer_keep_old_supervisor_access=keep_old,
         ),
         google=GoogleSettings(
             auth=text("google", "auth", "adc", AUTH),
@@ -189,6 +205,7 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
             oauth_client_secrets=text("google", "oauth_client_secrets", None),
             token_path=text("google", "token_path", None),
             subject=text("google", "subject", None),
+            drive_scope=text("google", "drive_scope", "drive.file", DRIVE_SCOPES),
         ),
         source=name,
     )

@@ -116,6 +116,10 @@ def read_sheet(connection: Connection, user: str, sheet_id: str) -> None:
         raise APIError(
             404, "notFound", "Requested entity was not found.", "sheets.spreadsheets.get"
         ) from None
+    except PermissionError:  # gspread's answer to Sheets' 403 PERMISSION_DENIED
+        raise APIError(
+            403, "forbidden", "The caller does not have permission", "sheets.spreadsheets.get"
+        ) from None
     except gspread.exceptions.APIError as exc:
         error = exc.error if isinstance(getattr(exc, "error", None), dict) else {}
         status = int(getattr(exc.response, "status_code", 0) or error.get("code", 0))

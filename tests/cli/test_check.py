@@ -82,7 +82,9 @@ def test_a_tracking_sheet_the_toolkit_did_not_create_fails_with_what_to_do(
     tmp_path: Path,
 ) -> None:
     """Under drive.file the operator's token reaches only Sheets the app created as the
-    operator (taylorwilsdon/google_workspace_mcp issue 1027): a Sheet made by hand is 404."""
+    operator (taylorwilsdon/google_workspace_mcp issue 1027): a Sheet made by hand cannot be
+    opened, and Sheets answers that with 403 PERMISSION_DENIED (gspread's cassette
+    ClientTest.test_access_private_spreadsheet, recorded against Google)."""
     ws = tmp_path / "ws"
     with LocalWorkspace(ws) as workspace:  # made in Google Sheets itself: another app
         session = workspace.session(OPERATOR, [G + "drive"], app="sheets-web-ui")
@@ -98,7 +100,7 @@ def test_a_tracking_sheet_the_toolkit_did_not_create_fails_with_what_to_do(
         cli, ["--workspace", f"local:{ws}", "--config", str(config), "check", "--as", SUP]
     )
     assert result.exit_code == 1, result.output
-    assert f"FAIL  read the tracking Sheet {by_hand} as {OPERATOR}: 404" in result.output
+    assert f"FAIL  read the tracking Sheet {by_hand} as {OPERATOR}: 403" in result.output
     assert "remove [supervision] tracker_sheet_id" in result.output
     assert result.output.splitlines()[-1] == "1 of 11 checks failed; fix them and run check again."
 
