@@ -1,13 +1,16 @@
 """`export --to DIR`: what a person would look at, read back through the APIs.
 
 calendars/<email>.ics (each supervisor's sessions as Calendar holds them), records/<title>.html
-(each Doc as Drive exports it), tracker.csv and tracker.xlsx (the Sessions tab as the Sheet
-holds it, statuses in the Sheet's colours) and summary.png (on-time % by month, from Summary).
+(each Doc as Drive exports it), tracker.csv (the Sessions tab as shown), tracker.xlsx (every
+visible tab as the Sheet has it: its column widths and frozen header, dates as dates, record
+links as links, statuses in the Sheet's colours), tracker.html (the Sessions tab as a page, the
+same rows) and summary.png (on-time % by month, from Summary).
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import importlib.util
 import re
 from collections.abc import Callable
@@ -21,9 +24,24 @@ from ..errors import SupervisionError
 from ..google.connect import Connection
 from ..google.drive import DriveAdapter
 from ..google.sheet import from_serial, rows_from
-from ..google.sheet_layout import COLOURS, DATE_COLUMNS, HEADER, STATUS_COLUMN, SUMMARY
+from ..google.sheet_layout import (
+    COLOURS,
+    DATE_COLUMNS,
+    EVENT_DATE_COLUMNS,
+    EXTRA_COLOURS,
+    OBSERVATION_DATE_COLUMNS,
+    OBSERVATIONS,
+    OVERDUE,
+    SESSIONS,
+    STATUS_COLUMN,
+    SUMMARY,
+    SUMMARY_TABLE_ROW,
+)
+from ..google.tracker_view import TabView, read_tabs
 from ..google.tracking_reads import export_html, list_year_sessions
-from .tracking import open_tracker
+from .tracking import open_tracker, operator_of
+
+PIXELS_PER_CHARACTER = 7  # an Excel column width is in characters of the default font
 
 Progress = Callable[[str], None]
 EXTRA_MODULES = ("openpyxl", "matplotlib")  # the [export] extra in pyproject.toml
@@ -104,39 +122,111 @@ def export(
     shown = sheet.values()
     with (directory / "tracker.csv").open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(shown)
-    _xlsx(directory / "tracker.xlsx", content.sessions)
+    tabs = read_tabs(connection, operator_of(settings, connection), sheet.spreadsheet_id)
+    _xlsx(directory / "tracker.xlsx", tabs)
+    (directory / "tracker.html").write_text(tracker_html(shown, sheet.url), encoding="utf-8")
     months = sheet.values(f"{SUMMARY}!A2:B13", "UNFORMATTED_VALUE")
     _chart(directory / "summary.png", months)
-    say("tracker.csv, tracker.xlsx, summary.png")
+    say("tracker.csv, tracker.xlsx, tracker.html, summary.png")
     return counts | {"rows": len(rows)}
 
 
-def _xlsx(path: Path, sessions: list[list[Any]]) -> None:
+def tab_format(
+    title: str, width: int
+) -> tuple[set[tuple[int | None, int]], int | None, dict[str, str]]:
+    """How the tracker lays a tab out (google/sheet_layout.py): the date cells as (row or None
+    for every row below the header, column), the status column, its colours."""
+    if title == SESSIONS:
+        return {(None, c) for c in DATE_COLUMNS}, STATUS_COLUMN, COLOURS
+    if title == OVERDUE:
+        return {(None, 5), (None, 6)}, None, {}
+    if title == SUMMARY:
+        return {(0, 4)}, None, {}
+    dates = OBSERVATION_DATE_COLUMNS if title == OBSERVATIONS else EVENT_DATE_COLUMNS
+    return {(None, c) for c in dates}, width - 1, EXTRA_COLOURS
+
+
+def _percent_cell(title: str, row: int, column: int) -> bool:
+    """Summary's on-time percentages: months (B2:B13) and the team table's last two columns."""
+    if title != SUMMARY:
+        return False
+    return (1 <= row <= 12 and column == 1) or (row >= SUMMARY_TABLE_ROW and column in (5, 6))
+
+
+def _xlsx(path: Path, tabs: list[TabView]) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Sessions"
-    sheet.append(list(HEADER))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for cells in sessions:
-        values = list(cells)
-        for column in DATE_COLUMNS:
-            values[column] = from_serial(values[column])
-        sheet.append(["" if v is None else v for v in values])
-        row = sheet.max_row
-        for column in DATE_COLUMNS:
-            sheet.cell(row=row, column=column + 1).number_format = "yyyy-mm-dd"
-        colour = COLOURS.get(str(values[STATUS_COLUMN]))
-        if colour:
-            status = sheet.cell(row=row, column=STATUS_COLUMN + 1)
-            status.fill = PatternFill("solid", start_color=colour, end_color=colour)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for tab in tabs:
+        sheet = book.create_sheet(tab.title[:31])  # Excel's limit on a sheet name
+        width = max([len(tab.widths), *(len(r) for r in tab.rows)], default=0)
+        dates, status, colours = tab_format(tab.title, width)
+        for r, cells in enumerate(tab.rows):
+            for c, value in enumerate(cells):
+                if value is None or value == "":
+                    continue
+                cell = sheet.cell(row=r + 1, column=c + 1)
+                is_date = r > 0 and ((None, c) in dates) or (r, c) in dates
+                if is_date and isinstance(value, (int, float)) and not isinstance(value, bool):
+                    cell.value = from_serial(value)
+                    cell.number_format = "yyyy-mm-dd"
+                elif isinstance(value, str) and value.startswith("https://"):
+                    cell.value = value
+                    cell.hyperlink = value
+                    cell.style = "Hyperlink"
+                else:
+                    cell.value = value
+                    if _percent_cell(tab.title, r, c) and isinstance(value, (int, float)):
+                        cell.number_format = "0%"
+                if r >= max(tab.frozen_rows, 1) and c == status and str(value) in colours:
+                    fill = colours[str(value)]
+                    cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
+        for c, pixels in enumerate(tab.widths):
+            sheet.column_dimensions[get_column_letter(c + 1)].width = round(
+                pixels / PIXELS_PER_CHARACTER, 1
+            )
+        if tab.frozen_rows:
+            sheet.freeze_panes = f"A{tab.frozen_rows + 1}"
+            for cell in sheet[1]:
+                cell.font = Font(bold=True, color=cell.font.color)
+        if tab.title == SESSIONS and sheet.max_row > 1:
+            sheet.auto_filter.ref = sheet.dimensions
     book.save(path)
+
+
+def tracker_html(shown: list[list[Any]], url: str) -> str:
+    """The Sessions tab as one page: the same rows and cells as the Sheet shows them, record
+    links as links, statuses in the Sheet's colours. Metadata only, as the Sheet."""
+    head, rows = (shown[0], shown[1:]) if shown else ([], [])
+
+    def cell(value: Any, column: int) -> str:
+        text = html.escape(str(value))
+        if str(value).startswith("https://"):
+            return f'<td><a href="{text}">{text}</a></td>'
+        colour = COLOURS.get(str(value)) if column == STATUS_COLUMN else None
+        style = f' style="background:#{colour}"' if colour else ""
+        return f"<td{style}>{text}</td>"
+
+    lines = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8"><title>Supervision tracker</title>',
+        "<style>table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
+        "white-space:nowrap}th{position:sticky;top:0;background:#eee}</style></head><body>",
+        f'<h1>Supervision tracker</h1><p>From <a href="{html.escape(url)}">the tracking '
+        f"Sheet</a>: {len(rows)} sessions.</p>",
+        "<table><thead><tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in head),
+        "</tr></thead><tbody>",
+    ]
+    for values in rows:
+        padded = list(values) + [""] * (len(head) - len(values))
+        lines.append("<tr>" + "".join(cell(v, i) for i, v in enumerate(padded)) + "</tr>")
+    lines.append("</tbody></table></body></html>")
+    return "\n".join(lines) + "\n"
 
 
 def _chart(path: Path, months: list[list[Any]]) -> None:

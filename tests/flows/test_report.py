@@ -8,8 +8,10 @@ March; nothing completed; synced as at Wed 17 March, then the clock moves to Jun
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,7 +24,10 @@ from gworkspace_supervision.domain.status import Status
 from gworkspace_supervision.google.connect import Connection, connect
 from gworkspace_supervision.google.retry import RetryPolicy
 from gworkspace_supervision.google.sheet import TrackerSheet, rows_from
+from gworkspace_supervision.google.sheet_layout import COLOURS, WIDTHS
+from gworkspace_supervision.google.tracker_view import read_tabs
 from gworkspace_supervision.services.booking import book
+from gworkspace_supervision.services.export import export
 from gworkspace_supervision.services.records import create_records
 from gworkspace_supervision.services.report import report, to_table
 from gworkspace_supervision.services.templates import install_templates
@@ -134,3 +139,49 @@ def test_overdue_is_short_enough_for_an_email(ws: tuple[Connection, str]) -> Non
     ]
     assert lines[4].startswith("Tracking Sheet: https://docs.google.com/spreadsheets/d/")
     assert len(lines) == 5 and not any("  " in line for line in lines)  # no padding
+
+
+def test_export_writes_every_tab_as_the_sheet_has_it(
+    ws: tuple[Connection, str], tmp_path: Path
+) -> None:
+    """tracker.xlsx read back with openpyxl: every visible tab (not the hidden sync state),
+    the Sheet's column widths and frozen header, dates as dates, record links as hyperlinks,
+    statuses in the Sheet's colours; tracker.html holds the same rows as the Sheet shows."""
+    openpyxl = pytest.importorskip("openpyxl")
+    conn, _ = ws
+    counts = export(conn, Settings(), tmp_path)
+    sheet = TrackerSheet.open(conn, OPERATOR, create=False)
+    assert sheet is not None
+    tabs = read_tabs(conn, OPERATOR, sheet.spreadsheet_id)
+    book = openpyxl.load_workbook(tmp_path / "tracker.xlsx")
+    assert book.sheetnames == [t.title for t in tabs]
+    assert {"Sessions", "Summary", "Overdue"} <= set(book.sheetnames)
+    assert "_state" not in book.sheetnames
+    sessions = book["Sessions"]
+    assert sessions.freeze_panes == "A2"
+    for column, pixels in enumerate(WIDTHS):
+        letter = chr(65 + column)
+        assert sessions.column_dimensions[letter].width == round(pixels / 7, 1)
+    shown = sheet.values()
+    assert sessions.max_row == len(shown) == counts["rows"] + 1
+    by_id = {row[0]: row for row in shown[1:]}
+    linked = 0
+    for row in sessions.iter_rows(min_row=2):
+        cells = by_id[row[0].value]
+        assert isinstance(row[6].value, datetime) and row[6].number_format == "yyyy-mm-dd"
+        assert row[6].value.date().isoformat() == cells[6]  # the date the Sheet shows
+        if row[7].value:
+            assert row[7].hyperlink.target == row[7].value == cells[7]
+            linked += 1
+        assert row[10].value == cells[10]
+        colour = COLOURS.get(str(row[10].value))
+        if colour:
+            assert row[10].fill.start_color.rgb.endswith(colour)
+    assert 0 < linked == sum(1 for r in shown[1:] if r[7])
+    overdue = book["Overdue"]
+    assert 1 < overdue.max_row == 1 + sum(1 for r in shown[1:] if r[10] == "OVERDUE")
+    page = (tmp_path / "tracker.html").read_text(encoding="utf-8")
+    assert page.count("<tr>") == len(shown)  # the header and the same rows
+    for cells in shown[1:]:
+        assert f"<td>{html.escape(cells[3])}</td>" in page
+    assert 'style="background:#F4C7C3"' in page  # OVERDUE, as the Sheet colours it
