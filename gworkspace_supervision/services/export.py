@@ -14,12 +14,13 @@ import html
 import importlib.util
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from icalendar import Calendar, Event
 
+from ..domain.chart import ChartData, chart_data
 from ..errors import SupervisionError
 from ..google.connect import Connection
 from ..google.drive import DriveAdapter
@@ -125,8 +126,9 @@ def export(
     tabs = read_tabs(connection, operator_of(settings, connection), sheet.spreadsheet_id)
     _xlsx(directory / "tracker.xlsx", tabs)
     (directory / "tracker.html").write_text(tracker_html(shown, sheet.url), encoding="utf-8")
-    months = sheet.values(f"{SUMMARY}!A2:B13", "UNFORMATTED_VALUE")
-    _chart(directory / "summary.png", months)
+    as_at = _as_at(content.meta.get("as_at", ""), connection)
+    data = chart_data(rows, as_at, as_at.year)
+    draw_chart(directory / "summary.png", data)
     say("tracker.csv, tracker.xlsx, tracker.html, summary.png")
     return counts | {"rows": len(rows)}
 
@@ -229,24 +231,44 @@ def tracker_html(shown: list[list[Any]], url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _chart(path: Path, months: list[list[Any]]) -> None:
+def _as_at(text: str, connection: Connection) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return connection.now().date()
+
+
+def draw_chart(path: Path, data: ChartData) -> None:
+    """One panel per team: on-time % per month as labelled bars, the target as a dashed line;
+    a 0% month shows a red "0%" on the axis, a month with no records decided shows "no data"."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    labels = [str(m[0]) for m in months if m]
-    values = [
-        float(m[1]) * 100 if len(m) > 1 and isinstance(m[1], (int, float)) else 0.0
-        for m in months
-        if m
-    ]
-    figure, axes = pyplot.subplots(figsize=(8, 4), dpi=100)
-    axes.bar(labels, values, color="#6aa84f")
-    axes.set_ylim(0, 100)
-    axes.set_ylabel("Records completed on time (%)")
-    axes.set_title("Supervision records completed within 5 working days, by month")
-    axes.tick_params(axis="x", labelrotation=45)
+    teams = list(data.teams.items()) or [("All teams", tuple(None for _ in data.months))]
+    labels = [f"{m:%b}" for m in data.months]
+    figure, axes_list = pyplot.subplots(
+        len(teams), 1, figsize=(8, 2.6 * len(teams) + 0.6), dpi=100, squeeze=False
+    )
+    for (team, values), axes in zip(teams, axes_list[:, 0], strict=True):
+        heights = [v * 100 if v is not None else 0.0 for v in values]
+        bars = axes.bar(labels, heights, color="#6aa84f")
+        for bar, value in zip(bars, values, strict=True):
+            x = bar.get_x() + bar.get_width() / 2
+            if value is None:
+                axes.text(x, 3, "no data", ha="center", va="bottom", color="#999999", fontsize=8)
+            else:
+                colour = "#cc0000" if value == 0 else "#000000"
+                axes.text(x, bar.get_height() + 2, f"{value:.0%}", ha="center", va="bottom",
+                          color=colour, fontsize=8)  # fmt: skip
+        axes.axhline(data.target * 100, color="#3c78d8", linestyle="--", linewidth=1)
+        axes.text(len(labels) - 0.5, data.target * 100, f"target {data.target:.0%}",
+                  ha="right", va="bottom", color="#3c78d8", fontsize=8)  # fmt: skip
+        axes.set_ylim(0, 115)
+        axes.set_ylabel("On time (%)")
+        axes.set_title(team, fontsize=10)
+    figure.suptitle(f"Supervision records completed within 5 working days, by month ({data.year})")
     figure.tight_layout()
     figure.savefig(path)
     pyplot.close(figure)

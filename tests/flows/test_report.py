@@ -8,6 +8,7 @@ March; nothing completed; synced as at Wed 17 March, then the clock moves to Jun
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -18,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from gworkspace_supervision.cli.main import cli
+from gworkspace_supervision.domain.chart import chart_data
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import load_roster
 from gworkspace_supervision.domain.status import Status
@@ -185,3 +187,29 @@ def test_export_writes_every_tab_as_the_sheet_has_it(
     for cells in shown[1:]:
         assert f"<td>{html.escape(cells[3])}</td>" in page
     assert 'style="background:#F4C7C3"' in page  # OVERDUE, as the Sheet colours it
+
+
+def test_the_chart_data_per_month_per_team_against_the_target(
+    ws: tuple[Connection, str],
+) -> None:
+    """Asserted before drawing: as at 17 March, January and February have no record decided
+    (no data, None), March's two teams have their 5 March records overdue (0%, not None)."""
+    conn, _ = ws
+    sheet = TrackerSheet.open(conn, OPERATOR, create=False)
+    assert sheet is not None
+    rows = rows_from(sheet.read())
+    data = chart_data(rows, SYNCED, 2027)
+    assert data.months == (date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1))
+    assert data.teams == {LONG_TEAM: (None, None, 0.0), "Team B": (None, None, 0.0)}
+    assert data.target == 1.0
+    # Ben's 5 March record completed on time, Bartholomew's late: 50% that month, for his team
+    done = [
+        dataclasses.replace(r, status=Status.COMPLETE)
+        if r.supervisee_name == "Ben Asye" and r.session_date == date(2027, 3, 5)
+        else dataclasses.replace(r, status=Status.COMPLETE_LATE)
+        if r.supervisee_name == LONG_NAME and r.session_date == date(2027, 3, 5)
+        else r
+        for r in rows
+    ]
+    assert chart_data(done, SYNCED, 2027).teams[LONG_TEAM] == (None, None, 0.5)
+    assert chart_data(done, date(2027, 6, 1), 2027).months[-1] == date(2027, 6, 1)
