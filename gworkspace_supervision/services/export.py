@@ -263,8 +263,8 @@ def draw_chart(path: Path, data: ChartData) -> None:
                 axes.text(x, bar.get_height() + 2, f"{value:.0%}", ha="center", va="bottom",
                           color=colour, fontsize=8)  # fmt: skip
         axes.axhline(data.target * 100, color="#3c78d8", linestyle="--", linewidth=1)
-        axes.text(len(labels) - 0.5, data.target * 100, f"target {data.target:.0%}",
-                  ha="right", va="bottom", color="#3c78d8", fontsize=8)  # fmt: skip
+        axes.text(-0.45, data.target * 100 + 1, f"target {data.target:.0%}",
+                  ha="left", va="bottom", color="#3c78d8", fontsize=8)  # fmt: skip
         axes.set_ylim(0, 115)
         axes.set_ylabel("On time (%)")
         axes.set_title(team, fontsize=10)
