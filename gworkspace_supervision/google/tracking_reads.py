@@ -28,7 +28,7 @@ from .retry import execute
 
 EVENT_FIELDS = (
     "nextPageToken,items(id,status,start,end,recurringEventId,originalStartTime,updated,created,"
-    "organizer(email,self),attendees(email),extendedProperties)"
+    "organizer(email,self),attendees(email),extendedProperties,location,description)"
 )
 CHANGE_FIELDS = (
     "nextPageToken,newStartPageToken,changes(fileId,removed,"
@@ -54,6 +54,9 @@ class SessionEvent:
     created: datetime | None
     replaces: str | None = None  # the cancelled session this one rearranges (`rearranges` tag)
     private: Mapping[str, str] = field(default_factory=dict, compare=False)
+    location: str = field(default="", compare=False)  # for export's ICS
+    description: str = field(default="", compare=False)
+    attendees: tuple[str, ...] = field(default=(), compare=False)
 
 
 def list_year_sessions(
@@ -94,6 +97,9 @@ def _session(item: Mapping[str, Any], user: str) -> SessionEvent:
         created=stamp(item.get("created")),
         replaces=private.get("rearranges") or private.get("replaces") or None,
         private=private,
+        location=str(item.get("location", "")),
+        description=str(item.get("description", "")),
+        attendees=tuple(attendees),
     )
 
 

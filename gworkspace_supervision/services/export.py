@@ -102,6 +102,13 @@ def export(
             vevent.add("dtstart", event.start)
             vevent.add("dtend", event.end)
             vevent.add("dtstamp", connection.now())
+            if event.location:
+                vevent.add("location", event.location)
+            if event.description:
+                vevent.add("description", event.description)
+            vevent.add("organizer", f"mailto:{supervisor}")
+            for person in event.attendees:
+                vevent.add("attendee", f"mailto:{person}", parameters={"ROLE": "REQ-PARTICIPANT"})
             calendar.add_component(vevent)
         (directory / "calendars" / f"{supervisor}.ics").write_bytes(calendar.to_ical())
         counts["calendars"] += 1

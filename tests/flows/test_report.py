@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
+from icalendar import Calendar
 
 from gworkspace_supervision.cli.main import cli
 from gworkspace_supervision.domain.chart import chart_data
@@ -187,6 +188,21 @@ def test_export_writes_every_tab_as_the_sheet_has_it(
     for cells in shown[1:]:
         assert f"<td>{html.escape(cells[3])}</td>" in page
     assert 'style="background:#F4C7C3"' in page  # OVERDUE, as the Sheet colours it
+    # calendars: each session with its location, description and attendees as Calendar has them
+    ics = Calendar.from_ical((tmp_path / "calendars" / f"{TOM}.ics").read_bytes())
+    events = {str(e["uid"]).split("@")[0]: e for e in ics.walk("VEVENT")}
+    cat = next(r for r in rows_from(sheet.read()) if r.supervisee_name == "Cat Asye")
+    held = conn.calendar(TOM).events().get(calendarId="primary", eventId=cat.session_id).execute()
+    vevent = events[cat.session_id]
+    assert [str(a) for a in _list(vevent["attendee"])] == [f"mailto:cat.asye@{D}"]
+    assert str(vevent["organizer"]) == f"mailto:{TOM}"
+    assert str(vevent.get("description", "")) == held.get("description", "")
+    assert str(vevent.get("location", "")) == held.get("location", "")
+    assert held.get("description")  # there is something to compare
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value]
 
 
 def test_the_chart_data_per_month_per_team_against_the_target(
