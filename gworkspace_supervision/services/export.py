@@ -13,7 +13,7 @@ import csv
 import html
 import importlib.util
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -67,17 +67,36 @@ def _safe(name: str) -> str:
     return re.sub(r"[^\w .,()-]+", "_", name).strip() or "untitled"
 
 
+NO_TRACKER = (
+    "tracker.csv, tracker.xlsx, tracker.html and summary.png: no tracking Sheet with a sync yet "
+    "(run `gws-supervision sync`)"
+)
+
+
 def export(
-    connection: Connection, settings: Any, directory: Path, *, progress: Progress | None = None
+    connection: Connection,
+    settings: Any,
+    directory: Path,
+    *,
+    progress: Progress | None = None,
+    supervisors: Sequence[str] = (),
+    missing: list[str] | None = None,
 ) -> dict[str, int]:
-    """Write the files; returns how many of each kind."""
+    """Write the files; returns how many of each kind. Before the first sync only the
+    calendars of `supervisors` (the roster's) can be exported: what could not be is appended
+    to `missing`, in words that say what to run."""
     require_export_extra()
     say = progress or (lambda _text: None)
     sheet = open_tracker(connection, settings, create=False)
-    if sheet is None:
-        raise SupervisionError("No tracking Sheet yet: run `gws-supervision sync` first.")
-    content = sheet.read()
-    rows = rows_from(content)
+    content = sheet.read() if sheet is not None else None
+    if content is not None and not content.sessions and not content.meta:
+        content = None  # made, but cut off before its first sync wrote anything
+    if content is None and not supervisors:
+        raise SupervisionError(
+            "Nothing to export yet: no tracking Sheet with a sync (run `gws-supervision sync`), "
+            "and no roster to export the calendars of (give --roster)."
+        )
+    rows = rows_from(content) if content is not None else []
     counts = {"calendars": 0, "records": 0}
     (directory / "calendars").mkdir(parents=True, exist_ok=True)
     (directory / "records").mkdir(parents=True, exist_ok=True)
@@ -85,7 +104,8 @@ def export(
     years = sorted({r.start.year for r in rows}) or [connection.now().year]
     lo = datetime(years[0], 1, 1, tzinfo=UTC)
     hi = datetime(years[-1] + 1, 1, 2, tzinfo=UTC)
-    for supervisor in sorted({r.supervisor_email for r in rows if r.supervisor_email}):
+    people = {r.supervisor_email for r in rows if r.supervisor_email} | set(supervisors)
+    for supervisor in sorted(people):
         calendar = Calendar()
         calendar.add("prodid", "-//gworkspace-supervision//export//EN")
         calendar.add("version", "2.0")
@@ -127,6 +147,10 @@ def export(
                 (directory / "records" / f"{name}.html").write_bytes(html)
                 counts["records"] += 1
     say(f"records: {counts['records']}")
+    if sheet is None or content is None:
+        if missing is not None:
+            missing.append(NO_TRACKER)
+        return counts | {"rows": 0}
     shown = sheet.values()
     with (directory / "tracker.csv").open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(shown)

@@ -344,3 +344,31 @@ def test_a_bad_digest_weekday_stops_before_any_call(
     assert ran.exit_code == 2, ran.output
     assert "supervision.digest_weekday" in ran.output and "'moonday'" in ran.output
     assert conn.workspace.counters()["api"] == before
+
+
+def test_export_before_the_first_sync_gives_the_calendars_and_says_what_is_missing(
+    month: tuple[Connection, str, Path], tmp_path: Path
+) -> None:
+    pytest.importorskip("openpyxl")
+    _, ws, roster = month
+    out = tmp_path / "export"
+    runner = CliRunner()
+    bare = runner.invoke(cli, ["--workspace", ws, "export", "--to", str(out)])
+    assert bare.exit_code == 1 and "Nothing to export yet" in bare.output
+    assert "give --roster" in bare.output
+    ran = runner.invoke(
+        cli, ["--workspace", ws, "export", "--to", str(out), "--roster", str(roster)]
+    )
+    assert ran.exit_code == 0, ran.output
+    assert f"Exported to {out}: 2 calendars, 0 records" in ran.output
+    assert "Not exported: tracker.csv, tracker.xlsx, tracker.html and summary.png" in ran.output
+    assert "run `gws-supervision sync`" in ran.output
+    assert sorted(p.name for p in (out / "calendars").iterdir()) == [f"{SAM}.ics", f"{TOM}.ics"]
+    booked = [
+        e for e in instances(month[0], SAM, datetime(2027, 1, 1, tzinfo=LONDON),
+                             datetime(2028, 1, 1, tzinfo=LONDON))
+        if e.get("status") != "cancelled"
+    ]  # fmt: skip
+    assert (out / "calendars" / f"{SAM}.ics").read_text().count("BEGIN:VEVENT") == len(booked)
+    assert len(booked) > 20
+    assert not (out / "tracker.xlsx").exists()
