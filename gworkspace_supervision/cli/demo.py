@@ -15,6 +15,7 @@ from ..services.report import render
 from ..settings import load_settings
 from .main import Context, cli
 from .options import DAY, load_inputs
+from .view import DEFAULT_PORT as VIEW_PORT
 
 
 def _say(text: str) -> None:
@@ -53,6 +54,8 @@ def demo_command(obj: Context, today: Any) -> None:
     click.echo(render(result.report, "table"))
     _say(f"Done in {time.monotonic() - started:.1f} s. Next: gws-supervision --workspace "
          f"{obj.workspace} export --to demo-export")  # fmt: skip
+    _say(f"See it in a browser, as any of the people in it: gws-supervision --workspace "
+         f"{obj.workspace} view  (then open http://127.0.0.1:{VIEW_PORT}/)")  # fmt: skip
 
 
 @cli.command("export")

@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "cover",
     "check",
     "daily",
+    "view",
 ]
 
 
