@@ -61,11 +61,16 @@ def report(
     sync), totals per team, narrowed to a team, line manager or supervisor when given."""
     sheet = open_tracker(connection, settings, create=False)
     if sheet is None:
-        raise SupervisionError("No tracking Sheet yet: run `gws-supervision sync` first.")
+        raise SupervisionError(
+            "No tracking Sheet yet: run `gws-supervision sync` first. Until then, "
+            "`gws-supervision plan --roster FILE --year YEAR` shows the sessions planned and "
+            "`gws-supervision export --to DIR --roster FILE` the calendars as booked."
+        )
     content = sheet.read()
     if not content.sessions and not content.meta:
         raise SupervisionError(
-            "The tracking Sheet has no sync yet: run `gws-supervision sync` first."
+            "The tracking Sheet has no sync yet: run `gws-supervision sync` first (until then "
+            "`gws-supervision plan` shows the sessions planned)."
         )
     synced = _day(content.meta.get("as_at") or content.meta.get("last_sync", "")[:10])
     day = today or synced or connection.now().astimezone(policy.tz).date()
