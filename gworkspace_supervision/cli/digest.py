@@ -15,7 +15,15 @@ import click
 from ..google.connect import connect
 from ..services.digest import DUE_WITHIN, digest, render, summary
 from .main import Context, cli
-from .options import YEAR, as_date, load_settings_policy, policy_option, roster_option, today_option
+from .options import (
+    YEAR,
+    WholeNumber,
+    as_date,
+    load_settings_policy,
+    policy_option,
+    roster_option,
+    today_option,
+)
 
 
 @cli.command("digest")
@@ -25,7 +33,7 @@ from .options import YEAR, as_date, load_settings_policy, policy_option, roster_
 @today_option
 @click.option(
     "--due-within",
-    type=click.IntRange(0, 20),
+    type=WholeNumber(0, 20),
     default=DUE_WITHIN,
     show_default=True,
     help="'Due soon': records due within this many working days.",

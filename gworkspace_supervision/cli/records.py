@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import click
 from ..errors import SupervisionError
 from ..google.connect import connect
 from ..services.records import RecordsResult, create_records
+from ..services.run_lock import workspace_lock
 from ..services.transfer import TransferResult, transfer
 from .main import Context, cli
 from .options import (
@@ -18,6 +19,7 @@ from .options import (
     YEAR,
     ProgressBar,
     as_date,
+    check_not_before_year,
     load_inputs,
     policy_option,
     roster_option,
@@ -86,10 +88,14 @@ def records_command(
     Example: gws-supervision records --roster roster.csv --policy hillingdon
     --year 2027 --through 2027-03-31 --dry-run
     """
-    inputs = load_inputs(obj.config if obj else None, roster, policy)  # exit 2 before any call
+    check_not_before_year("--through", as_date(through), year)
+    inputs = load_inputs(obj.config if obj else None, roster, policy, year=year)  # exit 2 first
     roster_file = str(roster or inputs.settings.supervision.roster or "roster")
     bar = ProgressBar("Records")
-    with connect(obj.workspace, inputs.settings) as connection:
+    with (
+        connect(obj.workspace, inputs.settings) as connection,
+        workspace_lock(connection, inputs.settings, "records", dry_run=dry_run),
+    ):
         try:
             result = create_records(
                 connection, inputs.roster, inputs.policy, year, _through(through),
@@ -163,11 +169,7 @@ def _plural(n: int, word: str) -> str:
 
 def _describe_change(c: Any, dry: bool) -> str:
     """One calendar change in words: whose calendar, whom, from when."""
-    start = ((c.body or {}).get("start") or {}).get("dateTime", "")
-    when = ""
-    if start:
-        moment = datetime.fromisoformat(start)
-        when = f", first {moment:%a %d %b %Y %H:%M}"
+    when = f", first {c.first:%a %d %b %Y %H:%M}" if c.first is not None else ""
     n = _plural(c.sessions, "session")
     words = {
         "create": ("would book" if dry else "booked", f"{n}{when}"),

@@ -9,6 +9,7 @@ free/busy. Invitations appear on each attendee's primary calendar (events.list/g
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from . import calendar_handlers  # noqa: F401  (registers the events.* handlers)
@@ -29,6 +30,12 @@ from .calendar_store import (
 from .files import new_id, rfc3339
 
 SCOPES = ("user", "group", "domain", "default")
+# freebusy.query limits. Calendars: FreeBusyRequest.calendarExpansionMax "Maximum value is 50"
+# and the error reason `tooManyCalendarsRequested` (developers.google.com/workspace/calendar/api/
+# v3/reference/freebusy/query). Span: Google answers 400 "The requested time range is too long."
+# past 90 days (calcom/cal.diy pull requests 11696 and 11962, which split queries into 90 days).
+FREEBUSY_MAX_CALENDARS = 50
+FREEBUSY_MAX_SPAN = timedelta(days=90)
 
 
 def calendar_resource(calendar: dict[str, Any]) -> dict[str, Any]:
@@ -214,9 +221,18 @@ def freebusy(call: Call) -> dict[str, Any]:
     lo, hi = parse_rfc3339(body["timeMin"]), parse_rfc3339(body["timeMax"])
     if hi <= lo:
         raise HttpError(400, "timeRangeEmpty", "The specified time range is empty.")
+    if hi - lo > FREEBUSY_MAX_SPAN:
+        raise HttpError(400, "timeRangeTooLong", "The requested time range is too long.")
+    asked_items = body.get("items") or []
+    if len(asked_items) > FREEBUSY_MAX_CALENDARS:
+        raise HttpError(
+            400,
+            "tooManyCalendarsRequested",
+            "The number of calendars requested is too large for a single query.",
+        )
     tz = zone(body.get("timeZone") or "UTC")
     calendars: dict[str, Any] = {}
-    for entry in body.get("items") or []:
+    for entry in asked_items:
         asked = str(entry.get("id", ""))
         cid = resolve_calendar_id(asked, call.user)
         calendar = load_calendar(call.store, cid)

@@ -163,6 +163,8 @@ def instance_raw(
         raw["_seq"] = master.get("_seq", 0)
     if master.get("status") == "cancelled":
         raw["status"] = "cancelled"
+    elif raw.get("status") == "cancelled":
+        raw["_cancelled_exception"] = True  # presented in its minimal shape (see `present`)
     return raw, iid
 
 
@@ -238,13 +240,32 @@ def html_link(event_id: str, calendar_id: str) -> str:
     return f"https://www.google.com/calendar/event?eid={eid}"
 
 
-def present(raw: dict[str, Any], view_cal: str, organizer_cal: str, tz_out: str) -> dict[str, Any]:
-    """One calendar's copy of an event, as the API returns it."""
+MINIMAL_CANCELLED = ("id", "status", "recurringEventId")
+
+
+def present(
+    raw: dict[str, Any], view_cal: str, organizer_cal: str, tz_out: str, *, full: bool = False
+) -> dict[str, Any]:
+    """One calendar's copy of an event, as the API returns it.
+
+    A cancelled exception of a live recurring event comes back as Google lists it: "Cancelled
+    exceptions are only guaranteed to have values for the id, recurringEventId and
+    originalStartTime fields populated" (Event.status in the Events reference,
+    developers.google.com/workspace/calendar/api/v3/reference/events); real listings show
+    exactly {kind, etag, id, status, recurringEventId, originalStartTime}. So no start, end,
+    summary, attendees or extendedProperties: a reader must identify the session by its series
+    and original start. `full` is for the emulator's own use (notification emails).
+    """
     tz = zone(tz_out)
     out: dict[str, Any] = {
         "kind": "calendar#event",
         "etag": f'"{3_000_000_000 + raw.get("_seq", 0)}"',
     }
+    if raw.get("_cancelled_exception") and not full:
+        out.update({k: raw[k] for k in MINIMAL_CANCELLED})
+        when = resolve(raw["originalStartTime"], tz_out, "original start")
+        out["originalStartTime"] = render_when(when, tz, raw["originalStartTime"].get("timeZone"))
+        return out
     out.update({k: v for k, v in raw.items() if not k.startswith("_")})
     out["htmlLink"] = html_link(raw["id"], view_cal)
     for key in ("start", "end"):
@@ -292,6 +313,8 @@ def matches(
     shared: list[tuple[str, str]],
     terms: list[str],
 ) -> bool:
+    if raw.get("_cancelled_exception") and (priv or shared or terms):
+        return False  # it carries none of the fields the filters look at (see `present`)
     props = raw.get("extendedProperties") or {}
     mine = (props.get("private") or {}) if private_ok else {}
     if any(mine.get(k) != v for k, v in priv):

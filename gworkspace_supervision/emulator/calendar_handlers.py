@@ -286,7 +286,11 @@ def _rewrite_instance(
         overrides["attendees"] = after_raw.get("attendees", [])
     call.store.put("event", event_key(cid, doc["id"]), new, parent=cid)
     sync_attendance(call.store, cid, new, emails_before)
-    notify(call, present(before_raw, cid, cid, tz), present(after_raw, cid, cid, tz))
+    notify(
+        call,
+        present(before_raw, cid, cid, tz, full=True),
+        present(after_raw, cid, cid, tz, full=True),
+    )
     return present(after_raw, cid, cid, tz_of(call, calendar))
 
 

@@ -235,6 +235,8 @@ def parse_series(
     rules = rrule.rruleset(cache=True)
     finite = True
     has_rule = False
+    rdates: list[datetime] = []
+    generators: list[rrule.rrule] = []
     for line in recurrence:
         found = _PROP.match(line.strip())
         if not found:
@@ -250,16 +252,36 @@ def parse_series(
                 has_rule = True
                 finite = finite and ("COUNT=" in text or "UNTIL=" in text)
                 rules.rrule(parsed)  # type: ignore[arg-type]
+                generators.append(parsed)  # type: ignore[arg-type]
             else:
                 rules.exrule(parsed)  # type: ignore[arg-type]
         elif name == "EXDATE":
             for moment in _parse_dates(params, value, tz, all_day):
                 rules.exdate(moment)
         elif name == "RDATE":
-            for moment in _parse_dates(params, value, tz, all_day):
-                rules.rdate(moment)
+            rdates += _parse_dates(params, value, tz, all_day)
         else:
             raise bad_request(f"Invalid recurrence rule: {line}")
     if not has_rule:
         rules.rdate(start)  # RDATE-only series still start with DTSTART
+    elif finite and rdates:
+        rdates = _before_rule_end(generators, rdates)
+    for moment in rdates:
+        rules.rdate(moment)
     return Series(rules, finite, all_day, tz)
+
+
+def _before_rule_end(rules: list[rrule.rrule], rdates: list[datetime]) -> list[datetime]:
+    """The RDATEs Google Calendar shows: none after the rule's last occurrence.
+
+    Google Calendar does not display RDATE occurrences after an RRULE's UNTIL (esrg-knights/
+    Squire issue 107: "Google Calendar does not display RDATEs occurring after an RRULEs
+    UNTIL"; they cannot even be opened). "The rule's end" is read as its last generated
+    occurrence (COUNT and UNTIL alike; an UNTIL past it does not stretch it), EXDATEs not
+    applied: that is what the report shows. Whether Google also drops RDATEs after an excluded
+    last occurrence is unverified; the toolkit books so that it never depends on it (the last
+    session of every series is a rule occurrence)."""
+    last = max((r[-1] for r in rules if r.count() > 0), default=None)  # type: ignore[index]
+    if last is None:
+        return []
+    return [moment for moment in rdates if moment <= last]

@@ -2,12 +2,18 @@
 
 Every API call runs in one `transaction()` (BEGIN IMMEDIATE), so two processes using the same
 folder serialise their writes and a crash leaves either the whole call or none of it.
+
+The database holds the text of every record, so it is private like the OAuth token: the folder
+is created 0700 and the database and its WAL and shared-memory files are 0600 (tightened on
+open when an older version left them readable by every local user).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,15 +34,56 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 """
 
 
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def _private_folder(directory: Path, database: Path) -> None:
+    """Make `directory` 0700 (parents as usual); an existing folder is tightened only when it
+    already holds our database (a folder someone pointed us at keeps its own mode)."""
+    if directory.exists() and not directory.is_dir():
+        raise NotADirectoryError(f"{directory} is a file, not a local Workspace folder")
+    created = not directory.exists()
+    directory.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    if created or database.exists():
+        _tighten(directory, FOLDER_MODE)
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file 0600 before SQLite opens it, or tighten an existing one."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
+    except OSError as exc:
+        raise OSError(exc.errno, f"cannot open the local Workspace database: {exc.strerror}",
+                      str(path)) from None  # fmt: skip
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        os.fchmod(fd, FILE_MODE)
+    finally:
+        os.close(fd)
+
+
+def _tighten(path: Path, mode: int = FILE_MODE) -> None:
+    try:
+        if stat.S_IMODE(path.stat().st_mode) & ~mode:
+            path.chmod(mode)
+    except FileNotFoundError:
+        pass
+
+
 class Store:
     """A tiny document store: (kind, id) -> JSON dict, grouped by `parent` (e.g. a calendar id)."""
 
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / "workspace.sqlite3"
+        _private_folder(self.directory, self.path)
+        _private_file(self.path)
         self._local = threading.local()
         self._conn().executescript(SCHEMA)
+        for suffix in ("-wal", "-shm", "-journal"):
+            _tighten(Path(f"{self.path}{suffix}"))
 
     # -- connection and transactions -------------------------------------------------------
     def _conn(self) -> sqlite3.Connection:

@@ -20,8 +20,6 @@ nothing otherwise.
 
 from __future__ import annotations
 
-import os
-import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -189,7 +187,7 @@ def daily(
         if dry_run:
             found = digest(connection, settings, policy, year=today.year, send=False)
             return f"{len(found.digests)} line manager(s) to email ({weekday}'s digest)"
-        sheet.acquire(f"{socket.gethostname()} pid {os.getpid()} digest", connection.now())
+        sheet.acquire(what="digest")
         try:
             if any(v >= day.isoformat() for v in sheet.marks(DIGEST_KEY)):
                 return None  # another run sent it while we waited for the lock

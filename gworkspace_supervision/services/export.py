@@ -4,7 +4,11 @@ calendars/<email>.ics (each supervisor's sessions as Calendar holds them), recor
 (each Doc as Drive exports it), tracker.csv (the Sessions tab as shown), tracker.xlsx (every
 visible tab as the Sheet has it: its column widths and frozen header, dates as dates, record
 links as links, statuses in the Sheet's colours), tracker.html (the Sessions tab as a page, the
-same rows) and summary.png (on-time % by month, from Summary).
+same rows) and summary.png (on-time % per month per team against the target).
+
+Every file name made from an email or a title goes through `files.file_in` (so `../../x/y@...`
+stays inside the folder), every file is written whole and only over a regular file or at a new
+path, and every cell of the CSV and xlsx goes through `cell_text` (no formula from any input).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import csv
 import html
 import importlib.util
-import re
+import io
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,7 +25,9 @@ from typing import Any
 from icalendar import Calendar, Event
 
 from ..domain.chart import ChartData, chart_data
-from ..errors import SupervisionError
+from ..domain.text import cell_text
+from ..errors import InputError, Problem, SupervisionError
+from ..files import check_output, file_in, write_output
 from ..google.connect import Connection
 from ..google.drive import DriveAdapter
 from ..google.sheet import from_serial, rows_from
@@ -63,8 +69,23 @@ def require_export_extra() -> None:
         )
 
 
-def _safe(name: str) -> str:
-    return re.sub(r"[^\w .,()-]+", "_", name).strip() or "untitled"
+FIXED = ("tracker.csv", "tracker.xlsx", "tracker.html", "summary.png")
+
+
+def _folders(directory: Path) -> tuple[Path, Path]:
+    """calendars/ and records/ inside `directory`, made if missing; InputError if `directory`
+    (or one of them) is a file, so nothing is written until all three are usable folders."""
+    for folder in (directory, directory / "calendars", directory / "records"):
+        if folder.exists() and not folder.is_dir():
+            raise InputError(
+                Problem(str(folder), None, None, "is not a folder; give --to a folder")
+            )
+    if directory.is_dir():
+        for name in FIXED:
+            check_output(directory / name)
+    (directory / "calendars").mkdir(parents=True, exist_ok=True, mode=0o700)
+    (directory / "records").mkdir(parents=True, exist_ok=True, mode=0o700)
+    return directory / "calendars", directory / "records"
 
 
 NO_TRACKER = (
@@ -98,8 +119,7 @@ def export(
         )
     rows = rows_from(content) if content is not None else []
     counts = {"calendars": 0, "records": 0}
-    (directory / "calendars").mkdir(parents=True, exist_ok=True)
-    (directory / "records").mkdir(parents=True, exist_ok=True)
+    calendars, records = _folders(directory)
     names = {r.session_id: r for r in rows}
     years = sorted({r.start.year for r in rows}) or [connection.now().year]
     lo = datetime(years[0], 1, 1, tzinfo=UTC)
@@ -130,7 +150,7 @@ def export(
             for person in event.attendees:
                 vevent.add("attendee", f"mailto:{person}", parameters={"ROLE": "REQ-PARTICIPANT"})
             calendar.add_component(vevent)
-        (directory / "calendars" / f"{supervisor}.ics").write_bytes(calendar.to_ical())
+        write_output(file_in(calendars, supervisor, ".ics"), calendar.to_ical())
         counts["calendars"] += 1
     say(f"calendars: {counts['calendars']}")
     drive = DriveAdapter(connection)
@@ -140,11 +160,11 @@ def export(
         for record in drive.list_records(owner):
             if record.file_id in wanted:
                 html = export_html(connection, owner, record.file_id)
-                name = _safe(record.name)
-                if name in taken:
-                    name = f"{name} ({record.file_id[:8]})"
-                taken.add(name)
-                (directory / "records" / f"{name}.html").write_bytes(html)
+                path = file_in(records, record.name, ".html")
+                if path.name.lower() in taken:
+                    path = file_in(records, f"{path.stem} ({record.file_id[:8]})", ".html")
+                taken.add(path.name.lower())
+                write_output(path, html)
                 counts["records"] += 1
     say(f"records: {counts['records']}")
     if sheet is None or content is None:
@@ -152,14 +172,14 @@ def export(
             missing.append(NO_TRACKER)
         return counts | {"rows": 0}
     shown = sheet.values()
-    with (directory / "tracker.csv").open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(shown)
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows([[cell_text(v) for v in row] for row in shown])
+    write_output(directory / "tracker.csv", text.getvalue().encode("utf-8"))
     tabs = read_tabs(connection, operator_of(settings, connection), sheet.spreadsheet_id)
-    _xlsx(directory / "tracker.xlsx", tabs)
-    (directory / "tracker.html").write_text(tracker_html(shown, sheet.url), encoding="utf-8")
+    write_output(directory / "tracker.xlsx", _xlsx(tabs))
+    write_output(directory / "tracker.html", tracker_html(shown, sheet.url).encode("utf-8"))
     as_at = _as_at(content.meta.get("as_at", ""), connection)
-    data = chart_data(rows, as_at, as_at.year)
-    draw_chart(directory / "summary.png", data)
+    write_output(directory / "summary.png", draw_chart(chart_data(rows, as_at, as_at.year)))
     say("tracker.csv, tracker.xlsx, tracker.html, summary.png")
     return counts | {"rows": len(rows)}
 
@@ -186,7 +206,7 @@ def _percent_cell(title: str, row: int, column: int) -> bool:
     return (1 <= row <= 12 and column == 1) or (row >= SUMMARY_TABLE_ROW and column in (5, 6))
 
 
-def _xlsx(path: Path, tabs: list[TabView]) -> None:
+def _xlsx(tabs: list[TabView]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -213,7 +233,7 @@ def _xlsx(path: Path, tabs: list[TabView]) -> None:
                     cell.hyperlink = value
                     cell.style = "Hyperlink"
                 else:
-                    cell.value = value
+                    cell.value = cell_text(value)  # never a formula from any input
                     if _percent_cell(tab.title, r, c) and isinstance(value, (int, float)):
                         cell.number_format = "0%"
                 if r >= max(tab.frozen_rows, 1) and c == status and str(value) in colours:
@@ -229,7 +249,9 @@ def _xlsx(path: Path, tabs: list[TabView]) -> None:
                 cell.font = Font(bold=True, color=cell.font.color)
         if tab.title == SESSIONS and sheet.max_row > 1:
             sheet.auto_filter.ref = sheet.dimensions
-    book.save(path)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def tracker_html(shown: list[list[Any]], url: str) -> str:
@@ -269,7 +291,7 @@ def _as_at(text: str, connection: Connection) -> date:
         return connection.now().date()
 
 
-def draw_chart(path: Path, data: ChartData) -> None:
+def draw_chart(data: ChartData) -> bytes:
     """One panel per team: on-time % per month as labelled bars, the target as a dashed line;
     a 0% month shows a red "0%" on the axis, a month with no records decided shows "no data"."""
     import matplotlib
@@ -301,5 +323,7 @@ def draw_chart(path: Path, data: ChartData) -> None:
         axes.set_title(team, fontsize=10)
     figure.suptitle(f"Supervision records completed within 5 working days, by month ({data.year})")
     figure.tight_layout()
-    figure.savefig(path)
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
     pyplot.close(figure)
+    return out.getvalue()

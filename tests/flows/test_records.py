@@ -314,7 +314,9 @@ def test_a_folded_probation_series_gives_each_record_its_phases_cadence(
         connection.workspace.clock.set("2026-12-01T09:00:00Z")
         install_templates(connection, Settings())
         booked = book(connection, pair, hillingdon, YEAR, Settings())
-        assert len([s for s in booked.plan.series if s.type == "supervision"]) == 1
+        # one series, plus a single event for a moved last session (domain.calendar_safe)
+        folded = [s for s in booked.plan.series if s.type == "supervision"]
+        assert len([s for s in folded if not s.rrule.endswith(";COUNT=1")]) == 1
         phase_of = {s.session_id: s.phase for s in booked.plan.supervision}
         connection.workspace.clock.set("2027-06-01T09:00:00Z")
         result = create_records(connection, pair, hillingdon, YEAR, date(2027, 5, 31), dry_run=True)
