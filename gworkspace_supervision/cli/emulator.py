@@ -35,7 +35,7 @@ def _local_dir(ctx: click.Context) -> Path:
 
 
 def _open(ctx: click.Context) -> Any:
-    from ..emulator.server import LocalWorkspace
+    from ..emulator import LocalWorkspace
 
     return LocalWorkspace(_local_dir(ctx))
 
@@ -54,7 +54,7 @@ def emulator() -> None:
 @click.pass_context
 def serve_cmd(ctx: click.Context, port: int, quiet: bool) -> None:
     """Serve the local Workspace at Google's paths on http://127.0.0.1:PORT/ until Ctrl-C."""
-    from ..emulator.httpserver import make_server
+    from ..emulator.core.httpserver import make_server
 
     ws = _open(ctx)
     try:
@@ -96,7 +96,7 @@ def clock_show(ctx: click.Context) -> None:
 @click.pass_context
 def clock_set(ctx: click.Context, instant: str, running: bool) -> None:
     """Freeze the clock at INSTANT (ISO 8601, e.g. 2027-03-10T12:00:00Z)."""
-    from ..emulator.clock import parse_instant
+    from ..emulator.core.clock import parse_instant
 
     try:
         moment = parse_instant(instant)

@@ -90,7 +90,9 @@ def safe_parts(s: Series, sessions: list[datetime] | None = None) -> list[Series
         return [s]
     sessions = sessions or expand(s)
     own = _own_rule(s, sessions)
-    options = [own] if own is not None and not own[1] else [own, _weekly_rule(s, sessions)]
+    options: list[tuple[Series, list[datetime]] | None] = (
+        [own] if own is not None and not own[1] else [own, _weekly_rule(s, sessions)]
+    )
     if all(o is None for o in options):  # every session moved off the rule's day or time
         options.append(_weekly_rule(replace(s, start=sessions[0]), sessions))
     main, tail = min(

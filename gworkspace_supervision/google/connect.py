@@ -214,7 +214,7 @@ def local_scopes(settings: Any = None) -> list[str]:
 def _connect_local(directory: Path, policy: RetryPolicy, scopes: list[str]) -> Connection:
     import gspread
 
-    from ..emulator.server import LocalWorkspace
+    from ..emulator import LocalWorkspace
 
     ws = LocalWorkspace(directory)
     return Connection(

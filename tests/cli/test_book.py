@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from gworkspace_supervision.cli.main import cli
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
 from gworkspace_supervision.services.demo import example_roster
 
 EXAMPLE = str(example_roster())

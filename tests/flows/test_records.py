@@ -334,7 +334,7 @@ def test_a_template_folder_the_toolkit_did_not_make_is_refused_with_what_to_do(
 ) -> None:
     """Under drive.file the operator's token cannot add files to a folder made by hand (404
     for the parent, as for any file the app did not create; google_workspace_mcp issue 1027)."""
-    from gworkspace_supervision.emulator.server import LocalWorkspace
+    from gworkspace_supervision.emulator import LocalWorkspace
     from gworkspace_supervision.errors import InputError
 
     operator = "business.support@example-council.gov.uk"

@@ -34,8 +34,8 @@ from reliability_flow import (
 
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import load_roster
-from gworkspace_supervision.emulator.faults import CRASH_STATUS
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
+from gworkspace_supervision.emulator.core.faults import CRASH_STATUS
 from gworkspace_supervision.google.connect import connect
 from gworkspace_supervision.services.tracking import sync
 from gworkspace_supervision.settings import Settings

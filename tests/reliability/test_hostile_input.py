@@ -36,7 +36,7 @@ from gworkspace_supervision.domain.text import (
     cell_text,
     text_problem,
 )
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
 from gworkspace_supervision.errors import InputError
 from gworkspace_supervision.files import MAX_CSV_BYTES, file_in, safe_name
 
