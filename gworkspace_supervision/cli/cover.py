@@ -14,6 +14,10 @@ from .main import Context, cli
 from .options import DAY, YEAR, as_date, load_inputs, policy_option, roster_option
 
 
+def _count(n: int) -> str:
+    return f"{n} session" if n == 1 else f"{n} sessions"
+
+
 def describe(result: CoverResult) -> str:
     """The cover in people's names and session times; everyone emailed or given access."""
     w, dry = result.window, result.dry_run
@@ -21,7 +25,7 @@ def describe(result: CoverResult) -> str:
     by = f"{result.by_name} ({w.by})"
     lines = [
         f"{'Dry run, nothing was written. ' if dry else ''}Cover for {usual} by {by}, "
-        f"{w.start:%a %d %b %Y} to {w.end:%a %d %b %Y}: {len(result.sessions)} sessions.",
+        f"{w.start:%a %d %b %Y} to {w.end:%a %d %b %Y}: {_count(len(result.sessions))}.",
     ]
     for c in result.sessions:
         own = f"{c.start:%a %d %b %Y %H:%M}"
@@ -46,8 +50,7 @@ def describe(result: CoverResult) -> str:
     lines.append(
         "Emailed: "
         + (
-            "; ".join(f"{p} ({len(why)} session(s))" for p, why in sorted(emailed.items()))
-            or "nobody"
+            "; ".join(f"{p} ({_count(len(why))})" for p, why in sorted(emailed.items())) or "nobody"
         )  # fmt: skip
     )
     lines.append("Given access: " + (", ".join(result.given_access) or "nobody"))

@@ -23,6 +23,7 @@ from .access import (
     check_scopes,
     parse_token,
     require_owned_calendars,
+    short_scope,
     token_for,
 )
 from .api import HANDLERS, Call, HttpError, Raw, ScopeError
@@ -225,7 +226,7 @@ class LocalWorkspace:
                 from . import uploads
 
                 with self.store.transaction():
-                    self._count(None, None, count_http)
+                    self._count(None, None, count_http, token)
                 return uploads.start(self, base, method, path, query, headers, payload, token)
             if fn is None:
                 raise HttpError(
@@ -250,7 +251,7 @@ class LocalWorkspace:
                 if reach.owned_calendars:
                     require_owned_calendars(store, user, params)
                 result = fn(call)
-                self._count(matched.id, None, count_http)
+                self._count(matched.id, None, count_http, token)
                 if matched.id in EVENT_WRITE_METHODS:
                     store.bump(EVENT_WRITES)
                 for email in call.emails:
@@ -259,17 +260,23 @@ class LocalWorkspace:
                     store.bump(C + "emails", len(call.emails))
         except HttpError as err:
             with self.store.transaction():
-                self._count(matched.id if matched else None, err.code, count_http)
+                self._count(matched.id if matched else None, err.code, count_http, token)
             return error_reply(err, method_id=matched.id if matched else None)
         except Exception:
             with self.store.transaction():
-                self._count(matched.id if matched else None, 500, count_http)
+                self._count(matched.id if matched else None, 500, count_http, token)
             if self.raise_internal_errors:
                 raise
             return error_reply(HttpError(500, "backendError", "Backend Error"))
         return self._render(result, tree)
 
-    def _count(self, method_id: str | None, status: int | None, count_http: bool) -> None:
+    def _count(
+        self,
+        method_id: str | None,
+        status: int | None,
+        count_http: bool,
+        token: Token | None = None,
+    ) -> None:
         store = self.store
         if count_http:
             store.bump(C + "http")
@@ -278,6 +285,12 @@ class LocalWorkspace:
             store.bump(C + "method:" + method_id)
         if status is not None:
             store.bump(C + f"status:{status}")
+            store.bump(C + f"refused:{method_id or '(no such method)'} {status}")
+        if token is not None:  # which app called with which scopes: least privilege, observed
+            scopes = (
+                "*" if token.scopes is None else ",".join(sorted(map(short_scope, token.scopes)))
+            )
+            store.bump(C + f"token:{token.app} {scopes}")
 
     def _payload(
         self, m: Method, params: dict[str, Any], headers: dict[str, str], body: bytes
@@ -319,13 +332,17 @@ class LocalWorkspace:
 
     # -- observing -------------------------------------------------------------------------------
     def counters(self) -> dict[str, Any]:
-        """HTTP round trips, API calls (total and per method id), errors by status, emails sent."""
+        """HTTP round trips, API calls (total and per method id), errors by status and by
+        "method status" (`refused`), API calls per "app scopes" of the token (`tokens`, scopes
+        short and sorted, `*` for every scope), emails sent."""
         raw = self.store.counters(C)
         out: dict[str, Any] = {
             "http": raw.get(C + "http", 0),
             "api": raw.get(C + "api", 0),
             "methods": {},
             "errors": {},
+            "refused": {},
+            "tokens": {},
             "emails": raw.get(C + "emails", 0),
             "event_writes": raw.get(EVENT_WRITES, 0),
         }
@@ -334,6 +351,10 @@ class LocalWorkspace:
                 out["methods"][name[len(C + "method:") :]] = value
             elif name.startswith(C + "status:"):
                 out["errors"][name[len(C + "status:") :]] = value
+            elif name.startswith(C + "refused:"):
+                out["refused"][name[len(C + "refused:") :]] = value
+            elif name.startswith(C + "token:"):
+                out["tokens"][name[len(C + "token:") :]] = value
         return out
 
     def reset_counters(self) -> None:
