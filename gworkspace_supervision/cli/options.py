@@ -1,26 +1,26 @@
 """Click options and input loading shared by the commands.
 
-`load_inputs` is the one place a command turns --config/--policy/--roster into validated
-settings, policy and roster, so every command validates the same way (exit 2, all problems);
-`load_settings_policy` does the same for commands that read the Sheet, where --roster is
-optional.
+`load_inputs` (context.py) is the one place a command turns --config/--policy/--roster into
+validated settings, policy and roster, so every command validates the same way (exit 2, all
+problems); `run_context` then connects and hands the services their one `RunContext`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from ..domain.policy import Policy, load_policy
-from ..domain.roster import RosterEntry, load_roster
-from ..errors import InputError, Problem
-from ..settings import Settings, load_settings
+from ..context import Inputs, RunContext, clock_notice, load_inputs, open_context
+from ..domain.policy import Policy
+from ..settings import Settings
+
+__all__ = ["Inputs", "RunContext", "load_inputs", "run_context", "connect_to"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 DAY = click.DateTime(formats=["%Y-%m-%d"])  # every date option: YYYY-MM-DD
@@ -84,44 +84,31 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
     return decorate
 
 
-@dataclasses.dataclass(frozen=True)
-class Inputs:
-    settings: Settings
-    policy: Policy
-    roster: list[RosterEntry]
-
-    @property
-    def closure_days(self) -> frozenset[date]:
-        return self.settings.organisation.closure_days
-
-
-def load_inputs(config: Path | None, roster: Path | None, policy: str | None) -> Inputs:
-    """Settings, then policy, then roster (which needs the policy's categories)."""
-    settings = load_settings(config)
-    chosen_policy = load_policy(policy or settings.supervision.policy)
-    if settings.organisation.region and settings.organisation.region != chosen_policy.region:
-        chosen_policy = dataclasses.replace(chosen_policy, region=settings.organisation.region)
-    roster_path = roster or (
-        Path(settings.supervision.roster) if settings.supervision.roster else None
-    )
-    if roster_path is None:
-        raise InputError(
-            Problem("--roster", None, None, "no roster: give --roster FILE or [supervision] roster")
-        )
-    entries = load_roster(roster_path, chosen_policy, settings.organisation.allowed_domains)
-    return Inputs(settings, chosen_policy, entries)
-
-
 def load_settings_policy(
     config: Path | None, roster: Path | None, policy: str | None
 ) -> tuple[Settings, Policy]:
     """Settings and policy for a command that reads the Sheet; a --roster given is validated
     like every command's, though it is not needed."""
-    if roster is not None:
-        inputs = load_inputs(config, roster, policy)
-        return inputs.settings, inputs.policy
-    settings = load_settings(config)
-    return settings, load_policy(policy or settings.supervision.policy)
+    inputs = load_inputs(config, roster, policy, roster_required=False)
+    return inputs.settings, inputs.policy
+
+
+@contextmanager
+def run_context(obj: Any, inputs: Inputs) -> Iterator[RunContext]:
+    """The run context for a command: connected to --workspace, the clock notice said first."""
+    with open_context(obj.workspace, inputs, notice=lambda text: click.echo(text, err=True)) as ctx:
+        yield ctx
+
+
+def connect_to(obj: Any, settings: Settings) -> Any:
+    """A bare connection (commands with no policy or roster), with the same clock notice."""
+    from ..google.connect import connect
+
+    connection = connect(obj.workspace, settings)
+    text = clock_notice(connection, obj.workspace)
+    if text:
+        click.echo(text, err=True)
+    return connection
 
 
 def as_date(value: Any) -> date | None:

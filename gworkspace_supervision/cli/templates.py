@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..google.connect import connect
 from ..services.templates import install_templates, operator_of, templates_dir
 from ..settings import load_settings
 from .main import Context, cli
+from .options import connect_to
 
 
 @cli.group("templates")
@@ -32,7 +32,7 @@ def install_command(obj: Context, folder_id: str | None, dry_run: bool) -> None:
     Example: gws-supervision --config council.toml templates install
     """
     settings = load_settings(obj.config if obj else None)
-    with connect(obj.workspace, settings) as connection:
+    with connect_to(obj, settings) as connection:
         done = install_templates(connection, settings, folder_id=folder_id, dry_run=dry_run)
     head = "Dry run: nothing was written. " if dry_run else ""
     click.echo(f"{head}Templates from {templates_dir()} for {operator_of(settings)}:")

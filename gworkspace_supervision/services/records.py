@@ -40,7 +40,7 @@ from ..domain.records import (
 from ..domain.roster import RosterEntry, load_roster
 from ..domain.series import pair_id_for
 from ..domain.workdays import WorkingDays
-from ..errors import APIError
+from ..errors import APIError, SupervisionError
 from ..google.batch import BatchError
 from ..google.calendar import CalendarAdapter
 from ..google.connect import Connection
@@ -156,8 +156,10 @@ def create_records(
     drive = DriveAdapter(connection)
     result = RecordsResult(through, dry_run, [])
     found: dict[str, list[RecordFile]] = {}
+    listed = 0
     for sup in supervisors:
         sessions = list_sessions(connection, sup, lo, hi)
+        listed += len(sessions)
         found[sup] = drive.list_records(sup, folders=not dry_run)  # folders: for creating
         records = _by_session(found[sup], result)
         result.plans += _plan_supervisor(
@@ -165,6 +167,12 @@ def create_records(
             domains, result, caseload,
         )  # fmt: skip
     _link_previous(result.plans)
+    if not listed:  # nothing booked here: wrong workspace, wrong year, or `book` not run yet
+        raise SupervisionError(
+            f"No sessions are booked for {year} in the calendars of the roster's "
+            f"{len(supervisors)} supervisors in this workspace, so no record was made. Run "
+            "`gws-supervision book` first, or check --workspace and --year."
+        )
     if not dry_run:
         result.template_readers_added = share_template(connection, settings, template, supervisors)
         _apply(connection, drive, template, used, result, notify, progress)

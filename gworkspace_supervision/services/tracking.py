@@ -36,16 +36,17 @@ from ..domain.status import (
     summarise,
 )
 from ..domain.workdays import WorkingDays
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, SupervisionError
 from ..google.connect import Connection
 from ..google.drive import DriveAdapter, RecordFile
-from ..google.sheet import Content, TrackerSheet, rows_from
+from ..google.sheet import Content, TrackerSheet, rows_from, session_cells
 from ..google.tracking_reads import (
     SessionEvent,
     list_year_sessions,
     record_changes,
     start_page_token,
 )
+from ..settings import Settings
 from .tracking_events import (
     event_row,
     event_tabs,
@@ -71,6 +72,19 @@ class SyncResult:
     api_calls: int = 0
     round_trips: int = 0
     warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    shares: SharePreview | None = None
+    new_rows: int = 0  # sessions not in the Sheet before
+    changed_rows: int = 0  # sessions whose row changes
+
+
+@dataclass(frozen=True)
+class SharePreview:
+    """Who is (or would be) given the tracking Sheet, who loses it, who is emailed about it."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    emailed: list[str] = field(default_factory=list)
 
 
 def setting(settings: Any, section: str, name: str) -> Any:
@@ -118,30 +132,58 @@ def sync(
     today: date | None = None,
     progress: Progress | None = None,
     sleep: Callable[[float], None] | None = None,
+    dry_run: bool = False,
 ) -> SyncResult:
     """Bring the tracking Sheet up to date for `year`; safe to run at any time, any number
-    of times, and from two places at once (the second waits for the first's lock)."""
+    of times, and from two places at once (the second waits for the first's lock).
+
+    Everyone the Sheet would be shared with is checked against the allowed domains before the
+    first write. `dry_run` reads everything and says what would change and who would be given
+    the Sheet, and writes nothing (no Sheet made, no lock taken, no share, no email).
+    """
     say = progress or (lambda _text: None)
     calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
     now = as_at(today, connection, policy)
     closures = setting(settings, "organisation", "closure_days") or ()
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closures))
-    sheet = open_tracker(connection, settings, create=True)
-    assert sheet is not None
-    if sleep is not None:
+    the_settings = settings if isinstance(settings, Settings) else Settings()
+    readers = sorted(
+        {e.line_manager_email for e in roster}
+        | set(setting(settings, "organisation", "heads_of_service") or ())
+    )
+    the_settings.check_recipients(
+        [(r, "tracking Sheet reader (line manager or head of service)") for r in readers]
+    )
+    lo = datetime(year, 1, 1, tzinfo=policy.tz)
+    hi = datetime(year + 1, 1, 1, tzinfo=policy.tz)
+    read_lo, read_hi = _read_window(policy, now.date(), year, lo, hi)
+    read_first: dict[str, list[SessionEvent]] = {}
+    sheet = open_tracker(connection, settings, create=False)
+    if sheet is None:  # a first sync: is anything booked here, before a Sheet is made?
+        for supervisor in sorted({e.supervisor_email for e in roster}):
+            read_first[supervisor] = list_year_sessions(connection, supervisor, read_lo, read_hi)
+        if not any(read_first.values()):
+            raise SupervisionError(
+                f"Nothing is booked for {year} in this workspace for the roster's "
+                f"{len(read_first)} supervisors, so no tracking Sheet was made. Check "
+                "--workspace names the folder (or Google domain) you booked in, and --year; "
+                "book first with `gws-supervision book`."
+            )
+        if not dry_run:
+            sheet = open_tracker(connection, settings, create=True)
+            assert sheet is not None
+    if sheet is not None and sleep is not None:
         sheet.sleep = sleep
-    say(f"Tracker: {sheet.url}")
-    sheet.acquire(f"{socket.gethostname()} pid {os.getpid()}", connection.now())
+    say(f"Tracker: {sheet.url}" if sheet is not None else "Tracker: not made yet (dry run)")
+    if sheet is not None and not dry_run:
+        sheet.acquire(f"{socket.gethostname()} pid {os.getpid()}", connection.now())
     try:
-        previous = sheet.read()
+        previous = sheet.read() if sheet is not None else Content()
         old_rows = {r.session_id: r for r in rows_from(previous)}
         supervisors = sorted(
             {e.supervisor_email for e in roster}
             | {r.supervisor_email for r in old_rows.values() if r.start.year == year}
         )
-        lo = datetime(year, 1, 1, tzinfo=policy.tz)
-        hi = datetime(year + 1, 1, 1, tzinfo=policy.tz)
-        read_lo, read_hi = _read_window(policy, now.date(), year, lo, hi)
         events: list[SessionEvent] = []
         meta = dict(previous.meta)
         records: dict[str, RecordFile] = {}
@@ -151,7 +193,9 @@ def sync(
         drive = DriveAdapter(connection)
         for number, supervisor in enumerate(supervisors, 1):
             say(f"[{number}/{len(supervisors)}] {supervisor}: sessions and records")
-            events += list_year_sessions(connection, supervisor, read_lo, read_hi)
+            events += read_first.get(supervisor) or list_year_sessions(
+                connection, supervisor, read_lo, read_hi
+            )
             token = meta.get(f"token:{supervisor}")
             if token:
                 changes = record_changes(connection, supervisor, token)
@@ -181,26 +225,33 @@ def sync(
         summary = summarise([r for r in rows if r.start.year == year], now.date(), year)
         overdue = overdue_rows(rows, now.date(), workdays)
         in_year = [r for r in everything if r.type != SUPERVISION] + rows
-        readers = sorted(
-            {e.line_manager_email for e in roster}
-            | set(setting(settings, "organisation", "heads_of_service") or ())
-        )
         shared = [e for e in meta.get("readers", "").split(",") if e]
-        notify = bool(setting(settings, "supervision", "notify"))
-        meta["readers"] = ",".join(sheet.share(readers, shared, notify))
-        meta["last_sync"] = connection.now().isoformat(timespec="seconds")
-        say(f"Writing {len(rows)} rows ({reads} records read)")
-        tabs = build_tabs(rows, previous, summary, overdue, meta)
-        if policy.events:  # issue 8: a tab per event type, Observations, Summary per type
-            tabs.extra = event_tabs(in_year, roster, policy, now.date(), year)
-            tabs.summary += [[], *type_summary(summary, in_year, policy, year)]
-        sheet.write(tabs, previous)
+        notify = bool(the_settings.supervision.notify)
+        owner = sheet.operator if sheet is not None else operator_of(settings, connection)
+        wanted = sorted({r.lower() for r in readers} - {owner.lower()})
+        preview = SharePreview(
+            added=sorted(set(wanted) - set(shared)),
+            removed=sorted(set(shared) - set(wanted)),
+            emailed=sorted(set(wanted) - set(shared)) if notify else [],
+        )
+        if not dry_run:
+            assert sheet is not None
+            meta["readers"] = ",".join(sheet.share(readers, shared, notify))
+            meta["last_sync"] = connection.now().isoformat(timespec="seconds")
+            say(f"Writing {len(rows)} rows ({reads} records read)")
+            tabs = build_tabs(rows, previous, summary, overdue, meta)
+            if policy.events:  # issue 8: a tab per event type, Observations, Summary per type
+                tabs.extra = event_tabs(in_year, roster, policy, now.date(), year)
+                tabs.summary += [[], *type_summary(summary, in_year, policy, year)]
+            sheet.write(tabs, previous)
     finally:
-        sheet.release()
+        if sheet is not None:
+            sheet.release()
+    before = {r.session_id: r for r in rows_from(previous)}
     return SyncResult(
-        spreadsheet_id=sheet.spreadsheet_id,
-        url=sheet.url,
-        created=sheet.created,
+        spreadsheet_id=sheet.spreadsheet_id if sheet is not None else "",
+        url=sheet.url if sheet is not None else "",
+        created=sheet.created if sheet is not None else True,
         today=now.date(),
         rows=rows,
         summary=summary,
@@ -208,6 +259,14 @@ def sync(
         records_read=reads,
         api_calls=connection.meter.api_calls - calls0,
         round_trips=connection.meter.round_trips - trips0,
+        dry_run=dry_run,
+        shares=preview,
+        new_rows=sum(1 for r in rows if r.session_id not in before),
+        changed_rows=sum(
+            1
+            for r in rows
+            if r.session_id in before and session_cells(before[r.session_id]) != session_cells(r)
+        ),
     )
 
 
