@@ -14,7 +14,9 @@ from ..services.export import export
 from ..services.report import render
 from ..settings import load_settings
 from .main import Context, cli
-from .options import DAY
+from .options import DAY, connect_to
+
+DEMO_WORKSPACE = "local:.gws-demo"  # never the default workspace: the demo sets its clock
 
 
 def _say(text: str) -> None:
@@ -37,22 +39,27 @@ def demo_command(obj: Context, today: Any) -> None:
     templates, makes each week's records, has supervisors finish them (some on time, some
     late, some not yet), syncs the tracking Sheet and prints the report. Local only.
 
-    Example: gws-supervision --workspace local:demo-workspace demo
+    Without --workspace it uses a folder of its own, .gws-demo (never the default workspace
+    folder: the demo sets that folder's clock to its "today").
 
-    Example: gws-supervision --workspace local:demo-workspace export --to demo-export
+    Example: gws-supervision demo
+
+    Example: gws-supervision --workspace local:.gws-demo export --to demo-export
     """
-    spec = parse_workspace(obj.workspace)
+    workspace = obj.workspace if obj.workspace_given else DEMO_WORKSPACE
+    spec = parse_workspace(workspace)
     if spec.kind != "local":
         raise click.UsageError("the demo runs on a local Workspace only: --workspace local:DIR")
+    _say(f"Demo workspace: {workspace} (its clock is set to the demo's today)")
     started = time.monotonic()
-    with connect(obj.workspace) as connection:
+    with connect(workspace) as connection:
         result = run_demo(connection, today=today.date(), progress=_say)
     for key, value in describe(result).items():
         _say(f"{key}: {value}")
     assert result.report is not None
     click.echo(render(result.report, "table"))
     _say(f"Done in {time.monotonic() - started:.1f} s. Next: gws-supervision --workspace "
-         f"{obj.workspace} export --to demo-export")  # fmt: skip
+         f"{workspace} export --to demo-export")  # fmt: skip
 
 
 @cli.command("export")
@@ -68,10 +75,10 @@ def export_command(obj: Context, directory: Path) -> None:
     """Export what people see, read back through the APIs: calendars (ICS), records (HTML),
     the tracker (CSV and XLSX, statuses coloured) and the on-time chart (PNG).
 
-    Example: gws-supervision --workspace local:demo-workspace export --to demo-export
+    Example: gws-supervision --workspace local:.gws-demo export --to demo-export
     """
     settings = load_settings(obj.config if obj else None)
-    with connect(obj.workspace, settings) as connection:
+    with connect_to(obj, settings) as connection:
         counts = export(connection, settings, directory, progress=_say)
     click.echo(
         f"Exported to {directory}: {counts['calendars']} calendars, {counts['records']} records, "

@@ -32,23 +32,26 @@ ADDRESS_COLUMNS = ("supervisee_email", "supervisor_email", "line_manager_email")
 
 
 def roster_domains(entries: list[RosterEntry], roster: Path) -> list[str]:
-    """The domains of every address in the roster; public mail services refused, by line."""
-    problems: list[Problem] = []
+    """The domains of every address in the roster; a public mail service refused, once each
+    (its first line and column named, the others counted)."""
+    public: dict[str, list[tuple[int, str]]] = {}
     domains: set[str] = set()
     for entry in entries:
         for column in ADDRESS_COLUMNS:
             domain = str(getattr(entry, column)).rsplit("@", 1)[-1].lower()
             if domain in PUBLIC_MAIL:
-                problems.append(
-                    Problem(
-                        str(roster),
-                        entry.line,
-                        f"column {column}",
-                        f"{domain} is a public mail service, not an organisation's domain: "
-                        "records must never be shared there; use the person's work address",
-                    )
-                )
+                public.setdefault(domain, []).append((entry.line, column))
             domains.add(domain)
+    problems = [
+        Problem(
+            str(roster),
+            cells[0][0],
+            f"column {cells[0][1]}",
+            f"{domain} ({len(cells)} addresses) is a public mail service, not an organisation's "
+            "domain: records must never be shared there; use each person's work address",
+        )
+        for domain, cells in sorted(public.items())
+    ]
     if problems:
         raise InputError(problems)
     return sorted(domains)
