@@ -162,7 +162,7 @@ def sync(
     if sheet is None:  # a first sync: is anything booked here, before a Sheet is made?
         for supervisor in sorted({e.supervisor_email for e in roster}):
             read_first[supervisor] = list_year_sessions(connection, supervisor, read_lo, read_hi)
-        if not any(read_first.values()):
+        if not any(lo <= e.start < hi for found in read_first.values() for e in found):
             raise SupervisionError(
                 f"Nothing is booked for {year} in this workspace for the roster's "
                 f"{len(read_first)} supervisors, so no tracking Sheet was made. Check "
