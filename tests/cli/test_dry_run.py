@@ -45,7 +45,9 @@ def test_records_dry_run_names_who_would_be_given_access(tmp_path: Path) -> None
     set_clock(directory, "2027-02-01T18:00:00Z")
     reset(directory)
     mails = len(outbox(directory))
-    result = run([*base, "records", *roster, "--year", "2027", "--through", "2027-01-31", "--dry-run"])
+    result = run(
+        [*base, "records", *roster, "--year", "2027", "--through", "2027-01-31", "--dry-run"]
+    )
     assert result.exit_code == 0, result.output
     for person in (ANN, CY, LM):
         assert f"would be given access: {person}" in result.stdout
@@ -110,7 +112,7 @@ def test_digest_dry_run_names_who_would_be_emailed(tmp_path: Path) -> None:
     mails = len(outbox(directory))
     result = run([*base, "digest", "--today", "2027-02-15", "--send", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert f"Dry run: nothing was sent. Would email 1 line managers from business.support@" in (
+    assert "Dry run: nothing was sent. Would email 1 line managers from business.support@" in (
         result.stderr
     )
     assert f": {LM};" in result.stderr

@@ -13,6 +13,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from cli_support import ANN, HEAD, LM, counters, outbox, reset, run, set_clock, setup, writes
 
 from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import load_policy
@@ -22,8 +23,6 @@ from gworkspace_supervision.google.auth import GoogleAuthSettings
 from gworkspace_supervision.google.connect import auth_settings, connect
 from gworkspace_supervision.services.tracking import sync
 from gworkspace_supervision.settings import Settings, load_settings, parse_settings
-
-from cli_support import ANN, HEAD, LM, counters, outbox, reset, run, set_clock, setup, writes
 
 
 def test_one_default_per_field_whichever_way_settings_are_read(tmp_path: Path) -> None:

@@ -79,4 +79,10 @@ def test_hoisting_keeps_order_and_stops_at_double_dash() -> None:
         "--config", "a.toml", "--workspace=local:w", "book", "--year", "2027", "--", "--config",
     ]  # fmt: skip
     twice = ["--workspace", "local:a", "plan", "--workspace", "local:b"]
-    assert hoist_global_options(twice) == ["--workspace", "local:a", "--workspace", "local:b", "plan"]
+    assert hoist_global_options(twice) == [
+        "--workspace",
+        "local:a",
+        "--workspace",
+        "local:b",
+        "plan",
+    ]
