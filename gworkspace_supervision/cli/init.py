@@ -18,7 +18,7 @@ from ..domain.policy import load_policy
 from ..domain.roster import RosterEntry, load_roster
 from ..errors import InputError, Problem
 from .main import Context, cli
-from .options import policy_option, roster_option
+from .options import policy_option
 
 # Anyone can have an address at these: a records share there leaves the organisation.
 PUBLIC_MAIL = frozenset(
@@ -80,7 +80,12 @@ def settings_text(name: str, domains: list[str], policy: str, roster: Path) -> s
 
 
 @cli.command("init")
-@roster_option
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Your staff roster CSV (see config/roster.example.csv).",
+)
 @policy_option
 @click.option(
     "--out",
@@ -94,7 +99,7 @@ def settings_text(name: str, domains: list[str], policy: str, roster: Path) -> s
 @click.pass_obj
 def init_command(
     obj: Context,
-    roster: Path | None,
+    roster: Path,
     policy: str | None,
     out: Path,
     name: str | None,
@@ -107,8 +112,6 @@ def init_command(
 
     Example: gws-supervision init --roster staff.csv --out settings.toml
     """
-    if roster is None:
-        raise InputError(Problem("--roster", None, None, "give --roster FILE (your staff roster)"))
     if out.exists():
         raise InputError(
             Problem(
