@@ -9,7 +9,7 @@ default per field) and ask it whether an address may receive anything (`check_re
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -54,6 +54,32 @@ class RunContext:
     roster_file: str | None = None
     clock: Callable[[], datetime] | None = None
 
+    @classmethod
+    def of(
+        cls,
+        connection: Connection,
+        roster: str | Path | Sequence[RosterEntry] = (),
+        policy: Policy | str | None = None,
+        settings: Settings | None = None,
+        *,
+        roster_file: str | None = None,
+    ) -> RunContext:
+        """A context from what a script or test has at hand: a roster path or loaded entries,
+        a policy name or object; the roster is validated as a command would (allowed domains)."""
+        the_settings = settings if settings is not None else Settings()
+        if isinstance(policy, Policy):
+            the_policy = policy
+        else:
+            the_policy = load_policy(policy or the_settings.supervision.policy)
+        if isinstance(roster, (str, Path)):
+            entries = tuple(
+                load_roster(roster, the_policy, the_settings.organisation.allowed_domains)
+            )
+            roster_file = roster_file or str(roster)
+        else:
+            entries = tuple(roster)
+        return cls(connection, the_settings, the_policy, entries, roster_file)
+
     def now(self) -> datetime:
         return self.clock() if self.clock is not None else self.connection.now()
 
@@ -80,22 +106,20 @@ def load_inputs(
     """Settings, then policy, then roster; every problem reported before anything is written.
 
     With `roster_required=False` (commands reading the tracking Sheet) a roster is read only
-    when one is given or named in the settings.
+    when --roster gives one (and then validated like every command's).
     """
     settings = load_settings(config)
     chosen = load_policy(policy or settings.supervision.policy)
     region = settings.organisation.region
     if region and region != chosen.region:
         chosen = dataclasses.replace(chosen, region=region)
+    if not roster_required and roster is None:
+        return Inputs(settings, chosen)
     path = roster or (Path(settings.supervision.roster) if settings.supervision.roster else None)
     if path is None:
-        if roster_required:
-            raise InputError(
-                Problem(
-                    "--roster", None, None, "no roster: give --roster FILE or [supervision] roster"
-                )
-            )
-        return Inputs(settings, chosen)
+        raise InputError(
+            Problem("--roster", None, None, "no roster: give --roster FILE or [supervision] roster")
+        )
     try:
         entries = load_roster(path, chosen, settings.organisation.allowed_domains)
     except InputError as exc:

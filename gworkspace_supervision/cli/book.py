@@ -136,11 +136,8 @@ def book_command(
     with run_context(obj, inputs) as ctx:
         try:
             result = book(
-                ctx.connection,
-                ctx.roster,
-                ctx.policy,
+                ctx,
                 year,
-                ctx.settings,
                 dry_run=dry_run,
                 send_updates=send_updates,
                 progress=bar,

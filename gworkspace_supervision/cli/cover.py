@@ -66,10 +66,7 @@ def cover_command(
     inputs = load_inputs(obj.config if obj else None, roster, policy)
     with run_context(obj, inputs) as ctx:
         result = cover(
-            ctx.connection,
-            ctx.roster,
-            ctx.policy,
-            ctx.settings,
+            ctx,
             supervisor=supervisor,
             start=as_date(start) or start,
             end=as_date(end) or end,

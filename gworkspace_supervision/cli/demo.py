@@ -12,9 +12,8 @@ from ..google.connect import connect, parse_workspace
 from ..services.demo import DEFAULT_TODAY, describe, run_demo
 from ..services.export import export
 from ..services.report import render
-from ..settings import load_settings
 from .main import Context, cli
-from .options import DAY, connect_to
+from .options import DAY, load_inputs, run_context
 
 DEMO_WORKSPACE = "local:.gws-demo"  # never the default workspace: the demo sets its clock
 
@@ -77,9 +76,9 @@ def export_command(obj: Context, directory: Path) -> None:
 
     Example: gws-supervision --workspace local:.gws-demo export --to demo-export
     """
-    settings = load_settings(obj.config if obj else None)
-    with connect_to(obj, settings) as connection:
-        counts = export(connection, settings, directory, progress=_say)
+    inputs = load_inputs(obj.config if obj else None, None, None, roster_required=False)
+    with run_context(obj, inputs) as ctx:
+        counts = export(ctx, directory, progress=_say)
     click.echo(
         f"Exported to {directory}: {counts['calendars']} calendars, {counts['records']} records, "
         f"tracker.csv and tracker.xlsx ({counts['rows']} rows), summary.png"

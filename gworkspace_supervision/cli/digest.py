@@ -70,9 +70,7 @@ def digest_command(
         )
     with run_context(obj, inputs) as ctx:
         result = digest(
-            ctx.connection,
-            ctx.settings,
-            ctx.policy,
+            ctx,
             year=year,
             today=as_date(today),
             due_within=due_within,

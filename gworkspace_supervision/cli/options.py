@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 
 import click
 
-from ..context import Inputs, RunContext, clock_notice, load_inputs, open_context
+from ..context import Inputs, RunContext, load_inputs, open_context
 from ..domain.policy import Policy
 from ..settings import Settings
 
-__all__ = ["Inputs", "RunContext", "load_inputs", "run_context", "connect_to"]
+__all__ = ["Inputs", "RunContext", "load_inputs", "run_context"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 DAY = click.DateTime(formats=["%Y-%m-%d"])  # every date option: YYYY-MM-DD
@@ -98,17 +98,6 @@ def run_context(obj: Any, inputs: Inputs) -> Iterator[RunContext]:
     """The run context for a command: connected to --workspace, the clock notice said first."""
     with open_context(obj.workspace, inputs, notice=lambda text: click.echo(text, err=True)) as ctx:
         yield ctx
-
-
-def connect_to(obj: Any, settings: Settings) -> Any:
-    """A bare connection (commands with no policy or roster), with the same clock notice."""
-    from ..google.connect import connect
-
-    connection = connect(obj.workspace, settings)
-    text = clock_notice(connection, obj.workspace)
-    if text:
-        click.echo(text, err=True)
-    return connection
 
 
 def as_date(value: Any) -> date | None:

@@ -78,15 +78,12 @@ def rearrange_command(
         hi = datetime(year + 1, 1, 1, tzinfo=inputs.policy.tz)
     with run_context(obj, inputs) as ctx:
         result = rearrange(
-            ctx.connection,
-            supervisors,
-            ctx.policy,
+            ctx,
+            supervisors=supervisors,
             session_id=session_id,
             time_min=lo,
             time_max=hi,
             dry_run=dry_run,
-            closure_days=ctx.closure_days,
-            settings=ctx.settings,
         )
     click.echo(render(result))
     if result.manual:

@@ -109,10 +109,7 @@ def records_command(
                 err=True,
             )
         try:
-            result = create_records(
-                ctx.connection, ctx.roster, ctx.policy, year, last, ctx.settings,
-                dry_run=dry_run, progress=bar, roster_file=ctx.roster_file,
-            )  # fmt: skip
+            result = create_records(ctx, year, last, dry_run=dry_run, progress=bar)
         finally:
             bar.close()
     click.echo(render(result, ctx.settings.supervision.notify))
@@ -185,8 +182,7 @@ def transfer_command(
     inputs = load_inputs(obj.config if obj else None, roster, policy)
     with run_context(obj, inputs) as ctx:
         result = transfer(
-            ctx.connection, ctx.roster, ctx.policy, year or ctx.now().year,
-            ctx.settings, supervisee=supervisee, to_supervisor=to_supervisor,
+            ctx, year or ctx.now().year, supervisee=supervisee, to_supervisor=to_supervisor,
             line_manager=line_manager, archive_to=archive_to, dry_run=dry_run,
         )  # fmt: skip
     click.echo(render_transfer(result))

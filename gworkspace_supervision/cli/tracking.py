@@ -85,11 +85,8 @@ def sync_command(
     inputs = load_inputs(obj.config if obj else None, roster, policy)
     with run_context(obj, inputs) as ctx:
         result = sync(
-            ctx.connection,
-            ctx.roster,
-            ctx.policy,
+            ctx,
             year,
-            ctx.settings,
             today=as_date(today),
             progress=say,
             dry_run=dry_run,
@@ -124,9 +121,7 @@ def report_command(
     inputs = load_inputs(obj.config if obj else None, roster, policy, roster_required=False)
     with run_context(obj, inputs) as ctx:
         result = report(
-            ctx.connection,
-            ctx.settings,
-            ctx.policy,
+            ctx,
             year=year,
             today=as_date(today),
             overdue_only=overdue,

@@ -13,14 +13,14 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from dateutil.rrule import rrulestr
 
+from ..context import RunContext
 from ..domain.planner import Plan, plan_year
-from ..domain.policy import Policy, load_policy
-from ..domain.roster import RosterEntry, load_roster
+from ..domain.policy import Policy
+from ..domain.roster import RosterEntry
 from ..domain.series import Series, expand, series_id_for
 from ..errors import APIError, InputError, Problem
 from ..google.batch import BatchError
@@ -33,7 +33,6 @@ from ..google.calendar import (
     series_to_event,
     truncate_recurrence,
 )
-from ..google.connect import Connection
 
 SEND_UPDATES = ("all", "none")
 Progress = Callable[[int, int], None]  # (writes done so far, writes in total)
@@ -108,11 +107,8 @@ class BookingResult:
 
 
 def book(
-    connection: Connection,
-    roster_path: str | Path | Sequence[RosterEntry],
-    policy: Policy | str,
+    ctx: RunContext,
     year: int,
-    settings: Any = None,
     *,
     dry_run: bool = False,
     send_updates: str = "all",
@@ -122,11 +118,8 @@ def book(
     """Reconcile a year of supervision series into the supervisors' calendars."""
     if send_updates not in SEND_UPDATES:
         raise InputError(Problem("--send-updates", None, None, f"use one of {SEND_UPDATES}"))
-    the_policy = policy if isinstance(policy, Policy) else load_policy(str(policy))
-    if isinstance(roster_path, (str, Path)):
-        roster = load_roster(roster_path, the_policy, _setting(settings, "allowed_domains"))
-    else:  # already loaded and validated (cli.options.load_inputs)
-        roster = list(roster_path)
+    connection, the_policy, settings = ctx.connection, ctx.policy, ctx.settings
+    roster = list(ctx.roster)  # loaded and validated (context.load_inputs / RunContext.of)
     calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
     now = connection.now()
     adapter = CalendarAdapter(connection)

@@ -17,17 +17,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
+from ..context import RunContext
 from ..domain.cover import USUAL_SUPERVISOR_ROLE, CoverWindow, check_window, cover_event_id
-from ..domain.policy import Policy
 from ..domain.records import check_address, folder_path
 from ..domain.roster import RosterEntry
 from ..domain.series import pair_id_for
 from ..errors import InputError, Problem
 from ..google.calendar import CalendarAdapter, Write
 from ..google.calendar_cover import cancel_write, cover_body, covered_by
-from ..google.connect import Connection
 from ..google.drive import DriveAdapter, RecordFile, Share
 from ..google.sessions import CalendarSession, list_sessions
 
@@ -49,10 +47,7 @@ class CoverResult:
 
 
 def cover(
-    connection: Connection,
-    roster: Sequence[RosterEntry],
-    policy: Policy,
-    settings: Any,
+    ctx: RunContext,
     *,
     supervisor: str,
     start: date,
@@ -62,9 +57,9 @@ def cover(
     send_updates: str = "all",
 ) -> CoverResult:
     """Move `supervisor`'s sessions from `start` to `end` (inclusive) to `by`, with their records."""
-    org = getattr(settings, "organisation", None)
-    domains = getattr(org, "allowed_domains", ("example-council.gov.uk",)) if org else None
-    lm_role = getattr(getattr(settings, "supervision", None), "line_manager_role", "commenter")
+    connection, roster, policy, settings = ctx.connection, ctx.roster, ctx.policy, ctx.settings
+    domains = settings.allowed_domains
+    lm_role = settings.supervision.line_manager_role
     window = check_window(supervisor, by, start, end)
     for email, where in ((window.supervisor, "--supervisor"), (window.by, "--by")):
         check_address(email, domains, where)

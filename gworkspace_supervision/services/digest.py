@@ -14,15 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from ..domain.policy import Policy
+from ..context import RunContext
 from ..domain.status import Status, TrackedSession
 from ..domain.workdays import WorkingDays
 from ..google import gmail
-from ..google.connect import Connection
 from ..google.sheet import record_link
-from ..settings import Settings
 from .report import Report, report
 from .tracking import operator_of, setting
 
@@ -97,9 +94,7 @@ def build_digests(
 
 
 def digest(
-    connection: Connection,
-    settings: Any,
-    policy: Policy,
+    ctx: RunContext,
     *,
     year: int | None = None,
     today: date | None = None,
@@ -112,15 +107,15 @@ def digest(
     Every recipient is checked against the allowed domains before the first email goes. With
     `dry_run` the recipients are checked and listed, and nothing is sent.
     """
-    found: Report = report(connection, settings, policy, year=year, today=today)
+    connection, settings, policy = ctx.connection, ctx.settings, ctx.policy
+    found: Report = report(ctx, year=year, today=today)
     closures = setting(settings, "organisation", "closure_days") or ()
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closures))
     digests, quiet = build_digests(found.rows, found.today, workdays, due_within)
     result = DigestResult(found.today, found.url, due_within, digests, quiet, dry_run=dry_run)
     if not send:
         return result
-    the_settings = settings if isinstance(settings, Settings) else Settings()
-    the_settings.check_recipients(
+    settings.check_recipients(
         [(d.email, f"line manager {d.email} (tracking Sheet): the digest email") for d in digests]
     )
     sender = operator_of(settings, connection)

@@ -16,8 +16,8 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
+from ..context import RunContext
 from ..errors import SupervisionError
-from ..google.connect import Connection
 from ..google.drive import DriveAdapter
 from ..google.sheet import from_serial, rows_from
 from ..google.sheet_layout import COLOURS, DATE_COLUMNS, HEADER, STATUS_COLUMN, SUMMARY
@@ -31,10 +31,9 @@ def _safe(name: str) -> str:
     return re.sub(r"[^\w .,()-]+", "_", name).strip() or "untitled"
 
 
-def export(
-    connection: Connection, settings: Any, directory: Path, *, progress: Progress | None = None
-) -> dict[str, int]:
+def export(ctx: RunContext, directory: Path, *, progress: Progress | None = None) -> dict[str, int]:
     """Write the files; returns how many of each kind."""
+    connection, settings = ctx.connection, ctx.settings
     say = progress or (lambda _text: None)
     sheet = open_tracker(connection, settings, create=False)
     if sheet is None:

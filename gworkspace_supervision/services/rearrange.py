@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
+from ..context import RunContext
 from ..domain.policy import Policy
 from ..domain.rearrange import (
     LEAD,
@@ -35,8 +36,6 @@ from ..google.calendar_rearrange import (
     read_state,
     replacement_body,
 )
-from ..google.connect import Connection
-from ..settings import Settings
 
 BOOKED = "booked"
 WOULD_BOOK = "would book"
@@ -77,24 +76,26 @@ class RearrangeResult:
 
 
 def rearrange(
-    connection: Connection,
-    supervisors: Iterable[str],
-    policy: Policy,
+    ctx: RunContext,
     *,
+    supervisors: Iterable[str] | None = None,
     session_id: str | None = None,
     time_min: datetime | None = None,
     time_max: datetime | None = None,
     dry_run: bool = False,
     send_updates: str = "all",
-    closure_days: Iterable[date] = (),
     lead: timedelta = LEAD,
-    settings: Settings | None = None,
 ) -> RearrangeResult:
     """Rearrange every cancelled session (or just `session_id`) in the supervisors' calendars
     whose sessions start in [time_min, time_max) (default: 30 days ago to a year ahead).
 
     Every supervisee to be invited is checked against the allowed domains before the first
-    write (their address comes from the calendar, which anyone may have edited)."""
+    write (their address comes from the calendar, which anyone may have edited).
+    `supervisors` default: the roster's."""
+    connection, policy, settings = ctx.connection, ctx.policy, ctx.settings
+    closure_days = ctx.closure_days
+    if supervisors is None:
+        supervisors = ctx.supervisors
     calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
     now = connection.now()
     lo = time_min or now - timedelta(days=30)
@@ -103,7 +104,7 @@ def rearrange(
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closure_days))
     result = RearrangeResult(dry_run)
     states = {s: read_state(adapter, s, lo, hi) for s in sorted({s.lower() for s in supervisors})}
-    (settings or Settings()).check_recipients(
+    settings.check_recipients(
         (c.supervisee_email, f"supervisee of cancelled session {c.session_id} (invitation)")
         for state in states.values()
         for c in state.cancelled

@@ -18,9 +18,9 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
+from ..context import RunContext
 from ..domain.agenda import AgendaRule, agenda_rule, plan_agendas
 from ..domain.caseload import Case, load_caseload
 from ..domain.cover import USUAL_SUPERVISOR_ROLE
@@ -37,7 +37,7 @@ from ..domain.records import (
     share_message,
     template_name,
 )
-from ..domain.roster import RosterEntry, load_roster
+from ..domain.roster import RosterEntry
 from ..domain.series import pair_id_for
 from ..domain.workdays import WorkingDays
 from ..errors import APIError, SupervisionError
@@ -115,28 +115,21 @@ class RecordsResult:
 
 
 def create_records(
-    connection: Connection,
-    roster: str | Path | Sequence[RosterEntry],
-    policy: Policy,
+    ctx: RunContext,
     year: int,
     through: date,
-    settings: Any = None,
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
-    roster_file: str | None = None,
 ) -> RecordsResult:
     """Make sure every session held on or before `through` has its record, shared and attached."""
-    org = getattr(settings, "organisation", None)
-    sup_settings = getattr(settings, "supervision", None)
-    domains = getattr(org, "allowed_domains", ("example-council.gov.uk",)) if org else None
-    lm_role = getattr(sup_settings, "line_manager_role", "commenter")
-    notify = bool(getattr(sup_settings, "notify", True))
-    if isinstance(roster, (str, Path)):
-        roster_file = roster_file or str(roster)
-        entries = load_roster(roster, policy, domains)
-    else:
-        entries = list(roster)
+    connection, policy, settings = ctx.connection, ctx.policy, ctx.settings
+    org, sup_settings = settings.organisation, settings.supervision
+    domains = settings.allowed_domains
+    lm_role = sup_settings.line_manager_role
+    notify = sup_settings.notify
+    roster_file = ctx.roster_file
+    entries = list(ctx.roster)
     # -- validate everything before reading or writing anything
     check_privacy(entries, domains, roster_file or "roster", lm_role)
     caseload = _caseload(sup_settings, policy, entries, domains)

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from ..domain.policy import Policy
+from ..context import RunContext
 from ..domain.status import Status, Tally, TrackedSession, session_status
 from ..errors import SupervisionError
-from ..google.connect import Connection
 from ..google.sheet import rows_from
 from .tracking import open_tracker
 
@@ -40,15 +39,14 @@ class Report:
 
 
 def report(
-    connection: Connection,
-    settings: Any,
-    policy: Policy,
+    ctx: RunContext,
     *,
     year: int | None = None,
     today: date | None = None,
     overdue_only: bool = False,
 ) -> Report:
     """Rows of the Sheet (one year if given), statuses as at `today`, totals per team."""
+    connection, settings, policy = ctx.connection, ctx.settings, ctx.policy
     sheet = open_tracker(connection, settings, create=False)
     if sheet is None:
         raise SupervisionError("No tracking Sheet yet: run `gws-supervision sync` first.")

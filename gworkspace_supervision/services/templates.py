@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..context import RunContext
 from ..domain.records import PLACEHOLDERS, TEMPLATE_FILES
 from ..errors import InputError, Problem, SupervisionError
 from ..google.calendar import APP
@@ -65,14 +66,14 @@ class Installed:
 
 
 def install_templates(
-    connection: Connection,
-    settings: Any = None,
+    ctx: RunContext,
     *,
     folder_id: str | None = None,
     operator: str | None = None,
     dry_run: bool = False,
 ) -> list[Installed]:
     """Upload every templates/*.html as a Google Doc owned by the operator (idempotent)."""
+    connection, settings = ctx.connection, ctx.settings
     user = (operator or operator_of(settings)).lower()
     files = template_files()
     for path in files.values():  # validate everything before the first write

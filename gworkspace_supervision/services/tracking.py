@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from ..context import RunContext
 from ..domain.events import OBSERVATION, SUPERVISION
 from ..domain.policy import Policy
 from ..domain.rearrange import NOT_REARRANGED, rearrangement_status
@@ -46,7 +47,6 @@ from ..google.tracking_reads import (
     record_changes,
     start_page_token,
 )
-from ..settings import Settings
 from .tracking_events import (
     event_row,
     event_tabs,
@@ -123,11 +123,8 @@ def open_tracker(connection: Connection, settings: Any, *, create: bool) -> Trac
 
 
 def sync(
-    connection: Connection,
-    roster: Sequence[RosterEntry],
-    policy: Policy,
+    ctx: RunContext,
     year: int,
-    settings: Any = None,
     *,
     today: date | None = None,
     progress: Progress | None = None,
@@ -141,12 +138,13 @@ def sync(
     first write. `dry_run` reads everything and says what would change and who would be given
     the Sheet, and writes nothing (no Sheet made, no lock taken, no share, no email).
     """
+    connection, roster, policy, settings = ctx.connection, ctx.roster, ctx.policy, ctx.settings
     say = progress or (lambda _text: None)
     calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
     now = as_at(today, connection, policy)
     closures = setting(settings, "organisation", "closure_days") or ()
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closures))
-    the_settings = settings if isinstance(settings, Settings) else Settings()
+    the_settings = settings
     readers = sorted(
         {e.line_manager_email for e in roster}
         | set(setting(settings, "organisation", "heads_of_service") or ())

@@ -16,14 +16,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from ..domain.policy import Policy
+from ..context import RunContext
 from ..domain.records import check_address, folder_path
 from ..domain.roster import RosterEntry
 from ..domain.series import pair_id_for
 from ..errors import InputError, Problem
-from ..google.connect import Connection
 from ..google.drive import DriveAdapter, RecordFile, Share
 from .booking import BookingResult, book
 from .templates import operator_of
@@ -44,11 +42,8 @@ class TransferResult:
 
 
 def transfer(
-    connection: Connection,
-    roster: Sequence[RosterEntry],
-    policy: Policy,
+    ctx: RunContext,
     year: int,
-    settings: Any,
     *,
     supervisee: str,
     to_supervisor: str | None,
@@ -58,9 +53,9 @@ def transfer(
     send_updates: str = "all",
 ) -> TransferResult:
     """Hand a supervisee's records and future sessions over (or archive them for a leaver)."""
-    org = getattr(settings, "organisation", None)
-    domains = getattr(org, "allowed_domains", None) if org else ("example-council.gov.uk",)
-    lm_role = getattr(getattr(settings, "supervision", None), "line_manager_role", "commenter")
+    connection, roster, policy, settings = ctx.connection, ctx.roster, ctx.policy, ctx.settings
+    domains = settings.allowed_domains
+    lm_role = settings.supervision.line_manager_role
     supervisee = supervisee.lower()
     if to_supervisor is None and archive_to is None:
         raise InputError(
@@ -94,8 +89,8 @@ def transfer(
             entry, supervisor_email=new_owner, supervisor_name=_name_of(roster, new_owner),
             line_manager_email=new_lm, line_manager_name=_name_of(roster, new_lm),
         ))  # fmt: skip
-    result.booking = book(connection, changed, policy, year, settings, dry_run=dry_run,
-                          send_updates=send_updates)  # fmt: skip
+    result.booking = book(dataclasses.replace(ctx, roster=tuple(changed)), year,
+                          dry_run=dry_run, send_updates=send_updates)  # fmt: skip
     if dry_run:
         return result
     # -- records: ownership, folder, then the exact ACL

@@ -94,12 +94,13 @@ def test_sync_checks_every_reader_before_its_first_write(tmp_path: Path) -> None
     with connect(f"local:{directory}") as connection:
         ctx = RunContext(connection, settings, policy, tuple(roster))
         with pytest.raises(PrivacyError, match=r"boss@gmail\.com"):
-            sync(ctx.connection, ctx.roster, ctx.policy, 2027, ctx.settings)
+            sync(ctx, 2027)
     assert writes(directory) == {} and outbox(directory) == []
     assert counters(directory)["methods"].get("sheets.spreadsheets.create") is None
     # the same roster and settings without the outsider: the Sheet is shared with LM and HEAD
     org = dataclasses.replace(org, heads_of_service=(HEAD,))
     with connect(f"local:{directory}") as connection:
-        sync(connection, roster, policy, 2027, dataclasses.replace(settings, organisation=org))
+        fixed = dataclasses.replace(settings, organisation=org)
+        sync(RunContext(connection, fixed, policy, tuple(roster)), 2027)
     shared = {m["to"] for m in outbox(directory) if m["kind"] == "share"}
     assert shared == {LM, HEAD}

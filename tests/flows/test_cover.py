@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from gworkspace_supervision.cli.main import cli
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.cover import cover_event_id
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import RosterEntry, load_roster
@@ -55,9 +56,15 @@ class World:
         self.conn.workspace.clock.set(datetime.fromisoformat(when).replace(tzinfo=LONDON))
 
     def cover(self, **kw: object) -> object:
-        return cover(self.conn, self.roster, POLICY, self.settings, supervisor=SAM,
-                     start=date(2027, 3, 15), end=date(2027, 3, 31), by=TOM,
-                     send_updates="none", **kw)  # fmt: skip
+        return cover(
+            RunContext.of(self.conn, self.roster, POLICY, self.settings),
+            supervisor=SAM,
+            start=date(2027, 3, 15),
+            end=date(2027, 3, 31),
+            by=TOM,
+            send_updates="none",
+            **kw,
+        )
 
     def instances(self, user: str) -> dict[tuple[str, date], dict]:  # type: ignore[type-arg]
         items = (
@@ -84,10 +91,10 @@ def world(tmp_path: Path) -> Iterator[World]:
         roster = load_roster(tmp_path / "roster.csv", POLICY)
         w = World(conn, roster, tmp_path)
         w.at("2027-02-01T09:00")
-        book(conn, roster, POLICY, 2027, w.settings, send_updates="none")
-        install_templates(conn, w.settings)
+        book(RunContext.of(conn, roster, POLICY, w.settings), 2027, send_updates="none")
+        install_templates(RunContext.of(conn, settings=w.settings))
         w.at("2027-03-19T18:00")
-        create_records(conn, roster, POLICY, 2027, date(2027, 3, 19), w.settings)
+        create_records(RunContext.of(conn, roster, POLICY, w.settings), 2027, date(2027, 3, 19))
         yield w
     finally:
         conn.close()
@@ -154,8 +161,9 @@ def test_records_for_cover_sessions_go_to_the_covering_drive_and_sync_shows_who(
 ) -> None:
     world.cover()
     world.at("2027-03-30T18:00")
-    made = create_records(world.conn, world.roster, POLICY, 2027, date(2027, 3, 30),
-                          world.settings)  # fmt: skip
+    made = create_records(
+        RunContext.of(world.conn, world.roster, POLICY, world.settings), 2027, date(2027, 3, 30)
+    )
     assert made.created == 3 and not made.failures  # Ann, Ben (cover) and Cat on 30 March
     drive = DriveAdapter(world.conn)
     toms = {r.name: r for r in drive.list_records(TOM)}
@@ -164,11 +172,15 @@ def test_records_for_cover_sessions_go_to_the_covering_drive_and_sync_shows_who(
     assert acl == {TOM: "owner", ANN: "writer", LENA: "commenter", SAM: "writer"}
     text = drive.export_text(TOM, ann_26.file_id)
     assert "Tom Supervisor" in text and "{{" not in text
-    rerun = create_records(world.conn, world.roster, POLICY, 2027, date(2027, 3, 30),
-                           world.settings)  # fmt: skip
+    rerun = create_records(
+        RunContext.of(world.conn, world.roster, POLICY, world.settings), 2027, date(2027, 3, 30)
+    )
     assert rerun.created == 0 and rerun.mended == 0 and not rerun.reported
-    synced = sync(world.conn, world.roster, POLICY, 2027, world.settings,
-                  today=date(2027, 3, 30))  # fmt: skip
+    synced = sync(
+        RunContext.of(world.conn, world.roster, POLICY, world.settings),
+        2027,
+        today=date(2027, 3, 30),
+    )
     ann_rows = {r.session_date: r for r in synced.rows if r.supervisee_email == ANN}
     assert len([r for r in synced.rows if r.supervisee_email == ANN]) == len(ann_rows)
     for day in MOVED_DAYS:
@@ -183,14 +195,29 @@ def test_records_for_cover_sessions_go_to_the_covering_drive_and_sync_shows_who(
 def test_bad_cover_requests_are_refused_before_any_call(world: World) -> None:
     world.conn.workspace.reset_counters()
     with pytest.raises(InputError):
-        cover(world.conn, world.roster, POLICY, world.settings, supervisor=SAM,
-              start=date(2027, 3, 26), end=date(2027, 3, 15), by=TOM)  # fmt: skip
+        cover(
+            RunContext.of(world.conn, world.roster, POLICY, world.settings),
+            supervisor=SAM,
+            start=date(2027, 3, 26),
+            end=date(2027, 3, 15),
+            by=TOM,
+        )
     with pytest.raises(InputError):
-        cover(world.conn, world.roster, POLICY, world.settings, supervisor=SAM,
-              start=date(2027, 3, 15), end=date(2027, 3, 26), by="x@elsewhere.example")  # fmt: skip
+        cover(
+            RunContext.of(world.conn, world.roster, POLICY, world.settings),
+            supervisor=SAM,
+            start=date(2027, 3, 15),
+            end=date(2027, 3, 26),
+            by="x@elsewhere.example",
+        )
     with pytest.raises(InputError):
-        cover(world.conn, world.roster, POLICY, world.settings, supervisor=SAM,
-              start=date(2027, 3, 15), end=date(2027, 3, 26), by=LENA)  # fmt: skip
+        cover(
+            RunContext.of(world.conn, world.roster, POLICY, world.settings),
+            supervisor=SAM,
+            start=date(2027, 3, 15),
+            end=date(2027, 3, 26),
+            by=LENA,
+        )
     assert world.conn.workspace.counters()["api"] == 0
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from googleapiclient.errors import HttpError
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import Policy, load_policy
 from gworkspace_supervision.domain.roster import RosterEntry, load_roster
 from gworkspace_supervision.errors import PrivacyError
@@ -38,10 +39,10 @@ def setup(tmp_path: Path) -> Iterator[tuple[Connection, list[RosterEntry], Polic
     ]
     conn = connect(f"local:{tmp_path / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
     conn.workspace.clock.set("2026-12-01T09:00:00Z")
-    install_templates(conn, Settings())
-    book(conn, roster, policy, 2027, Settings())
+    install_templates(RunContext.of(conn, settings=Settings()))
+    book(RunContext.of(conn, roster, policy, Settings()), 2027)
     conn.workspace.clock.set("2027-03-01T09:00:00Z")
-    made = create_records(conn, roster, policy, 2027, date(2027, 2, 28), Settings())
+    made = create_records(RunContext.of(conn, roster, policy, Settings()), 2027, date(2027, 2, 28))
     ids = [p.file_id or "" for p in made.plans if p.entry.supervisee_email == SEE]
     try:
         yield conn, roster, policy, ids
@@ -64,8 +65,13 @@ def test_handover_to_a_new_supervisor(
     conn, roster, policy, ids = setup
     assert ids and all(can_open(conn, OLD, f) for f in ids)
     conn.workspace.reset_counters()
-    result = transfer(conn, roster, policy, 2027, Settings(), supervisee=SEE, to_supervisor=NEW,
-                      line_manager=NEW_LM)  # fmt: skip
+    result = transfer(
+        RunContext.of(conn, roster, policy, Settings()),
+        2027,
+        supervisee=SEE,
+        to_supervisor=NEW,
+        line_manager=NEW_LM,
+    )
     # the ACLs come with one listing of the new owner's records, not one call per record
     assert conn.workspace.counters()["methods"].get("drive.permissions.list", 0) == 0
     assert sorted(r.file_id for r in result.records) == sorted(ids)
@@ -80,8 +86,13 @@ def test_handover_to_a_new_supervisor(
     assert booking is not None and booking.count("create") >= 1
     assert booking.count("truncate") + booking.count("cancel") >= 1
     # a second run changes nothing
-    again = transfer(conn, roster, policy, 2027, Settings(), supervisee=SEE, to_supervisor=NEW,
-                     line_manager=NEW_LM)  # fmt: skip
+    again = transfer(
+        RunContext.of(conn, roster, policy, Settings()),
+        2027,
+        supervisee=SEE,
+        to_supervisor=NEW,
+        line_manager=NEW_LM,
+    )
     assert again.added == [] and again.removed == []
 
 
@@ -91,8 +102,13 @@ def test_leaver_archived_to_the_operator(
     conn, roster, policy, ids = setup
     drive = DriveAdapter(conn)
     archive = drive.ensure_folder(OPERATOR, ["Supervision archive"])
-    transfer(conn, roster, policy, 2027, Settings(), supervisee=SEE, to_supervisor=None,
-             archive_to=archive)  # fmt: skip
+    transfer(
+        RunContext.of(conn, roster, policy, Settings()),
+        2027,
+        supervisee=SEE,
+        to_supervisor=None,
+        archive_to=archive,
+    )
     for fid in ids:
         record = drive.get(OPERATOR, fid)
         assert record.owner == OPERATOR and record.parent == archive
@@ -105,6 +121,10 @@ def test_outside_address_refused(
     conn, roster, policy, _ids = setup
     conn.workspace.reset_counters()
     with pytest.raises(PrivacyError):
-        transfer(conn, roster, policy, 2027, Settings(), supervisee=SEE,
-                 to_supervisor="someone@gmail.com")  # fmt: skip
+        transfer(
+            RunContext.of(conn, roster, policy, Settings()),
+            2027,
+            supervisee=SEE,
+            to_supervisor="someone@gmail.com",
+        )
     assert conn.workspace.counters()["api"] == 0
