@@ -120,6 +120,7 @@ def book(
         raise InputError(Problem("--send-updates", None, None, f"use one of {SEND_UPDATES}"))
     connection, the_policy, settings = ctx.connection, ctx.policy, ctx.settings
     roster = list(ctx.roster)  # loaded and validated (context.load_inputs / RunContext.of)
+    ctx.check_recipients((e.supervisee_email, "supervisee (calendar invitation)") for e in roster)
     calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
     now = connection.now()
     adapter = CalendarAdapter(connection)

@@ -25,6 +25,7 @@ from ..google.calendar import APP
 from ..google.connect import Connection
 from ..google.docs import placeholders_in
 from ..google.drive import DriveAdapter, RecordFile, Share
+from ..settings import DEFAULT_DOMAINS
 
 _REPO = Path(__file__).resolve().parents[2]
 TEMPLATE_DIRS: tuple[Path, ...] = (_REPO / "templates", Path("templates"))
@@ -54,7 +55,7 @@ def operator_of(settings: Any) -> str:
     operator = getattr(org, "operator", None)
     if operator:
         return str(operator).lower()
-    domains = getattr(org, "allowed_domains", None) or ("example-council.gov.uk",)
+    domains = getattr(org, "allowed_domains", None) or DEFAULT_DOMAINS
     return f"business.support@{domains[0]}"
 
 

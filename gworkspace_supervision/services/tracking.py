@@ -47,6 +47,7 @@ from ..google.tracking_reads import (
     record_changes,
     start_page_token,
 )
+from ..settings import DEFAULT_DOMAINS
 from .tracking_events import (
     event_row,
     event_tabs,
@@ -98,7 +99,7 @@ def operator_of(settings: Any, connection: Connection) -> str:
     operator = setting(settings, "organisation", "operator")
     if operator:
         return str(operator).lower()
-    domains = setting(settings, "organisation", "allowed_domains") or ("example-council.gov.uk",)
+    domains = setting(settings, "organisation", "allowed_domains") or DEFAULT_DOMAINS
     if connection.kind == "local":
         return f"business.support@{domains[0]}"
     raise InputError(

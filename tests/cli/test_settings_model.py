@@ -10,10 +10,11 @@ address and emailed it.
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from pathlib import Path
 
 import pytest
-from cli_support import ANN, HEAD, LM, counters, outbox, reset, run, set_clock, setup, writes
+from cli_support import ANN, HEAD, LM, D, counters, outbox, reset, run, set_clock, setup, writes
 
 from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import load_policy
@@ -21,6 +22,8 @@ from gworkspace_supervision.domain.roster import load_roster
 from gworkspace_supervision.errors import PrivacyError
 from gworkspace_supervision.google.auth import GoogleAuthSettings
 from gworkspace_supervision.google.connect import auth_settings, connect
+from gworkspace_supervision.services.booking import book
+from gworkspace_supervision.services.records import create_records
 from gworkspace_supervision.services.tracking import sync
 from gworkspace_supervision.settings import Settings, load_settings, parse_settings
 
@@ -104,3 +107,35 @@ def test_sync_checks_every_reader_before_its_first_write(tmp_path: Path) -> None
         sync(RunContext(connection, fixed, policy, tuple(roster)), 2027)
     shared = {m["to"] for m in outbox(directory) if m["kind"] == "share"}
     assert shared == {LM, HEAD}
+
+
+OUTSIDER_ROSTER = (
+    "supervisee_email,supervisee_name,supervisor_email,supervisor_name,line_manager_email,"
+    "category\n"
+    f"{ANN},Ann,bo@{D},Bo,lm@elsewhere.org,case_holding\n"
+    f"sam@elsewhere.org,Sam,bo@{D},Bo,{LM},case_holding\n"
+)
+
+
+@pytest.mark.parametrize("command", ["book", "records", "sync"])
+def test_with_no_settings_every_service_allows_only_the_default_domains(
+    tmp_path: Path, command: str
+) -> None:
+    """Today `records` (and `cover`) allowed any domain when no settings were given, while
+    `transfer` fell back to example-council.gov.uk. A context always holds typed Settings, so
+    a roster that was never checked (read without domains) is refused by every service before
+    its first call that writes: one default, one rule."""
+    (tmp_path / "roster.csv").write_text(OUTSIDER_ROSTER, encoding="utf-8")
+    policy = load_policy("hillingdon")
+    unchecked = tuple(load_roster(tmp_path / "roster.csv", policy, None))
+    with connect(f"local:{tmp_path / 'ws'}") as connection:
+        connection.workspace.clock.set("2026-12-01T09:00:00Z")
+        ctx = RunContext(connection, Settings(), policy, unchecked, "roster.csv")
+        with pytest.raises(PrivacyError, match=r"elsewhere\.org"):
+            if command == "book":
+                book(ctx, 2027)
+            elif command == "records":
+                create_records(ctx, 2027, date(2027, 3, 1))
+            else:
+                sync(ctx, 2027)
+    assert writes(tmp_path / "ws") == {} and outbox(tmp_path / "ws") == []
