@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from .domain.policy import Policy, load_policy
 from .domain.roster import RosterEntry, load_roster
@@ -177,7 +178,7 @@ def open_context(
     `notice` is told first thing when the local Workspace's clock is set (not real time).
     """
     with connect(workspace, inputs.settings) as connection:
-        text = clock_notice(connection, workspace)
+        text = clock_notice(connection.workspace, workspace)
         if text and notice is not None:
             notice(text)
         yield RunContext(
@@ -185,13 +186,13 @@ def open_context(
         )
 
 
-def clock_notice(connection: Connection, workspace: str) -> str | None:
+def clock_notice(local: Any, workspace: str) -> str | None:
     """One line saying the workspace's clock is set (the demo, `emulator clock set`), or None.
 
     A frozen clock decides what "today" and "past" mean for every command: sessions before it
     are not booked, records are made up to it. Nobody should meet that silently.
     """
-    clock = getattr(connection.workspace, "clock", None)
+    clock = getattr(local, "clock", None)  # the LocalWorkspace's; Google has none
     if clock is None or clock.mode == "real":
         return None
     state = "frozen at" if clock.mode == "frozen" else "running from"

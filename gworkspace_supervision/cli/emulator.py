@@ -34,9 +34,16 @@ def _local_dir(ctx: click.Context) -> Path:
 
 
 def _open(ctx: click.Context) -> Any:
+    from ..context import clock_notice
     from ..emulator.server import LocalWorkspace
 
-    return LocalWorkspace(_local_dir(ctx))
+    ws = LocalWorkspace(_local_dir(ctx))
+    if ctx.parent is None or ctx.parent.info_name != "clock":  # clock commands print it anyway
+        obj = ctx.find_object(Context)
+        text = clock_notice(ws, obj.workspace if obj else f"local:{_local_dir(ctx)}")
+        if text:
+            click.echo(text, err=True)
+    return ws
 
 
 @cli.group("emulator")

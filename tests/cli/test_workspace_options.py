@@ -39,6 +39,7 @@ def test_a_set_clock_is_said_on_the_first_line(tmp_path: Path) -> None:
         ["book", *roster, "--year", "2027", "--dry-run"],
         ["templates", "install", "--dry-run"],
         ["rearrange", "--all", *roster, "--dry-run"],
+        ["emulator", "counters"],
     ):
         result = run([*base, *args])
         assert result.exit_code == 0, result.output
