@@ -21,7 +21,7 @@ from ..domain.workdays import WorkingDays
 from ..google import gmail
 from ..google.sheet import record_link
 from .report import Report, report
-from .tracking import operator_of, setting
+from .tracking import operator_of
 
 OVERDUE, DUE_SOON, NOT_REARRANGED = "overdue", "due soon", "not rearranged"
 KINDS = (OVERDUE, DUE_SOON, NOT_REARRANGED)
@@ -109,7 +109,7 @@ def digest(
     """
     connection, settings, policy = ctx.connection, ctx.settings, ctx.policy
     found: Report = report(ctx, year=year, today=today)
-    closures = setting(settings, "organisation", "closure_days") or ()
+    closures = settings.organisation.closure_days
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closures))
     digests, quiet = build_digests(found.rows, found.today, workdays, due_within)
     result = DigestResult(found.today, found.url, due_within, digests, quiet, dry_run=dry_run)
@@ -123,7 +123,7 @@ def digest(
         result.sender = sender
         result.would_send = [d.email for d in digests]
         return result
-    organisation = str(setting(settings, "organisation", "name") or "")
+    organisation = settings.organisation.name
     result.sender = sender
     for d in digests:
         message = gmail.build_message(

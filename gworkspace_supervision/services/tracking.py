@@ -143,14 +143,12 @@ def sync(
     say = progress or (lambda _text: None)
     calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
     now = as_at(today, connection, policy)
-    closures = setting(settings, "organisation", "closure_days") or ()
+    closures = settings.organisation.closure_days
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closures))
-    the_settings = settings
     readers = sorted(
-        {e.line_manager_email for e in roster}
-        | set(setting(settings, "organisation", "heads_of_service") or ())
+        {e.line_manager_email for e in roster} | set(settings.organisation.heads_of_service)
     )
-    the_settings.check_recipients(
+    settings.check_recipients(
         [(r, "tracking Sheet reader (line manager or head of service)") for r in readers]
     )
     lo = datetime(year, 1, 1, tzinfo=policy.tz)
@@ -225,7 +223,7 @@ def sync(
         overdue = overdue_rows(rows, now.date(), workdays)
         in_year = [r for r in everything if r.type != SUPERVISION] + rows
         shared = [e for e in meta.get("readers", "").split(",") if e]
-        notify = bool(the_settings.supervision.notify)
+        notify = settings.supervision.notify
         owner = sheet.operator if sheet is not None else operator_of(settings, connection)
         wanted = sorted({r.lower() for r in readers} - {owner.lower()})
         preview = SharePreview(
