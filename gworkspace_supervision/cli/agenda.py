@@ -57,9 +57,10 @@ def agenda_command(
 ) -> None:
     """Print each planned session's case-discussion agenda (case numbers only).
 
-    Rules by policy: the 002_* table by type of involvement (case_discussion_guidance), every
-    open case (islington), a third of the caseload plus every under-2 (sunderland); and every
-    case within 4 weeks of allocation or transfer (Hillingdon 5.2 a).
+    Rules by policy: the Supervision Guidance (case discussion) table by type of involvement
+    (case_discussion_guidance), every open case (islington), a third of the caseload plus every
+    under-2 (sunderland); and every case within 4 weeks of allocation or transfer (Hillingdon
+    5.2 a).
 
     Example: gws-supervision agenda --caseload cases.csv --roster staff.csv
     --policy case_discussion_guidance --year 2027 --through 2027-03-31

@@ -126,7 +126,7 @@ def book_command(
     cancelled, and past sessions are never changed. Running it again changes nothing; a run
     cut off half way is finished by running it again.
 
-    Example: gws-supervision book --roster config/roster.example.csv --policy hillingdon
+    Example: gws-supervision book --roster roster.csv --policy hillingdon
     --year 2027 --dry-run
 
     Example: gws-supervision --workspace google --config council.toml book --year 2027

@@ -61,7 +61,7 @@ def cover_command(
 
     Example: gws-supervision cover --supervisor ella.singh@example-council.gov.uk
     --from 2027-05-03 --to 2027-05-28 --by olu.patel@example-council.gov.uk
-    --roster config/roster.example.csv
+    --roster roster.csv
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy)
     with run_context(obj, inputs) as ctx:

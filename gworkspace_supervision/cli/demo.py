@@ -10,7 +10,7 @@ import click
 
 from ..google.connect import connect, parse_workspace
 from ..services.demo import DEFAULT_TODAY, describe, run_demo
-from ..services.export import export
+from ..services.export import export, require_export_extra
 from ..services.report import render
 from .main import Context, cli
 from .options import DAY, load_inputs, run_context
@@ -34,7 +34,7 @@ def _say(text: str) -> None:
 def demo_command(obj: Context, today: Any) -> None:
     """Run a year of supervision on a local Workspace and print the tracker report.
 
-    Books config/roster.example.csv under the Hillingdon policy, installs the record
+    Books the shipped example roster under the Hillingdon policy, installs the record
     templates, makes each week's records, has supervisors finish them (some on time, some
     late, some not yet), syncs the tracking Sheet and prints the report. Local only.
 
@@ -76,6 +76,7 @@ def export_command(obj: Context, directory: Path) -> None:
 
     Example: gws-supervision --workspace local:.gws-demo export --to demo-export
     """
+    require_export_extra()  # before the workspace is opened: nothing is written without the extra
     inputs = load_inputs(obj.config if obj else None, None, None, roster_required=False)
     with run_context(obj, inputs) as ctx:
         counts = export(ctx, directory, progress=_say)

@@ -60,7 +60,7 @@ def digest_command(
 
     Example: gws-supervision digest --policy hillingdon --today 2027-03-15
 
-    Example: gws-supervision digest --roster config/roster.example.csv --send --dry-run
+    Example: gws-supervision digest --roster roster.csv --send --dry-run
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy, roster_required=False)
     if send and not dry_run:  # ask Google for gmail.send as well, only when mail will go

@@ -62,7 +62,7 @@ def settings_text(name: str, domains: list[str], policy: str, roster: Path) -> s
     return "\n".join(
         [
             f"# Written by `gws-supervision init --roster {roster}` on {date.today():%Y-%m-%d}.",
-            "# Every key is described in config/settings.example.toml.",
+            "# Every key: the example settings.example.toml (python -m gworkspace_supervision.data).",
             "",
             "[organisation]",
             f"name = {json.dumps(name)}",
@@ -84,7 +84,7 @@ def settings_text(name: str, domains: list[str], policy: str, roster: Path) -> s
     "--roster",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="Your staff roster CSV (see config/roster.example.csv).",
+    help="Your staff roster CSV (`python -m gworkspace_supervision.data` shows the example).",
 )
 @policy_option
 @click.option(

@@ -103,7 +103,7 @@ class SupervisionGroup(click.Group):
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
     envvar="GWS_SUPERVISION_CONFIG",
-    help="Settings file (TOML); see config/settings.example.toml.",
+    help="Settings file (TOML); `python -m gworkspace_supervision.data` shows the example.",
 )
 @click.version_option(package_name="gworkspace-supervision")
 @click.pass_context
@@ -112,7 +112,7 @@ def cli(ctx: click.Context, workspace: str, config: Path | None) -> None:
 
     --workspace and --config may be given before or after the command name.
 
-    Example: gws-supervision plan --roster config/roster.example.csv --policy hillingdon --year 2027
+    Example: gws-supervision plan --roster roster.csv --policy hillingdon --year 2027
     """
     source = ctx.get_parameter_source("workspace")
     given = source not in (None, click.core.ParameterSource.DEFAULT)

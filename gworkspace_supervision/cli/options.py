@@ -31,7 +31,8 @@ def roster_option(function: F) -> F:
     return click.option(
         "--roster",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Staff roster CSV (see config/roster.example.csv). Default: [supervision] roster.",
+        help="Staff roster CSV (`python -m gworkspace_supervision.data` shows the example). "
+        "Default: [supervision] roster.",
     )(function)
 
 

@@ -139,7 +139,7 @@ def plan_command(
     Sessions follow each person's category cadence (Hillingdon 4.2, 4.3), move off weekends,
     bank holidays and closure days, and never double-book anyone.
 
-    Example: gws-supervision plan --roster config/roster.example.csv --policy hillingdon --year 2027
+    Example: gws-supervision plan --roster roster.csv --policy hillingdon --year 2027
 
     Example: gws-supervision plan --roster staff.csv --policy my-council.toml --year 2027
     --from 2027-04-01 --format json --ics plan.ics

@@ -66,7 +66,7 @@ def rearrange_command(
     session, the supervisee invited. Running it again books nothing twice. Exits 1 when a
     cancelled session has to be rearranged by hand (listed).
 
-    Example: gws-supervision rearrange --all --roster config/roster.example.csv --policy hillingdon
+    Example: gws-supervision rearrange --all --roster roster.csv --policy hillingdon
     """
     if (session_id is None) == (not every):
         raise InputError(Problem("--session/--all", None, None, "give --session ID or --all"))

@@ -94,7 +94,7 @@ def records_command(
     and the line manager, and attaches it to the session. Running it again creates nothing and
     mends drift; a run cut off half way is finished by running it again.
 
-    Example: gws-supervision records --roster config/roster.example.csv --policy hillingdon
+    Example: gws-supervision records --roster roster.csv --policy hillingdon
     --year 2027 --through 2027-03-31 --dry-run
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy)  # exit 2 before any call
@@ -176,7 +176,7 @@ def transfer_command(
     follows. For a leaver, --archive-to moves the records to an archive folder owned by the
     operator. Future sessions move to the new supervisor's calendar.
 
-    Example: gws-supervision transfer --roster config/roster.example.csv --supervisee
+    Example: gws-supervision transfer --roster roster.csv --supervisee
     noah.quinn@example-council.gov.uk --to-supervisor jamal.adams@example-council.gov.uk
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy)

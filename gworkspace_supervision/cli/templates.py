@@ -11,7 +11,7 @@ from .options import load_inputs, run_context
 
 @cli.group("templates")
 def templates_group() -> None:
-    """Record templates (templates/*.html) as Google Docs owned by the operator."""
+    """Record templates (the shipped *.html files) as Google Docs owned by the operator."""
 
 
 @templates_group.command("install")
@@ -23,7 +23,7 @@ def templates_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Say what would be created or updated.")
 @click.pass_obj
 def install_command(obj: Context, folder_id: str | None, dry_run: bool) -> None:
-    """Upload each templates/*.html, converted to a Google Doc, as the operator.
+    """Upload each shipped *.html template, converted to a Google Doc, as the operator.
 
     Running it again changes nothing; an edited template replaces its Doc's content in place
     (the Doc keeps its id). Supervisors are given read access when `records` first copies it.

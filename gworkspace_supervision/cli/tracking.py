@@ -79,8 +79,8 @@ def sync_command(
     Incremental: records already COMPLETE are not read again, and only records changed since
     the last sync are read. Notes typed into the Sheet are kept.
 
-    Example: gws-supervision sync --roster config/roster.example.csv --policy hillingdon
-    --year 2027 --dry-run
+    Example: gws-supervision sync --roster roster.csv --policy hillingdon --year 2027
+    --dry-run
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy)
     with run_context(obj, inputs) as ctx:
@@ -113,7 +113,7 @@ def report_command(
 ) -> None:
     """Report from the tracking Sheet, with totals per team (what line managers see).
 
-    Example: gws-supervision report --roster config/roster.example.csv --policy hillingdon
+    Example: gws-supervision report --roster roster.csv --policy hillingdon
     --overdue --format table
 
     Example: gws-supervision report --year 2027 --format json > report.json

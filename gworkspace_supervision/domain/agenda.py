@@ -1,20 +1,23 @@
 """Case-discussion agendas: which case numbers each session must discuss, by the policy's rule.
 
 The rule is data, in the policy's `[extra.agenda]` table (`rule = ...`, `new_allocation_days`):
-- "by_involvement" (002_* table): each case at its frequency by nature of involvement, in days
-  from `[extra.case_discussion_days]` (Level 2 bi-monthly = 61, CP plan monthly = 30, ...;
-  Assessment reviewed at `assessment_first_review` = 20 days, then monthly). A case is on the
-  agenda when its next discussion falls due before the worker's next session (so "monthly" is
-  met with four-weekly sessions), or is already overdue.
-- "every_open_case" (Islington 003_*: every open case, without exception, every session).
-- "third_of_caseload_plus_under_twos" (Sunderland 001_* 5.3: a third of the caseload each
-  session, least recently discussed first, so each quarter covers all; 6.0: every unborn to
-  under-2 at every session).
+- "by_involvement" (the table in the Supervision Guidance (case discussion)): each case at its
+  frequency by nature of involvement, in days from `[extra.case_discussion_days]` (Level 2
+  bi-monthly = 61, CP plan monthly = 30, ...; Assessment reviewed at `assessment_first_review`
+  = 20 days, then monthly). A case is on the agenda when its next discussion falls due before
+  the worker's next session (so "monthly" is met with four-weekly sessions), or is already
+  overdue.
+- "every_open_case" (Islington Case Management Supervision Policy: every open case, without
+  exception, every session).
+- "third_of_caseload_plus_under_twos" (Sunderland Safeguarding Children Supervision Policy 5.3:
+  a third of the caseload each session, least recently discussed first, so each quarter covers
+  all; 6.0: every unborn to under-2 at every session).
 - "new_allocations" (Hillingdon; the default): nothing beyond the rule every policy gets.
 
 Whatever the rule, a case allocated or transferred to the worker is on the agenda while it has
-not been discussed since, at any session within 4 weeks of allocation (000_* 5.2 a) and at the
-first session after it. Case numbers only, never case content (000_* 4.4).
+not been discussed since, at any session within 4 weeks of allocation (Hillingdon Supervision
+Framework 5.2 a) and at the first session after it. Case numbers only, never case content
+(Hillingdon Supervision Framework 4.4).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ RULES = (
     "every_open_case",
     "third_of_caseload_plus_under_twos",
 )
-NEW_ALLOCATION_DAYS = 28  # Hillingdon 5.2 a (000_*): within four weeks of allocation or transfer
+NEW_ALLOCATION_DAYS = 28  # Hillingdon 5.2 a: within four weeks of allocation or transfer
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ def agenda_items(
         last = history.get(case.case_number)
         return last if last is not None and last >= case.allocated_on else None
 
-    for case in open_cases:  # 000_* 5.2 a, whatever the rule
+    for case in open_cases:  # Hillingdon 5.2 a, whatever the rule
         if last_of(case) is not None:
             continue
         age = (session_date - case.allocated_on).days

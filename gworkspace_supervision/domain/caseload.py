@@ -2,8 +2,8 @@
 
 Only what the agenda rules need: the ICS case number, the allocated worker, the type of
 involvement, when it was allocated (or transferred) and whether the child is under 2. Case
-numbers only, never case content (Hillingdon 4.4, 000_*): the file may not carry any other
-column, and a case number must look like an identifier, not a name or a sentence.
+numbers only, never case content (Hillingdon Supervision Framework 4.4): the file may not carry
+any other column, and a case number must look like an identifier, not a name or a sentence.
 Validation is as strict as the roster's: every problem at once, each with file, line, column.
 """
 
@@ -29,7 +29,8 @@ from .csvfile import (
 REQUIRED = ("case_number", "worker_email", "involvement", "allocated_on", "under_2")
 COLUMNS = REQUIRED
 
-# 002_* table "frequency of discussion by nature of involvement", as keys.
+# The Supervision Guidance (case discussion) table "frequency of discussion by nature of
+# involvement", as keys.
 INVOLVEMENTS = (
     "level_2",
     "assessment",

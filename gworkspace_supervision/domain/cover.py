@@ -1,4 +1,4 @@
-"""Absence cover (Hillingdon 3.4, 000_*): when a supervisor is away, another supervisor holds
+"""Absence cover (Hillingdon 3.4): when a supervisor is away, another supervisor holds
 their sessions so each supervisee keeps the prescribed frequency. Pure rules, no I/O.
 
 A covered session keeps its identity: the cover event's id is derived from the session id

@@ -1,8 +1,8 @@
 """Things booked besides supervision sessions, as policy data (`[[events]]` tables).
 
 Each rule books one single event per supervision pair in each month it names, e.g. Hillingdon
-5.2 f (000_*) two practice observations per April-March year (one MUST be direct work with a
-child), Hillingdon 6 the PADA appraisal and its 6-monthly review, Sunderland 4.3 (001_*)
+5.2 f two practice observations per April-March year (one MUST be direct work with a
+child), Hillingdon 6 the PADA appraisal and its 6-monthly review, Sunderland 4.3
 appraisal dates in the January schedule and appendix 1 the agreement reviewed six-monthly.
 A council that does not use a rule leaves the table out. Validated as strictly as the rest of
 the policy: an unknown key or a bad value is a problem naming the file and the key.

@@ -17,15 +17,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..data import shipped_dir
 from ..errors import InputError, Problem
 from .events import EventRule, parse_events
 
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
 SHIFTS = ("next", "previous")
-
-# The repo's config/policies (editable install and fresh clone), then ./config/policies.
-_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-POLICY_DIRS: tuple[Path, ...] = (_PACKAGE_ROOT / "config" / "policies", Path("config/policies"))
 
 
 @dataclass(frozen=True)
@@ -108,18 +105,28 @@ class Policy:
         return hash((self.key, self.source))
 
 
+def policies_dir() -> Path:
+    """The shipped policies (gworkspace_supervision/data/policies), found in a wheel install too."""
+    return shipped_dir("policies")
+
+
 def find_policy_file(name_or_path: str) -> Path:
-    """`hillingdon` -> config/policies/hillingdon.toml; anything with a suffix or slash is a path."""
+    """`hillingdon` -> the shipped hillingdon.toml; anything with a suffix or slash is a path.
+
+    Only the shipped folder is searched by name, never the working folder: a policy of the
+    council's own is always given as a path, so the same command means the same policy wherever
+    it is run.
+    """
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or os.sep in name_or_path or "/" in name_or_path:
         if candidate.is_file():
             return candidate
         raise InputError(Problem(name_or_path, None, None, "policy file not found"))
-    for directory in POLICY_DIRS:
-        path = directory / f"{name_or_path}.toml"
-        if path.is_file():
-            return path
-    known = sorted({p.stem for d in POLICY_DIRS if d.is_dir() for p in d.glob("*.toml")})
+    shipped = policies_dir()
+    path = shipped / f"{name_or_path}.toml"
+    if path.is_file():
+        return path
+    known = sorted(p.stem for p in shipped.glob("*.toml"))
     raise InputError(
         Problem(
             "--policy",

@@ -1,4 +1,4 @@
-"""Rearranging a cancelled session (Hillingdon 3.3, 000_*): "If a session is cancelled then the
+"""Rearranging a cancelled session (Hillingdon 3.3): "If a session is cancelled then the
 supervisor should ensure that this is rearranged within 24 hours for a date not later than 5 days."
 
 Pure: the earliest slot free for both people, and the status the tracker shows. "5 days" is read

@@ -16,7 +16,7 @@ from ..errors import PrivacyError, Problem
 from .agenda import AgendaItem
 from .roster import RosterEntry, check_email
 
-# Every placeholder a template may use (templates/README.md); the toolkit fills them all.
+# Every placeholder a template may use (data/templates/README.md); the toolkit fills them all.
 PLACEHOLDERS = (
     "organisation_name", "supervisor_name", "supervisee_name", "line_manager_name", "team",
     "session_date", "session_time", "session_end_time", "location", "category", "cadence",
@@ -28,8 +28,9 @@ NO_CASELOAD = "No caseload file given: list the ICS case numbers discussed (numb
 NO_CASE_DUE = "No case due for discussion under the policy."
 NOT_BOOKED = "not yet booked"
 
-# policy.template -> the file in templates/. Islington (003_*) and the case discussion guidance
-# (002_*) prescribe no record form of their own: they use the Hillingdon ESR layout.
+# policy.template -> the shipped template file (data/templates). Islington's policy and the
+# Supervision Guidance (case discussion) prescribe no record form of their own: they use the
+# Hillingdon ESR layout.
 TEMPLATE_FILES = {
     "hillingdon": "hillingdon.html",
     "sunderland": "sunderland.html",
@@ -119,7 +120,7 @@ def placeholder_values(facts: RecordFacts) -> dict[str, str]:
 
 def agenda_text(agenda: Sequence[AgendaItem] | None) -> str:
     """The case numbers due for discussion, one per line with the rule's reason; case numbers
-    only, never case content (Hillingdon 4.4, 000_*)."""
+    only, never case content (Hillingdon Supervision Framework 4.4)."""
     if agenda is None:
         return NO_CASELOAD
     if not agenda:

@@ -1,6 +1,6 @@
 """Session and record status for the tracking Sheet: pure rules, no I/O.
 
-Hillingdon 4.4 (000_*): the record is completed within 5 working days (the policy's
+Hillingdon Supervision Framework 4.4: the record is completed within 5 working days (the policy's
 `record_due_working_days`, counted from the day after the session; bank holidays and closure
 days do not count). Hillingdon 3.3: a cancelled session is rearranged within 24 hours for a
 date not later than 5 days after it.

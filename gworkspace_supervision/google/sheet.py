@@ -1,7 +1,8 @@
 """The tracking Sheet: the only code that knows Sheets JSON (Hillingdon 4.4 monitoring).
 
 One spreadsheet "Supervision tracker", owned by the operator, shared read-only (reader, per
-person; never a link or domain share) with line managers and Heads of Service (002_*).
+person; never a link or domain share) with line managers and Heads of Service (Supervision
+Guidance (case discussion): frequency monitored per team).
 Tabs: Sessions (exactly the issue's 12 columns), Summary (tables and an on-time chart),
 Overdue, and a hidden `_state` tab holding what the visible tabs do not show: emails, exact
 times, who owns each record, when it was completed, and key/value sync state (Drive page

@@ -1,6 +1,6 @@
 """`demo`: a year of supervision on a fresh local Workspace, as the people involved would do it.
 
-Business support books the year (config/roster.example.csv, Hillingdon) and installs the
+Business support books the year (the shipped example roster, Hillingdon) and installs the
 templates; every other Monday morning the records for the next fortnight are made; supervisors finish their
 records a few working days after each session, some on time, some late, some not yet (a fixed
 mix chosen from the session id, so every run gives the same picture); the workspace clock moves
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..context import RunContext
+from ..data import shipped_dir
 from ..domain.policy import Policy, load_policy
 from ..domain.roster import load_roster
 from ..domain.status import Status
@@ -32,8 +33,12 @@ from .report import Report, report
 from .templates import install_templates
 from .tracking import SyncResult, sync
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE_ROSTER = ROOT / "config" / "roster.example.csv"
+
+def example_roster() -> Path:
+    """The shipped example roster (gworkspace_supervision/data/examples), in a wheel too."""
+    return shipped_dir("examples") / "roster.example.csv"
+
+
 DEFAULT_TODAY = date(2027, 3, 15)
 DRAFT_LINE, COMPLETE_LINE = "Record status: DRAFT", "Record status: COMPLETE"
 Progress = Callable[[str], None]
@@ -96,7 +101,7 @@ def run_demo(
     connection: Connection,
     *,
     today: date = DEFAULT_TODAY,
-    roster_path: Path = EXAMPLE_ROSTER,
+    roster_path: Path | None = None,
     policy_name: str = "hillingdon",
     progress: Progress | None = None,
 ) -> DemoResult:
@@ -108,6 +113,7 @@ def run_demo(
     say = progress or (lambda _text: None)
     policy: Policy = load_policy(policy_name)
     settings = Settings()
+    roster_path = roster_path or example_roster()
     roster = load_roster(roster_path, policy, settings.organisation.allowed_domains)
     ctx = RunContext(connection, settings, policy, tuple(roster), str(roster_path))
     year, clock = today.year, connection.workspace.clock

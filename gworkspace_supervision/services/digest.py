@@ -1,7 +1,7 @@
 """The line managers' weekly digest: their team's overdue and due-soon records, and the
 sessions cancelled and not rearranged, read from the tracking Sheet (services/report.py).
 
-Line managers monitor the timeliness of supervision (Hillingdon 4.4, 000_*: records completed
+Line managers monitor the timeliness of supervision (Hillingdon 4.4: records completed
 within 5 working days; 3.3: a cancelled session rearranged within 24 hours for a date within 5
 days). One message per line manager, with only the rows of the people they manage. Metadata
 only (names, dates, status, links to the record and the tracker): never record content, never

@@ -8,6 +8,7 @@ holds it, statuses in the Sheet's colours) and summary.png (on-time % by month, 
 from __future__ import annotations
 
 import csv
+import importlib.util
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -25,6 +26,22 @@ from ..google.tracking_reads import export_html, list_year_sessions
 from .tracking import open_tracker
 
 Progress = Callable[[str], None]
+EXTRA_MODULES = ("openpyxl", "matplotlib")  # the [export] extra in pyproject.toml
+INSTALL_EXTRA = 'pip install "gworkspace-supervision[export]"'
+
+
+def require_export_extra() -> None:
+    """Stop before the first write when the [export] extra is not installed.
+
+    openpyxl and matplotlib are heavy and only export uses them, so a plain install leaves them
+    out. Checked up front (without importing them) so a missing one never leaves half an export.
+    """
+    missing = [name for name in EXTRA_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise SupervisionError(
+            f"export needs {' and '.join(missing)}, which this installation does not have. "
+            f"Install them with: {INSTALL_EXTRA}"
+        )
 
 
 def _safe(name: str) -> str:
@@ -33,6 +50,7 @@ def _safe(name: str) -> str:
 
 def export(ctx: RunContext, directory: Path, *, progress: Progress | None = None) -> dict[str, int]:
     """Write the files; returns how many of each kind."""
+    require_export_extra()
     connection, settings = ctx.connection, ctx.settings
     say = progress or (lambda _text: None)
     sheet = open_tracker(connection, settings, create=False)

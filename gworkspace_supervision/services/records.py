@@ -289,7 +289,7 @@ def _agendas(
     caseload: tuple[list[Case], AgendaRule] | None,
     tz: Any,
 ) -> dict[str, Any] | None:
-    """Session id -> the case numbers due at it (000_* 4.4: numbers only), over the pair's
+    """Session id -> the case numbers due at it (Hillingdon 4.4: numbers only), over the pair's
     held sessions of the year as the calendar holds them, each agenda assumed discussed."""
     if caseload is None:
         return None

@@ -1,4 +1,4 @@
-"""Record templates: install templates/*.html as Google Docs, find the one a policy names.
+"""Record templates: install the shipped *.html templates as Google Docs, find the one a policy names.
 
 Templates are owned by the operator (business support) in the organisation's template folder.
 Supervisors copy them, so each supervisor must be able to read the template: the operator
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..context import RunContext
+from ..data import shipped_dir
 from ..domain.records import PLACEHOLDERS, TEMPLATE_FILES
 from ..errors import InputError, Problem, SupervisionError
 from ..google.calendar import APP
@@ -27,21 +28,19 @@ from ..google.docs import placeholders_in
 from ..google.drive import DriveAdapter, RecordFile, Share
 from ..settings import DEFAULT_DOMAINS
 
-_REPO = Path(__file__).resolve().parents[2]
-TEMPLATE_DIRS: tuple[Path, ...] = (_REPO / "templates", Path("templates"))
 TEMPLATE_FOLDER = "Supervision record templates"
 
 
 def templates_dir() -> Path:
-    """The repo's templates/ (editable install or clone), else ./templates."""
-    for directory in TEMPLATE_DIRS:
-        if directory.is_dir() and any(directory.glob("*.html")):
-            return directory
-    raise SupervisionError("no templates/ folder with *.html record templates found")
+    """The shipped record templates (gworkspace_supervision/data/templates), in a wheel too."""
+    directory = shipped_dir("templates")
+    if not any(directory.glob("*.html")):
+        raise SupervisionError(f"no *.html record templates in {directory}; reinstall the package")
+    return directory
 
 
 def template_files() -> dict[str, Path]:
-    """name -> file, e.g. "hillingdon" -> templates/hillingdon.html."""
+    """name -> file, e.g. "hillingdon" -> .../data/templates/hillingdon.html."""
     return {p.stem: p for p in sorted(templates_dir().glob("*.html"))}
 
 
@@ -73,7 +72,7 @@ def install_templates(
     operator: str | None = None,
     dry_run: bool = False,
 ) -> list[Installed]:
-    """Upload every templates/*.html as a Google Doc owned by the operator (idempotent)."""
+    """Upload every shipped *.html template as a Google Doc owned by the operator (idempotent)."""
     connection, settings = ctx.connection, ctx.settings
     user = (operator or operator_of(settings)).lower()
     files = template_files()

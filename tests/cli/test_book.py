@@ -9,9 +9,9 @@ from click.testing import CliRunner
 
 from gworkspace_supervision.cli.main import cli
 from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.services.demo import example_roster
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = str(ROOT / "config" / "roster.example.csv")
+EXAMPLE = str(example_roster())
 # The example roster under Hillingdon: 40 supervision series (one per pair: ASYE and probation
 # phases folded into one) and 123 single events from the policy's [[events]] (practice
 # observations 5.2 f, PADA appraisals and reviews 6).

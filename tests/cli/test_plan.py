@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from gworkspace_supervision.cli.main import cli
+from gworkspace_supervision.services.demo import example_roster
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO / "config" / "roster.example.csv"
+EXAMPLE = example_roster()
 HEADER = (
     "supervisee_email,supervisee_name,supervisor_email,line_manager_email,category,"
     "start_date,preferred_day,preferred_time,interval_weeks"

@@ -7,9 +7,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from gworkspace_supervision.cli.main import cli
+from gworkspace_supervision.services.demo import example_roster
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = (ROOT / "config" / "roster.example.csv").read_text(encoding="utf-8").splitlines()
+EXAMPLE = (example_roster()).read_text(encoding="utf-8").splitlines()
 
 
 def small_roster(tmp_path: Path, *extra: str) -> Path:

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from gworkspace_supervision.cli.main import cli
 from gworkspace_supervision.google.sheet_layout import COLOURS, HEADER
+from gworkspace_supervision.services.demo import example_roster
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "config" / "roster.example.csv"
+EXAMPLE = example_roster()
 
 
 def small_roster(tmp_path: Path) -> Path:

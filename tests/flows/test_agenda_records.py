@@ -2,10 +2,10 @@
 
 Ann (four-weekly case holder, Mondays from 4 Jan 2027) holds three cases; Ben none. Dates
 checked by hand:
-- Islington (003_*: every open case, every session): each record lists the cases allocated on
+- Islington (its policy: every open case, every session): each record lists the cases allocated on
   or before its day. C-300 is allocated on 20 Jan, so the 4 Jan session lists C-100 and C-200,
   and every session from 1 Feb lists all three.
-- Hillingdon (000_* 5.2 a: a case within 4 weeks of allocation, until discussed): C-100 and
+- Hillingdon (5.2 a: a case within 4 weeks of allocation, until discussed): C-100 and
   C-200 (allocated in December) at the first session only; C-300 (allocated 20 Jan) at the
   1 Feb session only; nothing after.
 """

@@ -18,10 +18,10 @@ from gworkspace_supervision.errors import InputError
 from gworkspace_supervision.google.connect import Connection, connect
 from gworkspace_supervision.google.retry import RetryPolicy
 from gworkspace_supervision.services.booking import BookingResult, book
+from gworkspace_supervision.services.demo import example_roster
 from gworkspace_supervision.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "config" / "roster.example.csv"
+EXAMPLE = example_roster()
 LONDON = ZoneInfo("Europe/London")
 YEAR = 2027
 Instance = tuple[str, str, datetime]  # (calendar, instance id, start in London)

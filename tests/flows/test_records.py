@@ -21,12 +21,12 @@ from gworkspace_supervision.google.docs import placeholders_in
 from gworkspace_supervision.google.drive import DriveAdapter, Share
 from gworkspace_supervision.google.retry import RetryPolicy
 from gworkspace_supervision.services.booking import book
+from gworkspace_supervision.services.demo import example_roster
 from gworkspace_supervision.services.records import RecordsResult, create_records
 from gworkspace_supervision.services.templates import install_templates, template_files
 from gworkspace_supervision.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "config" / "roster.example.csv"
+EXAMPLE = example_roster()
 YEAR = 2027
 THROUGH = date(2027, 3, 31)
 # A small team: two supervisors, a shared line manager, a supervisor who is also a supervisee.

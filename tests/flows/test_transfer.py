@@ -17,12 +17,12 @@ from gworkspace_supervision.google.connect import Connection, connect
 from gworkspace_supervision.google.drive import DriveAdapter
 from gworkspace_supervision.google.retry import RetryPolicy
 from gworkspace_supervision.services.booking import book
+from gworkspace_supervision.services.demo import example_roster
 from gworkspace_supervision.services.records import create_records
 from gworkspace_supervision.services.templates import install_templates
 from gworkspace_supervision.services.transfer import transfer
 from gworkspace_supervision.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
 SEE = "noah.reid@example-council.gov.uk"  # supervised by jamal.adams, LM bronwen.zielinski
 OLD = "jamal.adams@example-council.gov.uk"
 NEW = "amara.morgan@example-council.gov.uk"
@@ -33,7 +33,7 @@ OPERATOR = "business.support@example-council.gov.uk"
 @pytest.fixture
 def setup(tmp_path: Path) -> Iterator[tuple[Connection, list[RosterEntry], Policy, list[str]]]:
     policy = load_policy("hillingdon")
-    entries = load_roster(ROOT / "config/roster.example.csv", policy, ("example-council.gov.uk",))
+    entries = load_roster(example_roster(), policy, ("example-council.gov.uk",))
     roster = [
         e for e in entries if e.supervisee_email in (SEE, "leon.clarke@example-council.gov.uk")
     ]

@@ -13,9 +13,9 @@ from click.testing import CliRunner, Result
 
 from gworkspace_supervision.cli.main import cli
 from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.services.demo import example_roster
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "config" / "roster.example.csv"
+EXAMPLE = example_roster()
 DOMAIN = "example-council.gov.uk"
 YEAR = "2027"
 THROUGH = "2027-02-28"

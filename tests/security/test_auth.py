@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from google.oauth2.credentials import Credentials
 
+from gworkspace_supervision.data import shipped_dir
 from gworkspace_supervision.google.auth import (
     SCOPES,
     GoogleAuthSettings,
@@ -149,7 +150,7 @@ def test_each_mode_asks_for_exactly_its_documented_scopes() -> None:
     documented = readme_scopes()
     assert "service account" in documented[owned] and "oauth/adc" in documented[events]
     assert "digest" in documented[send]
-    example = (ROOT / "config" / "settings.example.toml").read_text(encoding="utf-8")
+    example = (shipped_dir("examples") / "settings.example.toml").read_text(encoding="utf-8")
     assert "calendar.events.owned, calendar.events.freebusy, drive.file" in example
 
 

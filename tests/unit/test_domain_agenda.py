@@ -75,7 +75,7 @@ def test_assessment_first_review_at_20_days_and_new_cases_at_4_weeks() -> None:
     assert discussion_due(case("A", "assessment", date(2027, 1, 4)), None, rule) == date(
         2027, 1, 24
     )
-    # ... any other case within 4 weeks (000_* 5.2 a): by Mon 1 Feb.
+    # ... any other case within 4 weeks (Hillingdon 5.2 a): by Mon 1 Feb.
     assert discussion_due(case("C", "child_in_need", date(2027, 1, 4)), None, rule) == date(
         2027, 2, 1
     )
@@ -86,7 +86,7 @@ def test_assessment_first_review_at_20_days_and_new_cases_at_4_weeks() -> None:
     assert "Hillingdon 5.2 a" in items[0].reason
 
 
-def test_year_of_four_weekly_sessions_under_the_002_table() -> None:
+def test_year_of_four_weekly_sessions_under_the_case_discussion_guidance_table() -> None:
     """History: every old case discussed Mon 14 Dec 2026. Sessions four-weekly from 4 Jan."""
     days = [date(2027, 1, 4) + timedelta(weeks=4 * i) for i in range(6)]
     assert days[-1] == date(2027, 5, 24)

@@ -17,11 +17,11 @@ from gworkspace_supervision.domain.events import (
     observation_line,
 )
 from gworkspace_supervision.domain.planner import plan_year
-from gworkspace_supervision.domain.policy import POLICY_DIRS, load_policy
+from gworkspace_supervision.domain.policy import load_policy, policies_dir
 from gworkspace_supervision.domain.roster import RosterEntry
 from gworkspace_supervision.errors import InputError
 
-ISLINGTON = (POLICY_DIRS[0] / "islington.toml").read_text(encoding="utf-8")  # no [[events]]
+ISLINGTON = (policies_dir() / "islington.toml").read_text(encoding="utf-8")  # no [[events]]
 GOOD = """
 [[events]]
 type = "observation"
@@ -125,7 +125,7 @@ def test_observation_line_flags_near_the_year_end() -> None:
 
 
 def test_sunderland_schedule_holds_appraisal_and_agreement_reviews() -> None:
-    # 001_* 4.3: the January schedule records the appraisal date; appendix 1: the agreement
+    # Sunderland 4.3: the January schedule records the appraisal date; appendix 1: the agreement
     # reviewed six-monthly. An NQSW starting 4 January 2027.
     entry = RosterEntry(
         line=2, supervisee_email="nia@example-council.gov.uk", supervisee_name="Nia",

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from gworkspace_supervision.data import shipped_dir
 from gworkspace_supervision.errors import InputError
 from gworkspace_supervision.settings import DEFAULT_DOMAINS, load_settings
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _load(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
@@ -27,7 +26,7 @@ def test_defaults_without_a_file() -> None:
 
 
 def test_example_settings_load() -> None:
-    settings = load_settings(REPO / "config" / "settings.example.toml")
+    settings = load_settings(shipped_dir("examples") / "settings.example.toml")
     assert settings.organisation.closure_days == {
         date(2027, 12, 29),
         date(2027, 12, 30),

@@ -30,7 +30,7 @@ def at(text: str) -> datetime:
 @pytest.mark.parametrize(
     ("session", "due"),
     [
-        (date(2027, 12, 23), date(2028, 1, 4)),  # DESIGN.md: Christmas and New Year substitutes
+        (date(2027, 12, 23), date(2028, 1, 4)),  # docs/architecture.md: Christmas substitutes
         (date(2027, 3, 24), date(2027, 4, 2)),  # Easter 2027: Good Friday 26 Mar, Monday 29 Mar
         (date(2027, 6, 7), date(2027, 6, 14)),  # an ordinary Monday
     ],
