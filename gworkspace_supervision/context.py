@@ -44,8 +44,8 @@ class Inputs:
 class RunContext:
     """What every service takes, in the same shape.
 
-    `clock` is the workspace's now (the local Workspace's clock when it is set, else real time):
-    services ask it, not the system clock, so a frozen demo clock is honoured everywhere.
+    `now()` is the workspace's time (the local Workspace's clock when it is set, else real
+    time; `clock` overrides it): never the system clock, so a set clock is honoured everywhere.
     """
 
     connection: Connection
@@ -68,10 +68,7 @@ class RunContext:
         """A context from what a script or test has at hand: a roster path or loaded entries,
         a policy name or object; the roster is validated as a command would (allowed domains)."""
         the_settings = settings if settings is not None else Settings()
-        if isinstance(policy, Policy):
-            the_policy = policy
-        else:
-            the_policy = load_policy(policy or the_settings.supervision.policy)
+        the_policy = policy_for(the_settings, policy)
         if isinstance(roster, (str, Path)):
             entries = tuple(
                 load_roster(roster, the_policy, the_settings.organisation.allowed_domains)
@@ -110,10 +107,7 @@ def load_inputs(
     when --roster gives one (and then validated like every command's).
     """
     settings = load_settings(config)
-    chosen = load_policy(policy or settings.supervision.policy)
-    region = settings.organisation.region
-    if region and region != chosen.region:
-        chosen = dataclasses.replace(chosen, region=region)
+    chosen = policy_for(settings, policy)
     if not roster_required and roster is None:
         return Inputs(settings, chosen)
     path = roster or (Path(settings.supervision.roster) if settings.supervision.roster else None)
@@ -126,6 +120,17 @@ def load_inputs(
     except InputError as exc:
         raise outside_domains_hint(exc, settings, path) from None
     return Inputs(settings, chosen, tuple(entries), str(path))
+
+
+def policy_for(settings: Settings, policy: Policy | str | None) -> Policy:
+    """The policy named (else the settings' one), with the settings' region if they set one."""
+    chosen = (
+        policy if isinstance(policy, Policy) else load_policy(policy or settings.supervision.policy)
+    )
+    region = settings.organisation.region
+    if region and region != chosen.region:
+        chosen = dataclasses.replace(chosen, region=region)
+    return chosen
 
 
 def outside_domains_hint(exc: InputError, settings: Settings, roster: Path) -> InputError:
