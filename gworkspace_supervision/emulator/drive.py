@@ -462,6 +462,11 @@ def export(call: Call) -> Raw:
     mime = call.params["mimeType"]
     if not is_google_type(file["mimeType"]):
         raise HttpError(403, "fileNotExportable", "Export only supports Docs Editors files.")
+    if file["mimeType"] == SHEET_MIME and mime == "text/csv":
+        from .sheets_model import open_spreadsheet
+        from .sheets_moves import export_csv
+
+        return Raw(export_csv(open_spreadsheet(call, file["id"], "reader")[1]), "text/csv")
     if file["mimeType"] != DOC_MIME or mime not in ("text/plain", "text/html"):
         raise HttpError(400, "badRequest", "The requested conversion is not supported.")
     doc, _ = docs.load_document(call.store, file["id"])

@@ -49,8 +49,15 @@ def load_api_modules() -> None:
                 raise
 
 
-def error_reply(err: HttpError, extra: Mapping[str, str] | None = None) -> Reply:
-    body = json.dumps(err.to_json()).encode()
+def error_reply(
+    err: HttpError, extra: Mapping[str, str] | None = None, method_id: str | None = None
+) -> Reply:
+    payload = err.to_json()
+    if method_id is not None and method_id.startswith("sheets."):
+        # Sheets v4 answers {"error": {code, message, status}}: no `errors` list (gspread's
+        # cassettes recorded against Google, e.g. ClientTest.test_access_private_spreadsheet)
+        payload["error"].pop("errors", None)
+    body = json.dumps(payload).encode()
     headers = {"content-type": JSON_TYPE, "content-length": str(len(body))}
     if err.code == 401:
         headers["www-authenticate"] = 'Bearer realm="https://accounts.google.com/"'
@@ -215,7 +222,7 @@ class LocalWorkspace:
         except HttpError as err:
             with self.store.transaction():
                 self._count(matched.id if matched else None, err.code, count_http)
-            return error_reply(err)
+            return error_reply(err, method_id=matched.id if matched else None)
         except Exception:
             with self.store.transaction():
                 self._count(matched.id if matched else None, 500, count_http)

@@ -1,9 +1,11 @@
 """Sheets v4 emulator: spreadsheets.create / get / getByDataFilter / batchUpdate (+ developerMetadata).
 
 A spreadsheet is a Drive file (SHEET_MIME) owned by its creator, so Drive sharing decides who
-may read (get, values.get) and write (everything else); a stranger gets 404 as from Google.
-Content lives in one compact store document (see sheets_model). Importing this module registers
-the values.* handlers too.
+may read (get, values.get) and write (everything else); a stranger gets 403 PERMISSION_DENIED and
+an unknown id 404, as from Google (sheets_model.open_spreadsheet). Answers are shaped as Google's
+JSON on the way out (sheets_shape: proto defaults left out, no nulls) and errors carry no
+`errors` list (server.error_reply). Content lives in one compact store document (see
+sheets_model). Importing this module registers the values.* and batchUpdate handlers too.
 
 Known, deliberate deviations from Google (documented for users of the emulator):
 - Formulas: only a small set of functions is computed (sheets_formula); any other formula's
@@ -15,7 +17,9 @@ Known, deliberate deviations from Google (documented for users of the emulator):
 - Protected ranges are enforced for values.* writes by editors who are neither the owner nor on
   the range's editors (warning-only ranges never block, as through the API); batchUpdate cell
   edits are not checked.
-- Formula references are not rewritten when rows or columns are inserted or deleted.
+- Formula references are not rewritten when rows or columns are inserted or deleted, or when
+  cells are copied, cut or sorted (sheets_moves).
+- Drive v2 (gspread's import_csv) is not served.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import copy
 from typing import Any
 
 from . import files
+from . import sheets_moves as _moves  # noqa: F401  (registers copy, cut, sort, groups)
 from . import sheets_objects as _objects  # noqa: F401  (registers object requests)
 from . import sheets_valuesapi as _values  # noqa: F401  (registers values.* handlers)
 from .api import Call, HttpError, bad_request, handler
@@ -35,11 +40,13 @@ from .sheets_model import (
     new_document,
     new_sheet,
     open_spreadsheet,
+    parse_fields,
     resolve,
     save,
     strip_private,
 )
 from .sheets_requests import REQUESTS, CellWriter
+from .sheets_shape import shaped
 
 SHEET_PARTS = (
     "conditionalFormats",
@@ -49,6 +56,8 @@ SHEET_PARTS = (
     "developerMetadata",
     "bandedRanges",
     "filterViews",
+    "rowGroups",
+    "columnGroups",
 )
 
 
@@ -88,7 +97,19 @@ def get(call: Call) -> dict[str, Any]:
     ranges = call.param("ranges", [])
     if isinstance(ranges, str):
         ranges = [ranges]
-    return render_spreadsheet(doc, ranges, bool(call.param("includeGridData", False)))
+    include = bool(call.param("includeGridData", False))
+    if call.param("fields"):
+        include = mask_selects_grid(call.params["fields"])
+    return render_spreadsheet(doc, ranges, include)
+
+
+def mask_selects_grid(mask: str) -> bool:
+    """Does a field mask ask for grid data? Google: includeGridData "is ignored if a field mask
+    was set in the request" (spreadsheets.get reference); the mask alone decides."""
+    for path in parse_fields(mask):
+        if path[0] == "*" or (path[0] == "sheets" and (len(path) == 1 or path[1] in ("data", "*"))):
+            return True
+    return False
 
 
 @handler("sheets.spreadsheets.getByDataFilter")
@@ -105,7 +126,10 @@ def get_by_data_filter(call: Call) -> dict[str, Any]:
             raise bad_request(
                 "Only a1Range and gridRange data filters are supported by the emulator."
             )
-    return render_spreadsheet(doc, ranges, bool(body.get("includeGridData")))
+    include = bool(body.get("includeGridData"))
+    if call.param("fields"):
+        include = mask_selects_grid(call.params["fields"])
+    return render_spreadsheet(doc, ranges, include)
 
 
 def render_spreadsheet(
@@ -157,7 +181,7 @@ def render_spreadsheet(
     ]
     if top_meta:
         result["developerMetadata"] = copy.deepcopy(top_meta)
-    return result
+    return shaped(result)  # type: ignore[no-any-return]
 
 
 def _properties(sheet: dict[str, Any]) -> dict[str, Any]:
@@ -234,7 +258,7 @@ def batch_update(call: Call) -> dict[str, Any]:
             raise bad_request(f"Invalid requests[{i}].{kind}: {exc.message}") from None
         except (KeyError, TypeError, ValueError) as exc:
             raise bad_request(f"Invalid requests[{i}].{kind}: malformed request ({exc}).") from None
-        replies.append({kind: reply} if reply is not None else {})
+        replies.append({kind: shaped(reply)} if reply is not None else {})
     strip_private(doc)
     save(call, file, doc)
     out: dict[str, Any] = {"spreadsheetId": doc["spreadsheetId"], "replies": replies}
@@ -250,7 +274,7 @@ def developer_metadata_get(call: Call) -> dict[str, Any]:
     _, doc = open_spreadsheet(call, call.params["spreadsheetId"], "reader")
     for meta in doc.get("developerMetadata", []):
         if meta["metadataId"] == int(call.params["metadataId"]):
-            return copy.deepcopy(meta)  # type: ignore[no-any-return]
+            return shaped(meta)  # type: ignore[no-any-return]
     raise HttpError(404, "notFound", f"No developer metadata with ID: {call.params['metadataId']}")
 
 
@@ -266,7 +290,5 @@ def developer_metadata_search(call: Call) -> dict[str, Any]:
                 for k, v in look.items()
                 if k in ("metadataId", "metadataKey", "metadataValue", "visibility")
             ):
-                found.append(
-                    {"developerMetadata": copy.deepcopy(meta), "dataFilters": [data_filter]}
-                )
+                found.append({"developerMetadata": shaped(meta), "dataFilters": [data_filter]})
     return {"matchedDeveloperMetadata": found} if found else {}

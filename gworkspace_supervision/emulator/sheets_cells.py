@@ -242,22 +242,58 @@ def clear_values(sheet: dict[str, Any], box: Box) -> None:
             row[c] = pack(parts)
 
 
-def table_extent(sheet: dict[str, Any], box: Box) -> Box | None:
-    """values.append's table: the first block of consecutive non-empty rows within the box."""
-    r1 = min(box.r1 or 0, len(sheet["rows"]))
-    start = end = None
-    lo, hi = None, None
-    for r in range(box.r0, r1):
-        row = sheet["rows"][r] or []
-        cols = [c for c in range(box.c0, min(box.c1 or 0, len(row))) if has_content(row[c])]
-        if cols:
-            if start is None:
-                start = r
-            end = r
-            lo = cols[0] if lo is None else min(lo, cols[0])
-            hi = cols[-1] if hi is None else max(hi, cols[-1])
-        elif start is not None:
-            break
-    if start is None or end is None or lo is None or hi is None:
-        return None
-    return Box(start, end + 1, lo, hi + 1)
+def find_table(sheet: dict[str, Any], box: Box, single: bool) -> Box | None:
+    """values.append's "table": a block of cells with content joined side by side or one above
+    the other, as gspread's cassettes recorded against Google show it:
+
+    - a one-cell range names where the table starts: an empty cell is no table (write there:
+      WorksheetTest.test_insert_row appends at an empty A2 above data), a filled one is the
+      block holding it, to its right and below (A1 filled, B1 empty: table "Sheet1!A1",
+      WorksheetTest.test_append_row_with_empty_value_and_table_range);
+    - a larger range (a whole sheet) holds the last block, bottom-most then right-most (A1
+      and C1 filled, B1 empty: table "Sheet1!C1", WorksheetTest.test_append_row_with_empty_value).
+    """
+    rows = sheet["rows"]
+
+    def filled(r: int, c: int) -> bool:
+        return r < len(rows) and bool(rows[r]) and c < len(rows[r]) and has_content(rows[r][c])
+
+    r_end = min(box.r1 or 0, len(rows))
+    c_end = box.c1 or 0
+    if single:
+        if not filled(box.r0, box.c0):
+            return None
+        return _block_of(filled, box.r0, box.c0, Box(box.r0, r_end, box.c0, c_end))
+    best: Box | None = None
+    seen: set[tuple[int, int]] = set()
+    for r in range(box.r0, r_end):
+        row = rows[r] or []
+        for c in range(box.c0, min(c_end, len(row))):
+            if (r, c) in seen or not has_content(row[c]):
+                continue
+            block = _block_of(filled, r, c, box, seen)
+            if best is None or ((block.r1 or 0), (block.c1 or 0)) > (
+                (best.r1 or 0),
+                (best.c1 or 0),
+            ):
+                best = block
+    return best
+
+
+def _block_of(
+    filled: Any, r: int, c: int, limit: Box, seen: set[tuple[int, int]] | None = None
+) -> Box:
+    """The bounding box of the cells with content joined to (r, c) within `limit`."""
+    seen = set() if seen is None else seen
+    todo = [(r, c)]
+    seen.add((r, c))
+    r0, r1, c0, c1 = r, r + 1, c, c + 1
+    while todo:
+        y, x = todo.pop()
+        r0, r1, c0, c1 = min(r0, y), max(r1, y + 1), min(c0, x), max(c1, x + 1)
+        for ny, nx in ((y + 1, x), (y - 1, x), (y, x + 1), (y, x - 1)):
+            inside = limit.r0 <= ny < (limit.r1 or 0) and limit.c0 <= nx < (limit.c1 or 0)
+            if inside and (ny, nx) not in seen and filled(ny, nx):
+                seen.add((ny, nx))
+                todo.append((ny, nx))
+    return Box(r0, r1, c0, c1)

@@ -45,13 +45,20 @@ DEFAULT_FORMAT: dict[str, Any] = {
 def open_spreadsheet(
     call: Call, spreadsheet_id: str, need: str
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The Drive file and the spreadsheet document, after the ACL check (404 / 403 as Sheets)."""
+    """The Drive file and the spreadsheet document, after the ACL check.
+
+    Sheets, unlike Drive, does not hide a spreadsheet that exists from someone who may not open
+    it: an unknown id is 404 NOT_FOUND "Requested entity was not found.", an existing spreadsheet
+    the caller cannot open (or not write, for a write) is 403 PERMISSION_DENIED "The caller does
+    not have permission" (gspread's cassettes ClientTest.test_access_non_existing_spreadsheet and
+    test_access_private_spreadsheet, recorded against Google).
+    """
     try:
         file = files.get_file(call.store, spreadsheet_id, call.user, need)
     except HttpError as exc:
-        if exc.code == 404:
+        if exc.code == 404 and call.store.get("file", spreadsheet_id) is None:
             raise HttpError(404, "notFound", "Requested entity was not found.") from exc
-        if exc.code == 403:
+        if exc.code in (403, 404):
             raise HttpError(403, "forbidden", "The caller does not have permission") from exc
         raise
     if file.get("mimeType") != files.SHEET_MIME:
@@ -187,7 +194,12 @@ def resolve(doc: dict[str, Any], text: str) -> tuple[dict[str, Any], Box]:
             return sheet, Box()
         box = parse_cells(cells)
         if box is None:
-            raise bad_request(f"Unable to parse range: {text}")
+            # Google reads `'Sheet1'!NamedRange` as the named range (gspread's cassette
+            # WorksheetTest.test_get_values_merge_cells_with_named_range)
+            named = _named(doc, cells)
+            if named is None:
+                raise bad_request(f"Unable to parse range: {text}")
+            return named
         return sheet, box
     box = parse_cells(cells)
     if box is not None:
@@ -198,11 +210,18 @@ def resolve(doc: dict[str, Any], text: str) -> tuple[dict[str, Any], Box]:
     sheet = sheet_by_title(doc, cells)
     if sheet is not None:
         return sheet, Box()
+    found = _named(doc, cells)
+    if found is None:
+        raise bad_request(f"Unable to parse range: {text}")
+    return found
+
+
+def _named(doc: dict[str, Any], name: str) -> tuple[dict[str, Any], Box] | None:
     for named in doc.get("namedRanges", []):
-        if named["name"] == cells:
+        if named["name"] == name:
             rng = named["range"]
             return sheet_by_id(doc, rng.get("sheetId", 0)), grid_to_box(rng)
-    raise bad_request(f"Unable to parse range: {text}")
+    return None
 
 
 def title_of(sheet: dict[str, Any]) -> str:

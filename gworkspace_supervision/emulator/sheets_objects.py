@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from .api import Call, bad_request
+from .sheets_a1 import box_to_grid
 from .sheets_model import apply_mask, new_int_id, new_sheet, sheet_by_id
 from .sheets_requests import box_in, check_condition, deep_copy, request, sheet_of
 
@@ -15,11 +16,13 @@ from .sheets_requests import box_in, check_condition, deep_copy, request, sheet_
 
 @request("setBasicFilter")
 def set_basic_filter(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    """Google stores the filter's range bounded by the grid as it is now: `{"sheetId": 0}` reads
+    back as rows 0-20 and columns 0-20 of a 20 x 20 sheet (gspread's cassette
+    WorksheetTest.test_basic_filters). Rows added to the grid later are outside it."""
     filt = deep_copy(req.get("filter") or {})
     sheet = sheet_of(doc, filt.get("range"))
-    box_in(sheet, filt.get("range") or {})
-    filt["range"] = {k: v for k, v in (filt.get("range") or {}).items() if v is not None}
-    filt["range"].setdefault("sheetId", sheet["properties"]["sheetId"])
+    box = box_in(sheet, filt.get("range") or {})
+    filt["range"] = box_to_grid(sheet["properties"]["sheetId"], box)
     sheet["basicFilter"] = filt
     return None
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .api import Call, bad_request
-from .sheets_a1 import Box, grid_to_box
+from .sheets_a1 import Box, box_to_grid, grid_to_box
 from .sheets_dimensions import delete, insert
 from .sheets_model import (
     apply_mask,
@@ -254,12 +254,68 @@ def update_borders(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None
     return None
 
 
+MERGE_TYPES = ("MERGE_ALL", "MERGE_COLUMNS", "MERGE_ROWS")
+
+
 @request("mergeCells")
 def merge_cells(call: Call, doc: dict[str, Any], req: dict[str, Any]) -> None:
+    """MERGE_ALL makes one merge, MERGE_COLUMNS one per column, MERGE_ROWS one per row; each
+    keeps its top-left value only (gspread's cassettes CellTest.test_merge_cells: MERGE_ROWS of
+    A1:B2 is two merges; WorksheetTest.test_get_merge_cells_and_unmerge_cells)."""
     sheet = sheet_of(doc, req.get("range"))
-    box_in(sheet, req.get("range") or {})
-    sheet.setdefault("merges", []).append(deep_copy(req["range"]))
+    box = box_in(sheet, req.get("range") or {})
+    kind = req.get("mergeType") or "MERGE_ALL"
+    if kind not in MERGE_TYPES:
+        raise bad_request(f"Invalid value at 'requests.merge_cells.merge_type': {kind}")
+    r1, c1 = box.r1 or box.r0, box.c1 or box.c0
+    if kind == "MERGE_COLUMNS":
+        parts = [Box(box.r0, r1, c, c + 1) for c in range(box.c0, c1)]
+    elif kind == "MERGE_ROWS":
+        parts = [Box(r, r + 1, box.c0, c1) for r in range(box.r0, r1)]
+    else:
+        parts = [Box(box.r0, r1, box.c0, c1)]
+    sid = sheet["properties"]["sheetId"]
+    kept = []
+    for merge in sheet.get("merges", []):
+        old = grid_to_box(merge)
+        if _inside(old, box):
+            continue  # merged again: replaced (CellTest.test_merge_cells, MERGE_ROWS then ALL)
+        if _meets(old, box):
+            raise bad_request(
+                "You must select all cells in a merged range to merge or unmerge them."
+            )
+        kept.append(merge)
+    sheet["merges"] = kept
+    for part in parts:
+        if (part.r1 or 0) - part.r0 == 1 and (part.c1 or 0) - part.c0 == 1:
+            continue  # a single cell is not a merge
+        for r in range(part.r0, part.r1 or 0):
+            for c in range(part.c0, part.c1 or 0):
+                if (r, c) != (part.r0, part.c0):
+                    _clear_value(sheet, r, c)
+        sheet.setdefault("merges", []).append(box_to_grid(sid, part))
+    trim(sheet)
     return None
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return (
+        inner.r0 >= outer.r0
+        and inner.c0 >= outer.c0
+        and (inner.r1 or 0) <= (outer.r1 or 0)
+        and (inner.c1 or 0) <= (outer.c1 or 0)
+    )
+
+
+def _meets(a: Box, b: Box) -> bool:
+    return a.r0 < (b.r1 or 0) and b.r0 < (a.r1 or 0) and a.c0 < (b.c1 or 0) and b.c0 < (a.c1 or 0)
+
+
+def _clear_value(sheet: dict[str, Any], r: int, c: int) -> None:
+    parts = unpack(get_cell(sheet, r, c))
+    parts.pop("v", None)
+    parts.pop("f", None)
+    set_cell(sheet, r, c, pack(parts))
 
 
 @request("unmergeCells")
@@ -323,6 +379,10 @@ def update_sheet_properties(call: Call, doc: dict[str, Any], req: dict[str, Any]
             raise bad_request(
                 f'A sheet with the name "{title}" already exists. Please enter another name.'
             )
+    if updated.get("hidden") and all(
+        s is sheet or s["properties"].get("hidden") for s in doc["sheets"]
+    ):  # gspread's cassette WorksheetTest.test_hide_show_worksheet: Google's 400
+        raise bad_request("You can't hide all the sheets in a document.")
     grid = updated.get("gridProperties") or {}
     if props.get("sheetType", "GRID") == "GRID":
         for key in ("rowCount", "columnCount"):

@@ -7,7 +7,7 @@ from typing import Any
 
 from .api import Call, bad_request, handler
 from .sheets_a1 import Box, col_letters, format_range
-from .sheets_cells import Reader, clear_values, table_extent, write_value
+from .sheets_cells import Reader, clear_values, find_table, write_value
 from .sheets_model import (
     exceeds,
     grid_size,
@@ -251,7 +251,7 @@ def values_append(call: Call) -> dict[str, Any]:
     sheet, box = resolve(doc, call.params["range"])
     rows, cols = grid_size(sheet)
     search = Box(box.r0, None, box.c0, None) if box.single else box
-    table = table_extent(sheet, search.clamp(rows, cols))
+    table = find_table(sheet, search.clamp(rows, cols), box.single)
     start_row, start_col = (table.r1 or 0, table.c0) if table else (box.r0, box.c0)
     matrix = _matrix(body)
     height = len(matrix)

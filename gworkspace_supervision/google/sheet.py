@@ -1,17 +1,20 @@
-"""The tracking Sheet: the only code that knows Sheets JSON (Hillingdon 4.4 monitoring).
+"""The tracking Sheet (Hillingdon Supervision Framework 4.4 monitoring), through gspread.
 
 One spreadsheet "Supervision tracker", owned by the operator, shared read-only (reader, per
 person; never a link or domain share) with line managers and Heads of Service (Supervision
 Guidance (case discussion): frequency monitored per team).
-Tabs: Sessions (exactly the issue's 12 columns), Summary (tables and an on-time chart),
-Overdue, and a hidden `_state` tab holding what the visible tabs do not show: emails, exact
-times, who owns each record, when it was completed, and key/value sync state (Drive page
-tokens per supervisor, row counts, the format version).
+Tabs: Sessions (exactly 12 columns), Summary (tables and an on-time chart), Overdue, and a
+hidden `_state` tab holding what the visible tabs do not show: emails, exact times, who owns
+each record, when it was completed, and key/value sync state (Drive page tokens per supervisor,
+row counts, the format version).
 
-Writes: one values.batchUpdate with valueInputOption RAW, so roster text can never become a
-formula and dates go in as serial numbers under a DATE format; one spreadsheets.batchUpdate
-for formats, only when the Sheet is new or the format version changed. A sync holds a lock
-(spreadsheet developer metadata, see `acquire`) so two syncs never write at once.
+Every Sheets call goes through gspread (sheet_client.SheetCalls: its HTTPClient, as the
+operator, with the toolkit's retry and meter); Drive calls (finding, creating and sharing the
+file) stay with the Drive adapter's client. Writes: one values.batchUpdate with
+valueInputOption RAW, so roster text can never become a formula and dates go in as serial
+numbers under a DATE format; one spreadsheets.batchUpdate for tabs and formats, only when the
+Sheet is new or the format version changed. A sync holds a lock (spreadsheet developer
+metadata, see `acquire`) so two syncs never write at once.
 """
 
 from __future__ import annotations
@@ -24,11 +27,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from gspread.utils import a1_to_rowcol, absolute_range_name, rowcol_to_a1
+
 from ..domain.status import Status, TrackedSession
-from ..errors import SupervisionError
+from ..errors import APIError, SupervisionError
 from .calendar import APP
 from .connect import Connection
 from .retry import execute
+from .sheet_client import SheetCalls
 from .sheet_layout import (
     EXTRA_SHEET_IDS,
     FORMAT_VERSION,
@@ -41,9 +47,10 @@ from .sheet_layout import (
     STATE_HEADER,
     SUMMARY,
     SUMMARY_WIDTH,
+    basic_filter,
     extra_tab_requests,
     format_requests,
-    new_spreadsheet_body,
+    setup_requests,
 )
 
 TITLE = "Supervision tracker"
@@ -51,6 +58,12 @@ LOCK_KEY = f"{APP}.sync-lock"
 LOCK_TTL = timedelta(minutes=30)  # a crashed sync's lock is ignored after this
 EPOCH = date(1899, 12, 30)  # Sheets' day 0
 META_RANGE = f"{STATE}!K1:L"
+SHEET_MIME = "application/vnd.google-apps.spreadsheet"
+METADATA_FIELDS = (
+    "developerMetadata(metadataId,metadataKey,metadataValue),sheets(properties(sheetId,title,"
+    "gridProperties(rowCount,columnCount)),conditionalFormats,protectedRanges(protectedRangeId),"
+    "charts(chartId))"
+)
 
 
 def serial(day: date | None) -> int | str:
@@ -107,20 +120,27 @@ class TrackerSheet:
         self.spreadsheet_id = spreadsheet_id
         self.created = created
         self.sleep = sleep
+        self.calls = SheetCalls(connection, operator, spreadsheet_id)
         self.grid: dict[str, tuple[int, int]] = {}
         self._lock_id: int | None = None
+        self._set_up = False  # the tabs were made by this object's write
         self.existing: list[dict[str, Any]] = []  # sheets' rules, protections, charts
 
     @property
     def url(self) -> str:
         return f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit"
 
-    def _run(self, request: Any, what: str) -> Any:
+    @property
+    def needs_setup(self) -> bool:
+        """True until the tabs exist: just created, or created by a run cut off before its
+        first write (the next run finishes the job)."""
+        if self._set_up:
+            return False
+        return self.created or (bool(self.grid) and SESSIONS not in self.grid)
+
+    def _drive(self, request: Any, what: str) -> Any:
         conn = self.connection
         return execute(request, what=what, policy=conn.retry, meter=conn.meter)
-
-    def _sheets(self) -> Any:
-        return self.connection.sheets(self.operator).spreadsheets()
 
     # -- finding and creating --------------------------------------------------------------------
     @classmethod
@@ -134,7 +154,8 @@ class TrackerSheet:
         sleep: Callable[[float], None] = time.sleep,
     ) -> TrackerSheet | None:
         """The tracker named in settings, else the one tagged in the operator's Drive, else a
-        new one (when `create`). One Drive call to find it; three to create it."""
+        new one (when `create`). One Drive call to find it; one more to create it (tabs and
+        formats follow in the first write's one batchUpdate)."""
         if spreadsheet_id:
             return cls(connection, operator, spreadsheet_id, sleep=sleep)
         drive = connection.drive(operator)
@@ -156,25 +177,20 @@ class TrackerSheet:
             return cls(connection, operator, str(first["id"]), sleep=sleep)
         if not create:
             return None
-        sheets = connection.sheets(operator).spreadsheets()
         made = execute(
-            sheets.create(body=new_spreadsheet_body(TITLE), fields="spreadsheetId"),
-            what="sheets.spreadsheets.create",
-            policy=connection.retry,
-            meter=connection.meter,
-        )
-        sheet_id = str(made["spreadsheetId"])
-        execute(
-            drive.files().update(
-                fileId=sheet_id,
-                body={"appProperties": {"app": APP, "kind": "tracker"}},
+            drive.files().create(
+                body={
+                    "name": TITLE,
+                    "mimeType": SHEET_MIME,
+                    "appProperties": {"app": APP, "kind": "tracker"},
+                },
                 fields="id",
             ),
-            what="drive.files.update",
+            what="drive.files.create",
             policy=connection.retry,
             meter=connection.meter,
         )
-        return cls(connection, operator, sheet_id, created=True, sleep=sleep)
+        return cls(connection, operator, str(made["id"]), created=True, sleep=sleep)
 
     def share(self, readers: Sequence[str], previous: Sequence[str], notify: bool) -> list[str]:
         """Readers (each person, role reader) added and people we shared with before but who
@@ -205,7 +221,7 @@ class TrackerSheet:
                 )
             )
         if drop:
-            listing = self._run(
+            listing = self._drive(
                 drive.permissions().list(
                     fileId=self.spreadsheet_id, fields="permissions(id,emailAddress,role)"
                 ),
@@ -242,29 +258,13 @@ class TrackerSheet:
         syncs can both back off but never both go on. Entries carry an expiry, so a crashed
         sync blocks others for at most LOCK_TTL. Also learns every tab's grid size.
         """
-        sheets = self._sheets()
         for attempt in range(attempts):
             value = f"{holder}|{uuid.uuid4().hex}|{(now + LOCK_TTL).isoformat()}"
-            reply = self._run(
-                sheets.batchUpdate(
-                    spreadsheetId=self.spreadsheet_id,
-                    body={"requests": [_create_lock(value)]},
-                ),
-                "sheets.spreadsheets.batchUpdate",
-            )
+            reply = self._first_write([_create_lock(value)])
             mine = int(
                 reply["replies"][0]["createDeveloperMetadata"]["developerMetadata"]["metadataId"]
             )
-            info = self._run(
-                sheets.get(
-                    spreadsheetId=self.spreadsheet_id,
-                    fields="developerMetadata(metadataId,metadataKey,metadataValue),sheets("
-                    "properties(sheetId,title,gridProperties(rowCount,columnCount)),"
-                    "conditionalFormats(ranges(sheetId)),protectedRanges(protectedRangeId),"
-                    "charts(chartId))",
-                ),
-                "sheets.spreadsheets.get",
-            )
+            info = self.calls.metadata(METADATA_FIELDS)
             self.grid = {
                 s["properties"]["title"]: (
                     int(s["properties"]["gridProperties"]["rowCount"]),
@@ -287,45 +287,57 @@ class TrackerSheet:
             f"(a stuck lock expires after {int(LOCK_TTL.total_seconds() // 60)} minutes)."
         )
 
+    def _first_write(self, requests: list[dict[str, Any]]) -> dict[str, Any]:
+        """The first call of a sync; a tracker the operator cannot edit (Sheets: 403
+        PERMISSION_DENIED) or that does not exist (404) is said in the user's words."""
+        try:
+            return self.calls.batch_update(requests)
+        except APIError as err:
+            if err.status not in (403, 404):
+                raise
+            what = (
+                f"cannot be edited by {self.operator}"
+                if err.status == 403
+                else "does not exist (check the id)"
+            )
+            raise SupervisionError(
+                f"The tracking Sheet {self.url} {what}. Share it with {self.operator} as an "
+                "editor, or remove tracker_sheet_id from the settings' [supervision] section "
+                "so that sync finds or creates the tracker."
+            ) from err
+
     def release(self) -> None:
         if self._lock_id is not None:
             self._delete_metadata([self._lock_id])
             self._lock_id = None
 
     def _delete_metadata(self, ids: Sequence[int]) -> None:
-        requests = [
-            {
-                "deleteDeveloperMetadata": {
-                    "dataFilter": {"developerMetadataLookup": {"metadataId": i}}
+        self.calls.batch_update(
+            [
+                {
+                    "deleteDeveloperMetadata": {
+                        "dataFilter": {"developerMetadataLookup": {"metadataId": i}}
+                    }
                 }
-            }
-            for i in ids
-        ]
-        self._run(
-            self._sheets().batchUpdate(
-                spreadsheetId=self.spreadsheet_id, body={"requests": requests}
-            ),
-            "sheets.spreadsheets.batchUpdate",
+                for i in ids
+            ]
         )
 
     # -- reading -----------------------------------------------------------------------------------
     def read(self) -> Content:
         """Sessions, _state and the sync state in one values.batchGet (FORMULA render: dates as
-        serial numbers, and notes exactly as typed)."""
-        answer = self._run(
-            self._sheets()
-            .values()
-            .batchGet(
-                spreadsheetId=self.spreadsheet_id,
-                ranges=[f"{SESSIONS}!A2:L", f"{STATE}!A2:I", META_RANGE],
-                valueRenderOption="FORMULA",
-                dateTimeRenderOption="SERIAL_NUMBER",
-            ),
-            "sheets.spreadsheets.values.batchGet",
-        )
-        ranges = [r.get("values", []) for r in answer.get("valueRanges", [])]
-        sessions_raw, state_raw, meta_raw = (ranges + [[], [], []])[:3]
+        serial numbers, and notes exactly as typed). A tracker without its tabs yet holds
+        nothing: no call."""
         content = Content()
+        if self.needs_setup:
+            return content
+        try:
+            ranges = self.calls.values_batch_get([f"{SESSIONS}!A2:L", f"{STATE}!A2:I", META_RANGE])
+        except APIError as err:
+            if err.status == 400 and "Unable to parse range" in err.message:
+                return content  # read without the lock: a tracker whose tabs are not made yet
+            raise
+        sessions_raw, state_raw, meta_raw = (ranges + [[], [], []])[:3]
         for row in sessions_raw:
             cells = (list(row) + [""] * 12)[:12]
             if str(cells[0]).strip():
@@ -341,17 +353,12 @@ class TrackerSheet:
 
     def values(self, cells: str = SESSIONS, render: str = "FORMATTED_VALUE") -> list[list[Any]]:
         """A range as people see it (FORMATTED_VALUE) or as stored (UNFORMATTED_VALUE)."""
-        answer = self._run(
-            self._sheets()
-            .values()
-            .get(spreadsheetId=self.spreadsheet_id, range=cells, valueRenderOption=render),
-            "sheets.spreadsheets.values.get",
-        )
-        return [list(row) for row in answer.get("values", [])]
+        return self.calls.values_get(cells, render)
 
     # -- writing -----------------------------------------------------------------------------------
     def write(self, tabs: Tabs, previous: Content) -> int:
-        """Formats when needed (one batchUpdate), then every tab in one values.batchUpdate.
+        """Tabs and formats when needed (one batchUpdate), then every tab in one
+        values.batchUpdate.
 
         Returns the number of Sheets calls made. Rows left over from a longer previous write
         are blanked in the same call.
@@ -364,38 +371,35 @@ class TrackerSheet:
             OVERDUE: len(tabs.overdue) + 1,
         }
         calls = 0
+        setup = self.needs_setup
+        grid = {} if setup else self.grid
         grow = {
-            tab: rows + 200
-            for tab, rows in sizes.items()
-            if rows > self.grid.get(tab, (1000, 26))[0]
+            tab: rows + 200 for tab, rows in sizes.items() if rows > grid.get(tab, (1000, 26))[0]
         }
-        formats_due = self.created or old.get("format_version") != FORMAT_VERSION
-        requests = [_grow(tab, rows) for tab, rows in grow.items()]
-        requests += (
-            (_removals(self.existing) + format_requests(_chart_id(self.existing)))
-            if formats_due
-            else []
-        )
+        formats_due = setup or old.get("format_version") != FORMAT_VERSION
+        requests = setup_requests() if setup else []
+        requests += [_grow(tab, rows) for tab, rows in grow.items()]
+        if formats_due:
+            existing = [] if setup else self.existing
+            requests += _removals(existing) + format_requests(_chart_id(existing))
+        elif SESSIONS in grow:
+            requests.append(basic_filter())  # a filter's range does not grow with the grid
         for title, rows in tabs.extra.items():  # [[events]] tabs: added the first time
             width = len(rows[0]) if rows else 1
-            if title not in self.grid:
+            if title not in grid:
                 requests += extra_tab_requests(title, width, add=True)
                 if len(rows) > 1000:
                     requests.append(_grow(title, len(rows) + 200))
             else:
                 if formats_due:
                     requests += extra_tab_requests(title, width, add=False)
-                if len(rows) > self.grid[title][0]:
+                if len(rows) > grid[title][0]:
                     requests.append(_grow(title, len(rows) + 200))
             sizes[title] = len(rows)
         if requests:
-            self._run(
-                self._sheets().batchUpdate(
-                    spreadsheetId=self.spreadsheet_id, body={"requests": requests}
-                ),
-                "sheets.spreadsheets.batchUpdate",
-            )
+            self.calls.batch_update(requests)
             calls += 1
+            self._set_up = True
         meta = dict(tabs.meta) | {"format_version": FORMAT_VERSION}
         meta |= {f"rows:{tab}": str(rows) for tab, rows in sizes.items()}
         meta["rows:meta"] = str(len(meta) + 1)
@@ -414,15 +418,7 @@ class TrackerSheet:
         data += [
             table(title, rows, len(rows[0]) if rows else 1) for title, rows in tabs.extra.items()
         ]
-        self._run(
-            self._sheets()
-            .values()
-            .batchUpdate(
-                spreadsheetId=self.spreadsheet_id,
-                body={"valueInputOption": "RAW", "data": data},
-            ),
-            "sheets.spreadsheets.values.batchUpdate",
-        )
+        self.calls.values_batch_update_raw(data)
         return calls + 1
 
 
@@ -436,11 +432,12 @@ def _block(
     """A ValueRange for `rows`, padded with blank rows over what the last write left below."""
     padded = [(list(r) + [""] * width)[:width] for r in rows]
     padded += [[""] * width for _ in range(max(0, _int(previous) - len(rows)))]
-    column, first_row = anchor[0], int(anchor[1:])
-    last_column = chr(ord(column) + width - 1)
-    last_row = first_row + max(len(padded), 1) - 1
-    name = f"'{tab}'" if " " in tab else tab  # A1 notation quotes a title with spaces
-    return {"range": f"{name}!{anchor}:{last_column}{last_row}", "values": padded or [[""] * width]}
+    first_row, first_column = a1_to_rowcol(anchor)
+    last = rowcol_to_a1(first_row + max(len(padded), 1) - 1, first_column + width - 1)
+    return {
+        "range": absolute_range_name(tab, f"{anchor}:{last}"),  # the title quoted, always
+        "values": padded or [[""] * width],
+    }
 
 
 def _removals(sheets: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

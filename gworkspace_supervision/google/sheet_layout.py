@@ -1,12 +1,17 @@
-"""The tracker's layout and formats as Sheets JSON: tabs, columns, colours, rules, the chart.
+"""The tracker's layout and formats: tabs, columns, colours, rules, protections, the chart.
 
-Kept apart from the reading and writing in sheet.py so the look of the Sheet can change (bump
-FORMAT_VERSION and the next sync re-applies it in one batchUpdate) without touching the data.
+Ranges are written in A1 notation and turned into Sheets' GridRange by gspread
+(`gspread.utils.a1_range_to_grid_range`), so a rule reads as the cells it covers ("K2:K": the
+Status column below the header). Kept apart from the reading and writing in sheet.py so the look
+of the Sheet can change (bump FORMAT_VERSION and the next sync re-applies it in the same one
+batchUpdate) without touching the data.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from gspread.utils import Dimension, a1_range_to_grid_range, rowcol_to_a1
 
 FORMAT_VERSION = "1"
 SESSIONS, SUMMARY, OVERDUE, STATE = "Sessions", "Summary", "Overdue", "_state"
@@ -68,35 +73,35 @@ EXTRA_COLOURS = {
 }
 
 
+def column(width: int) -> str:
+    """The letter of a 1-based column (9 -> "I")."""
+    return rowcol_to_a1(1, width)[:-1]
+
+
+def cells(tab: str, a1: str) -> dict[str, Any]:
+    """A GridRange of a tab from A1 notation ("G2:G": column G from row 2 down)."""
+    return dict(a1_range_to_grid_range(a1, SHEET_IDS.get(tab, EXTRA_SHEET_IDS.get(tab))))
+
+
 def extra_tab_requests(title: str, width: int, *, add: bool) -> list[dict[str, Any]]:
     """Create (when `add`) and format one extra tab: frozen bold header, dates, status colours
     on the last column, protected (warning only: sync rewrites the whole tab)."""
     sheet_id = EXTRA_SHEET_IDS[title]
+    last = column(width)
     out: list[dict[str, Any]] = []
     if add:
         grid = {"rowCount": 1000, "columnCount": width, "frozenRowCount": 1}
         out.append({"addSheet": {"properties": {"sheetId": sheet_id, "title": title,
                                                 "gridProperties": grid}}})  # fmt: skip
-    header = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0,
-              "endColumnIndex": width}  # fmt: skip
-    out.append(_bold(header))
+    out.append(_bold(cells(title, f"A1:{last}1")))
     dates = OBSERVATION_DATE_COLUMNS if title == OBSERVATIONS else EVENT_DATE_COLUMNS
-    for column in dates:
-        rng = {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": column,
-               "endColumnIndex": column + 1}  # fmt: skip
-        out.append(_number_format(rng, "DATE", "yyyy-mm-dd"))
-    status = {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": width - 1,
-              "endColumnIndex": width}  # fmt: skip
+    for index in dates:
+        letter = column(index + 1)
+        out.append(_number_format(cells(title, f"{letter}2:{letter}"), "DATE", "yyyy-mm-dd"))
+    status = cells(title, f"{last}2:{last}")
     for i, (text, colour) in enumerate(EXTRA_COLOURS.items()):
-        out.append({
-            "addConditionalFormatRule": {"index": i, "rule": {"ranges": [status], "booleanRule": {
-                "condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": text}]},
-                "format": {"backgroundColor": rgb(colour)},
-            }}}
-        })  # fmt: skip
-    whole = {"sheetId": sheet_id, "startRowIndex": 0, "startColumnIndex": 0,
-             "endColumnIndex": width}  # fmt: skip
-    out.append(_protect(whole, "Written by gws-supervision sync"))
+        out.append(_text_rule(status, text, colour, i))
+    out.append(_protect(cells(title, f"A1:{last}"), "Written by gws-supervision sync"))
     return out
 
 
@@ -108,40 +113,44 @@ def rgb(hex_colour: str) -> dict[str, float]:
     }
 
 
-def new_spreadsheet_body(title: str) -> dict[str, Any]:
-    """spreadsheets.create: the four tabs with fixed ids, frozen headers, _state hidden."""
+def setup_requests() -> list[dict[str, Any]]:
+    """A spreadsheet just created through Drive has one tab, "Sheet1", id 0 (as every new
+    spreadsheet: gspread's cassettes): make it Sessions, add the other three with fixed ids,
+    frozen headers, _state hidden, and the council's locale and time zone."""
 
-    def tab(name: str, frozen: int, columns: int, hidden: bool = False) -> dict[str, Any]:
-        return {
-            "properties": {
-                "sheetId": SHEET_IDS[name],
-                "title": name,
-                "hidden": hidden,
-                "gridProperties": {
-                    "rowCount": 1000,
-                    "columnCount": columns,
-                    "frozenRowCount": frozen,
-                },
+    def grid(rows: int, columns: int, frozen: int) -> dict[str, int]:
+        out = {"rowCount": rows, "columnCount": columns}
+        return out | ({"frozenRowCount": frozen} if frozen else {})
+
+    def add(name: str, columns: int, frozen: int, hidden: bool = False) -> dict[str, Any]:
+        props: dict[str, Any] = {"sheetId": SHEET_IDS[name], "title": name,
+                                 "gridProperties": grid(1000, columns, frozen)}  # fmt: skip
+        if hidden:
+            props["hidden"] = True
+        return {"addSheet": {"properties": props}}
+
+    return [
+        {
+            "updateSpreadsheetProperties": {
+                "properties": {"locale": "en_GB", "timeZone": "Europe/London"},
+                "fields": "locale,timeZone",
             }
-        }
-
-    return {
-        "properties": {"title": title, "locale": "en_GB", "timeZone": "Europe/London"},
-        "sheets": [
-            tab(SESSIONS, 1, len(HEADER)),
-            tab(SUMMARY, 0, 20),
-            tab(OVERDUE, 1, len(OVERDUE_HEADER)),
-            tab(STATE, 1, 12, hidden=True),
-        ],
-    }
-
-
-def _range(tab: str, r0: int, r1: int | None, c0: int, c1: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"sheetId": SHEET_IDS[tab], "startRowIndex": r0}
-    if r1 is not None:
-        out["endRowIndex"] = r1
-    out |= {"startColumnIndex": c0, "endColumnIndex": c1}
-    return out
+        },
+        {
+            "updateSheetProperties": {
+                "properties": {
+                    "sheetId": SHEET_IDS[SESSIONS],
+                    "title": SESSIONS,
+                    "gridProperties": grid(1000, len(HEADER), 1),
+                },  # fmt: skip
+                "fields": "title,gridProperties.rowCount,gridProperties.columnCount,"
+                "gridProperties.frozenRowCount",
+            }
+        },
+        add(SUMMARY, 20, 0),
+        add(OVERDUE, len(OVERDUE_HEADER), 1),
+        add(STATE, 12, 1, hidden=True),
+    ]
 
 
 def _number_format(rng: dict[str, Any], kind: str, pattern: str) -> dict[str, Any]:
@@ -164,14 +173,15 @@ def _bold(rng: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _status_rule(status: str, colour: str, index: int) -> dict[str, Any]:
+def _text_rule(rng: dict[str, Any], text: str, colour: str, index: int) -> dict[str, Any]:
+    """Colour the cells of `rng` whose text is exactly `text`."""
     return {
         "addConditionalFormatRule": {
             "index": index,
             "rule": {
-                "ranges": [_range(SESSIONS, 1, None, STATUS_COLUMN, STATUS_COLUMN + 1)],
+                "ranges": [rng],
                 "booleanRule": {
-                    "condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": status}]},
+                    "condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": text}]},
                     "format": {"backgroundColor": rgb(colour)},
                 },
             },
@@ -185,7 +195,7 @@ def _widths(tab: str, widths: tuple[int, ...]) -> list[dict[str, Any]]:
             "updateDimensionProperties": {
                 "range": {
                     "sheetId": SHEET_IDS[tab],
-                    "dimension": "COLUMNS",
+                    "dimension": Dimension.cols,
                     "startIndex": i,
                     "endIndex": i + 1,
                 },
@@ -203,8 +213,8 @@ def _protect(rng: dict[str, Any], why: str) -> dict[str, Any]:
 
 
 def _chart(chart_id: int | None) -> dict[str, Any]:
-    def source(column: int) -> dict[str, Any]:
-        return {"sourceRange": {"sources": [_range(SUMMARY, 0, 13, column, column + 1)]}}
+    def source(a1: str) -> dict[str, Any]:
+        return {"sourceRange": {"sources": [cells(SUMMARY, a1)]}}
 
     spec = {
         "title": "Records completed on time, by month",
@@ -216,12 +226,13 @@ def _chart(chart_id: int | None) -> dict[str, Any]:
                 {"position": "BOTTOM_AXIS", "title": "Month"},
                 {"position": "LEFT_AXIS", "title": "On time"},
             ],
-            "domains": [{"domain": source(0)}],
-            "series": [{"series": source(1), "targetAxis": "LEFT_AXIS"}],
+            "domains": [{"domain": source("A1:A13")}],
+            "series": [{"series": source("B1:B13"), "targetAxis": "LEFT_AXIS"}],
         },
     }
     if chart_id is not None:
         return {"updateChartSpec": {"chartId": chart_id, "spec": spec}}
+    anchor = cells(SUMMARY, "I1")  # the chart's top-left corner sits on I1
     return {
         "addChart": {
             "chart": {
@@ -229,10 +240,10 @@ def _chart(chart_id: int | None) -> dict[str, Any]:
                 "position": {
                     "overlayPosition": {
                         "anchorCell": {
-                            "sheetId": SHEET_IDS[SUMMARY],
-                            "rowIndex": 0,
-                            "columnIndex": 8,
-                        },  # fmt: skip
+                            "sheetId": anchor["sheetId"],
+                            "rowIndex": anchor["startRowIndex"],
+                            "columnIndex": anchor["startColumnIndex"],
+                        },
                         "widthPixels": 600,
                         "heightPixels": 320,
                     }
@@ -242,39 +253,51 @@ def _chart(chart_id: int | None) -> dict[str, Any]:
     }
 
 
+def basic_filter() -> dict[str, Any]:
+    """The Sessions filter over every row the grid has now: Google stores a filter's range
+    bounded by the grid when it is set, so it is set again whenever the tab grows."""
+    return {"setBasicFilter": {"filter": {"range": cells(SESSIONS, f"A1:{column(len(HEADER))}")}}}
+
+
 def format_requests(chart_id: int | None = None) -> list[dict[str, Any]]:
     """Everything that makes the Sheet readable; applied once (and per FORMAT_VERSION)."""
-    sessions_all = _range(SESSIONS, 0, None, 0, len(HEADER))
+    last = column(len(HEADER))
     requests: list[dict[str, Any]] = [
         {"clearBasicFilter": {"sheetId": SHEET_IDS[SESSIONS]}},
-        {"setBasicFilter": {"filter": {"range": sessions_all}}},
-        _bold(_range(SESSIONS, 0, 1, 0, len(HEADER))),
-        _bold(_range(OVERDUE, 0, 1, 0, len(OVERDUE_HEADER))),
-        _bold(_range(SUMMARY, 0, 1, 0, SUMMARY_WIDTH)),
-        _bold(_range(SUMMARY, SUMMARY_TABLE_ROW - 1, SUMMARY_TABLE_ROW, 0, SUMMARY_WIDTH)),
+        basic_filter(),
+        _bold(cells(SESSIONS, f"A1:{last}1")),
+        _bold(cells(OVERDUE, f"A1:{column(len(OVERDUE_HEADER))}1")),
+        _bold(cells(SUMMARY, f"A1:{column(SUMMARY_WIDTH)}1")),
+        _bold(cells(SUMMARY, f"A{SUMMARY_TABLE_ROW}:{column(SUMMARY_WIDTH)}{SUMMARY_TABLE_ROW}")),
     ]
-    for column in DATE_COLUMNS:
-        requests.append(_number_format(_range(SESSIONS, 1, None, column, column + 1), "DATE",
-                                       "yyyy-mm-dd"))  # fmt: skip
-    requests.append(_number_format(_range(OVERDUE, 1, None, 5, 7), "DATE", "yyyy-mm-dd"))
-    requests.append(_number_format(_range(SUMMARY, 0, 1, 4, 5), "DATE", "yyyy-mm-dd"))
-    requests.append(_number_format(_range(SUMMARY, 1, 13, 1, 2), "PERCENT", "0%"))
-    requests.append(_number_format(_range(SUMMARY, SUMMARY_TABLE_ROW, None, 5, 7), "PERCENT",
-                                   "0%"))  # fmt: skip
+    for index in DATE_COLUMNS:
+        letter = column(index + 1)
+        requests.append(
+            _number_format(cells(SESSIONS, f"{letter}2:{letter}"), "DATE", "yyyy-mm-dd")
+        )
+    requests.append(_number_format(cells(OVERDUE, "F2:G"), "DATE", "yyyy-mm-dd"))
+    requests.append(_number_format(cells(SUMMARY, "E1"), "DATE", "yyyy-mm-dd"))
+    requests.append(_number_format(cells(SUMMARY, "B2:B13"), "PERCENT", "0%"))
+    requests.append(_number_format(cells(SUMMARY, f"F{SUMMARY_TABLE_ROW + 1}:G"), "PERCENT", "0%"))
+    status = column(STATUS_COLUMN + 1)
     requests += [
-        _status_rule(status, colour, i) for i, (status, colour) in enumerate(COLOURS.items())
+        _text_rule(cells(SESSIONS, f"{status}2:{status}"), text, colour, i)
+        for i, (text, colour) in enumerate(COLOURS.items())
     ]
     requests += _widths(SESSIONS, WIDTHS)
     requests += _widths(OVERDUE, (330, 170, 150, 150, 150, 100, 100, 150, 330))
     requests += _widths(SUMMARY, (220, 110, 110, 110, 110, 150, 150))
+    before_note = column(NOTE_COLUMN)  # everything left of the Note column
     requests.append(
         _protect(
-            _range(SESSIONS, 0, None, 0, NOTE_COLUMN),
+            cells(SESSIONS, f"A1:{before_note}"),
             "Written by gws-supervision sync; edit the Note column only",
-        )  # fmt: skip
+        )
     )
-    requests.append(_protect(_range(SUMMARY, 0, None, 0, SUMMARY_WIDTH), "Written by sync"))
-    requests.append(_protect(_range(OVERDUE, 0, None, 0, len(OVERDUE_HEADER)), "Written by sync"))
-    requests.append(_protect(_range(STATE, 0, None, 0, 12), "Sync state: do not edit"))
+    requests.append(_protect(cells(SUMMARY, f"A1:{column(SUMMARY_WIDTH)}"), "Written by sync"))
+    requests.append(
+        _protect(cells(OVERDUE, f"A1:{column(len(OVERDUE_HEADER))}"), "Written by sync")
+    )
+    requests.append(_protect(cells(STATE, "A1:L"), "Sync state: do not edit"))
     requests.append(_chart(chart_id))
     return requests

@@ -62,8 +62,8 @@ def test_gspread_worksheets_format_validation_freeze_filter(
         "columnCount": 12,
         "frozenRowCount": 1,
     }
+    assert ws.id == 0  # Google leaves a GridRange's sheetId 0 out (see test_sheets_shape.py)
     assert sheet["basicFilter"]["range"] == {
-        "sheetId": ws.id,
         "startRowIndex": 0,
         "endRowIndex": 50,
         "startColumnIndex": 0,
@@ -71,7 +71,11 @@ def test_gspread_worksheets_format_validation_freeze_filter(
     }
     rows = sheet["data"][0]["rowData"]
     header = rows[0]["values"][0]
-    assert header["userEnteredFormat"] == {"textFormat": {"bold": True}, "backgroundColor": RED}
+    assert header["userEnteredFormat"] == {
+        "textFormat": {"bold": True},
+        "backgroundColor": RED,
+        "backgroundColorStyle": {"rgbColor": RED},
+    }
     assert header["effectiveFormat"]["textFormat"]["fontSize"] == 10
     rule = rows[1]["values"][1]["dataValidation"]
     assert rule["condition"] == {
@@ -189,7 +193,7 @@ def test_tracker_rules_protection_chart_names_and_metadata(
     assert sheet["protectedRanges"][0]["description"] == "computed"
     assert sheet["charts"][0]["spec"]["title"] == "On time %"
     assert sheet["data"][0]["columnMetadata"] == [{"pixelSize": 180}]
-    assert got["namedRanges"][0]["range"] == col_k
+    assert got["namedRanges"][0]["range"] == {k: v for k, v in col_k.items() if k != "sheetId"}
     assert got["developerMetadata"][0]["metadataValue"] == "gws-supervision"
     found = (
         svc.developerMetadata()

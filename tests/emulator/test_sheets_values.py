@@ -183,17 +183,37 @@ def test_quoted_sheet_names_and_unbounded_ranges(
 def test_append_rows_finds_the_table(
     gspread_for: Callable[[str], gspread.Client], sheet_id: str
 ) -> None:
+    """Over a whole sheet, the table is the last block of data (gspread's cassette
+    WorksheetTest.test_append_row_with_empty_value: A1 and C1 filled, table "Sheet1!C1"; "the
+    append will only occur after the last row in the entire sheet where there is text",
+    yagisanatode.com on the Sheets API append); from one cell, the block starting there
+    (test_append_row_with_empty_value_and_table_range: table "Sheet1!A1")."""
     ws = gspread_for(OPS).open_by_key(sheet_id).sheet1
     ws.update([["ID", "Name"], ["1", "Ann"]], "A1")
     ws.update([["footnote"]], "A10")
-    res = ws.append_rows([["2", "Bob"], ["3", "Cy"]])
+    res = ws.append_rows([["2", "Bob"], ["3", "Cy"]], table_range="A1")
     assert res["tableRange"] == "Sheet1!A1:B2"
     assert res["updates"]["updatedRange"] == "Sheet1!A3:B4"
     assert res["updates"]["updatedCells"] == 4
     assert ws.get_all_values()[:4] == [["ID", "Name"], ["1", "Ann"], ["2", "Bob"], ["3", "Cy"]]
-    ws.append_rows([["4", "Di"]], insert_data_option="INSERT_ROWS")
-    assert ws.get("A10:A11") == [[], ["footnote"]]
+    after = ws.append_rows([["x", "y"]])
+    assert after["tableRange"] == "Sheet1!A10"
+    assert after["updates"]["updatedRange"] == "Sheet1!A11:B11"
+    ws.append_rows([["4", "Di"]], table_range="A1", insert_data_option="INSERT_ROWS")
+    assert ws.get("A10:B12") == [[], ["footnote"], ["x", "y"]]
     assert gspread_for(OPS).open_by_key(sheet_id).sheet1.row_count == 1001
+
+
+def test_append_at_an_empty_cell_writes_there(
+    gspread_for: Callable[[str], gspread.Client], sheet_id: str
+) -> None:
+    """gspread's insert_row inserts an empty row 2 and appends at 'Sheet1'!A2: Google writes
+    at A2, above the data that moved down (cassette WorksheetTest.test_insert_row: no
+    tableRange, updatedRange "Sheet1!A2:H2")."""
+    ws = gspread_for(OPS).open_by_key(sheet_id).sheet1
+    ws.update([["a"], ["b"]], "A1")
+    ws.insert_row(["new"], 2)
+    assert ws.col_values(1) == ["a", "new", "b"]
 
 
 def test_append_past_the_end_adds_rows(sheets_for: Callable[[str], Any]) -> None:
@@ -270,10 +290,12 @@ def test_clear_and_batch_clear_keep_formats(
     ] == {"bold": True}
 
 
-def test_acl_stranger_404_reader_403(
+def test_acl_stranger_403_reader_403(
     gspread_for: Callable[[str], gspread.Client], workspace: Any, sheet_id: str
 ) -> None:
-    with pytest.raises(gspread.SpreadsheetNotFound):
+    """Sheets answers 403 to someone who may not open an existing spreadsheet (unlike Drive,
+    whose 404 hides it); see test_sheets_shape.py for the source."""
+    with pytest.raises(PermissionError):
         gspread_for(STRANGER).open_by_key(sheet_id)
     file = workspace.store.get("file", sheet_id)
     file["permissions"].append({"type": "user", "role": "reader", "emailAddress": LM, "id": "p-lm"})
