@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "rearrange",
     "digest",
     "cover",
+    "check",
     "init",
 ]
 

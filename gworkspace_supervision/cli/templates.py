@@ -26,7 +26,8 @@ def install_command(obj: Context, folder_id: str | None, dry_run: bool) -> None:
     """Upload each shipped *.html template, converted to a Google Doc, as the operator.
 
     Running it again changes nothing; an edited template replaces its Doc's content in place
-    (the Doc keeps its id). Supervisors are given read access when `records` first copies it.
+    (the Doc keeps its id). The template Docs are shared with nobody: `records` reads them as
+    the operator and writes each record's content into a Doc it creates as the supervisor.
 
     Example: gws-supervision --config council.toml templates install
     """

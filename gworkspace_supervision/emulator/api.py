@@ -49,6 +49,8 @@ class Call:
     media: bytes | None = None  # upload content (multipart/media uploads)
     media_type: str | None = None
     emails: list[dict[str, Any]] = field(default_factory=list)  # outbox: notifications "sent"
+    app: str = "gws-supervision"  # the OAuth client the token was issued to (access.py)
+    per_file: bool = False  # the token reaches this method only through drive.file grants
 
     def param(self, name: str, default: Any = None) -> Any:
         value = self.params.get(name)
@@ -95,6 +97,34 @@ class HttpError(Exception):
                 "status": self.STATUS_NAMES.get(self.code, "UNKNOWN"),
             }
         }
+
+
+class ScopeError(HttpError):
+    """403 for a token without any scope the method accepts, in Google's exact shape: the
+    top-level message names the scopes, errors[] says "Insufficient Permission", and an ErrorInfo
+    detail says ACCESS_TOKEN_SCOPE_INSUFFICIENT (analogdotnow/Analog issue 296,
+    GoogleCloudPlatform/genai-for-marketing issue 45, googleworkspace/cli issue 282)."""
+
+    MESSAGE = "Request had insufficient authentication scopes."
+
+    def __init__(self, method_id: str, service: str, accepted: tuple[str, ...]) -> None:
+        super().__init__(403, "insufficientPermissions", self.MESSAGE)
+        self.method_id = method_id
+        self.service = service
+        self.accepted = accepted
+
+    def to_json(self) -> dict[str, Any]:
+        out = super().to_json()
+        out["error"]["errors"][0]["message"] = "Insufficient Permission"
+        out["error"]["details"] = [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                "domain": "googleapis.com",
+                "metadata": {"service": self.service, "method": self.method_id},
+            }
+        ]
+        return out
 
 
 def not_found(what: str) -> HttpError:

@@ -90,6 +90,7 @@ class Method:
     media_upload: bool = False
     required: tuple[str, ...] = ()
     enum_values: dict[str, frozenset[str]] = field(default_factory=dict)
+    scopes: tuple[str, ...] = ()  # the OAuth scopes that may call it (discovery's `scopes`)
 
 
 @dataclass
@@ -189,6 +190,7 @@ class Discovery:
                 response_ref=(desc.get("response") or {}).get("$ref"),
                 media_upload=bool(media),
                 required=tuple(n for n, p in params.items() if p.required),
+                scopes=tuple(s for s in desc.get("scopes", ()) if s),
             )
             self.methods[method.id] = method
             paths = {api.service_path + desc["path"]}

@@ -46,7 +46,7 @@ def copy_document(store: Store, src_id: str, dst_id: str) -> None:
 def open_doc(call: Call, doc_id: str, need: str) -> dict[str, Any]:
     """The Drive file of a Doc the user may use, with the Docs API's error wording."""
     try:
-        file = files.get_file(call.store, doc_id, call.user, need)
+        file = files.reach(call, doc_id, need)
     except HttpError as exc:
         if exc.code == 404:
             raise HttpError(404, "notFound", NOT_FOUND) from exc
@@ -112,6 +112,7 @@ def create(call: Call) -> dict[str, Any]:
     body = call.body or {}
     title = body.get("title") or "Untitled document"
     file = files.create_file(call.store, call.user, call.now, title, files.DOC_MIME)
+    files.grant_created(call, file)
     doc = Document()
     rev = store_document(call.store, file["id"], doc)
     return render(file, doc, rev)

@@ -38,9 +38,11 @@ from .files import (
     SHEET_MIME,
     acl_users,
     create_file,
-    get_file,
+    grant_created,
     new_id,
     owner_of,
+    reach,
+    reachable,
     record_change,
     rfc3339,
     role_of,
@@ -71,7 +73,7 @@ def _resolve_parent(call: Call, pid: str) -> str:
     """A parent the user may add files to: their root, or a folder they can write."""
     if pid in ("root", root_id(call.user)):
         return root_id(call.user)
-    folder = get_file(call.store, pid, call.user, "reader")
+    folder = reach(call, pid, "reader")
     if folder["mimeType"] != FOLDER_MIME:
         raise HttpError(400, "invalid", "The specified parent is not a folder.")
     if ROLE_RANK[role_of(folder, call.user) or "reader"] < ROLE_RANK["writer"]:
@@ -146,6 +148,7 @@ def create(call: Call) -> dict[str, Any]:
         extra=extra,
         file_id=fid,
     )
+    grant_created(call, file)
     for stamp in ("createdTime", "modifiedTime"):
         if body.get(stamp):
             file[stamp] = body[stamp]
@@ -163,7 +166,7 @@ def get(call: Call) -> Any:
     if fid in ("root", root_id(call.user)):
         root = root_folder(call.user)
         return root if fields_given(call) else pick(root, FILE_DEFAULT)
-    file = get_file(call.store, fid, call.user, "reader")
+    file = reach(call, fid, "reader")
     if call.param("alt") == "media":
         if is_google_type(file["mimeType"]):
             raise HttpError(
@@ -242,7 +245,9 @@ def list_files(call: Call) -> dict[str, Any]:
         candidates = call.store.list("file", parent=hint)
     else:
         candidates = call.store.list("file")
-    hits = [f for f in candidates if listable(f, user) and query.matches(f, user)]
+    hits = [
+        f for f in candidates if listable(f, user) and reachable(call, f) and query.matches(f, user)
+    ]
     hits = _order(hits, call.param("orderBy"))
     signature = hashlib.sha1(
         f"{user}|{call.param('q')}|{call.param('orderBy')}".encode()
@@ -300,7 +305,7 @@ def _set_trashed(call: Call, file: dict[str, Any], trashed: bool) -> None:
 @handler("drive.files.update")
 def update(call: Call) -> dict[str, Any]:
     fid = call.params["fileId"]
-    file = get_file(call.store, fid, call.user, "writer")
+    file = reach(call, fid, "writer")
     body = dict(call.body or {})
     check_writable(body, update=True)
     if "trashed" in body and body["trashed"] is not None and body["trashed"] != file["trashed"]:
@@ -373,7 +378,7 @@ def _replace_content(call: Call, file: dict[str, Any]) -> None:
 # -- copy, delete, export -------------------------------------------------------------------------
 @handler("drive.files.copy")
 def copy(call: Call) -> dict[str, Any]:
-    src = get_file(call.store, call.params["fileId"], call.user, "reader")
+    src = reach(call, call.params["fileId"], "reader")
     if src["mimeType"] == FOLDER_MIME:
         raise HttpError(403, "cannotCopyFile", "This file cannot be copied by the user.")
     body = dict(call.body or {})
@@ -409,6 +414,7 @@ def copy(call: Call) -> dict[str, Any]:
         parents=parents,
         extra=extra,
     )
+    grant_created(call, new)
     kind = CONTENT_KINDS.get(src["mimeType"])
     if src["mimeType"] == DOC_MIME:
         docs.copy_document(call.store, src["id"], new["id"])
@@ -434,7 +440,7 @@ def _remove(call: Call, file: dict[str, Any]) -> None:
 
 @handler("drive.files.delete")
 def delete(call: Call) -> None:
-    file = get_file(call.store, call.params["fileId"], call.user, "reader")
+    file = reach(call, call.params["fileId"], "reader")
     if owner_of(file).lower() != call.user:
         raise HttpError(
             403,
@@ -458,7 +464,7 @@ def empty_trash(call: Call) -> None:
 
 @handler("drive.files.export")
 def export(call: Call) -> Raw:
-    file = get_file(call.store, call.params["fileId"], call.user, "reader")
+    file = reach(call, call.params["fileId"], "reader")
     mime = call.params["mimeType"]
     if not is_google_type(file["mimeType"]):
         raise HttpError(403, "fileNotExportable", "Export only supports Docs Editors files.")

@@ -12,7 +12,7 @@ from typing import Any
 
 from .api import Call, HttpError, handler
 from .drive_common import FILE_DEFAULT, fields_given, pick, present_file
-from .files import DOC_MIME, get_file, permission_id_for, role_of, user_entry
+from .files import DOC_MIME, permission_id_for, reach, reachable, role_of, user_entry
 
 SEQ = "seq:drive-change"
 
@@ -51,8 +51,8 @@ def list_changes(call: Call) -> dict[str, Any]:
         if fid not in files:
             files[fid] = call.store.get("file", fid)
         file = files[fid]
-        visible = file is not None and role_of(file, user) is not None
-        known = user in (entry.get("users") or [])
+        visible = file is not None and role_of(file, user) is not None and reachable(call, file)
+        known = user in (entry.get("users") or []) and (file is None or reachable(call, file))
         if entry["removed"] and not known:
             continue
         if not entry["removed"] and not (visible or known):
@@ -116,7 +116,7 @@ def about(call: Call) -> dict[str, Any]:
 @handler("drive.comments.list")
 def list_comments(call: Call) -> dict[str, Any]:
     """Comments are not modelled: every file has none (gspread's copy lists them)."""
-    get_file(call.store, call.params["fileId"], call.user, "reader")
+    reach(call, call.params["fileId"], "reader")
     if not fields_given(call):
         raise HttpError(400, "required", "The 'fields' parameter is required for this method.")
     return {"kind": "drive#commentList", "comments": []}

@@ -13,9 +13,9 @@ from typing import Any
 from .api import Call, HttpError, handler
 from .drive_common import PERMISSION_DEFAULT, can_share, fields_given, pick, present_permission
 from .files import (
-    get_file,
     owner_of,
     permission_id_for,
+    reach,
     record_change,
     root_id,
     save_file,
@@ -36,7 +36,7 @@ def _forbidden() -> HttpError:
 
 
 def _sharable(call: Call) -> dict[str, Any]:
-    file = get_file(call.store, call.params["fileId"], call.user, "reader")
+    file = reach(call, call.params["fileId"], "reader")
     if not can_share(file, call.user):
         raise _forbidden()
     return file
@@ -80,6 +80,23 @@ def _notify(call: Call, file: dict[str, Any], to: str, role: str, transfer: bool
     )
 
 
+PENDING_OWNER_WRITER = HttpError(
+    403,
+    "pendingOwnerWriterRequired",
+    "The target user cannot be a pending owner because the target user does not have a writer "
+    "role for the file.",
+)  # googleapis/google-api-python-client issue 2741; Drive's "Transfer file ownership" guide
+
+
+def _pending_owner(call: Call, file: dict[str, Any], perm: dict[str, Any], role: str) -> None:
+    """pendingOwner=true: only the owner may ask, and only of a user who is a writer."""
+    if owner_of(file).lower() != call.user:
+        raise _forbidden()
+    if perm.get("type") != "user" or role != "writer":
+        raise PENDING_OWNER_WRITER
+    perm["pendingOwner"] = True
+
+
 def _transfer(call: Call, file: dict[str, Any], new_owner: str) -> None:
     """Make `new_owner` the owner; the previous owner stays on as a writer (as Google)."""
     if not call.param("transferOwnership", False):
@@ -97,10 +114,14 @@ def _transfer(call: Call, file: dict[str, Any], new_owner: str) -> None:
             "sendNotificationEmail must not be disabled for ownership transfers.",
         )
     if new_owner.split("@")[-1] != call.user.split("@")[-1]:
+        # Drive answers this for a transfer out of the organisation: the new owner must accept
+        # (davidstrauss/google-drive-recursive-ownership issue 47, cardinalitypuzzles/cardboard
+        # issue 616; Drive's "Transfer file ownership" guide: Workspace files cannot be
+        # transferred outside the organisation)
         raise HttpError(
             403,
-            "forbidden",
-            "Ownership can only be transferred to another user in the same organisation.",
+            "consentRequiredForOwnershipTransfer",
+            "Consent is required to transfer ownership of a file to another user.",
         )
     for perm in file["permissions"]:
         if perm["role"] == "owner":
@@ -136,6 +157,10 @@ def create(call: Call) -> dict[str, Any]:
         discover = bool(body.get("allowFileDiscovery", False))
         perm.update(id="anyone" if discover else "anyoneWithLink", allowFileDiscovery=discover)
     transfer = role == "owner"
+    if body.get("pendingOwner"):
+        if transfer:
+            raise PENDING_OWNER_WRITER
+        _pending_owner(call, file, perm, role)
     if transfer:
         if kind != "user":
             raise HttpError(400, "invalidSharingRequest", "Only a user can own a file.")
@@ -211,6 +236,10 @@ def update(call: Call) -> dict[str, Any]:
         raise HttpError(
             403, "forbidden", "The owner's role cannot be changed; transfer ownership instead."
         )
+    if body.get("pendingOwner"):
+        _pending_owner(call, file, perm, role or perm["role"])
+    elif body.get("pendingOwner") is False:
+        perm.pop("pendingOwner", None)
     if role is not None:
         perm["role"] = role
     if "expirationTime" in body:
@@ -221,7 +250,7 @@ def update(call: Call) -> dict[str, Any]:
 
 @handler("drive.permissions.delete")
 def delete(call: Call) -> None:
-    file = get_file(call.store, call.params["fileId"], call.user, "reader")
+    file = reach(call, call.params["fileId"], "reader")
     perm = _find(file, call.params["permissionId"])
     own = perm.get("emailAddress", "").lower() == call.user
     if not own and not can_share(file, call.user):

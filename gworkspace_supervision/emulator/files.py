@@ -12,7 +12,9 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from .api import HttpError
+from .access import grant, granted
+from .access import not_found as file_not_found
+from .api import Call, HttpError
 from .store import Store
 
 DOC_MIME = "application/vnd.google-apps.document"
@@ -149,6 +151,24 @@ def get_file(store: Store, file_id: str, user: str, need: str = "reader") -> dic
             "The user does not have sufficient permissions for this file.",
         )
     return file
+
+
+def reach(call: Call, file_id: str, need: str = "reader") -> dict[str, Any]:
+    """`get_file` for the acting user through the calling app: under `drive.file` only a file
+    the app created or opened as this user exists (404 File not found otherwise)."""
+    if call.per_file and not granted(call.store, call.app, call.user, file_id):
+        raise file_not_found(file_id)
+    return get_file(call.store, file_id, call.user, need)
+
+
+def reachable(call: Call, file: dict[str, Any]) -> bool:
+    """Whether a listing (files.list, changes.list) may show this file to the calling app."""
+    return not call.per_file or granted(call.store, call.app, call.user, file["id"])
+
+
+def grant_created(call: Call, file: dict[str, Any]) -> None:
+    """The app created (copied, uploaded) `file` as the acting user: it holds a grant for it."""
+    grant(call.store, call.app, call.user, file["id"])
 
 
 def save_file(store: Store, file: dict[str, Any], now: datetime, touch: bool = True) -> None:

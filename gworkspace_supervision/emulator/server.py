@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .api import HANDLERS, Call, HttpError, Raw
+from .access import (
+    DEFAULT_APP,
+    Token,
+    check_scopes,
+    parse_token,
+    require_owned_calendars,
+    token_for,
+)
+from .api import HANDLERS, Call, HttpError, Raw, ScopeError
 from .clock import Clock
 from .discovery import Discovery, Method, apply_fields, default_discovery
 from .faults import EVENT_WRITE_METHODS, EVENT_WRITES, Faults, FaultSettings
@@ -61,6 +69,11 @@ def error_reply(
     headers = {"content-type": JSON_TYPE, "content-length": str(len(body))}
     if err.code == 401:
         headers["www-authenticate"] = 'Bearer realm="https://accounts.google.com/"'
+    if isinstance(err, ScopeError):  # RFC 6750 3.1, as Google sends it
+        headers["www-authenticate"] = (
+            'Bearer realm="https://accounts.google.com/", error="insufficient_scope", '
+            f'scope="{" ".join(err.accepted)}"'
+        )
     if extra:
         headers.update(extra)
     return err.code, headers, body
@@ -73,17 +86,21 @@ def reason_phrase(status: int) -> str:
         return "Unknown"
 
 
-def user_from(headers: Mapping[str, str], query: str = "") -> str | None:
-    """The acting user: the bearer token's value (an email address), lower-cased."""
+def token_from(headers: Mapping[str, str], query: str = "") -> Token | None:
+    """The bearer token: the acting user (an email address), its scopes and its app."""
     auth = headers.get("authorization", "")
     token = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
     if not token and "access_token=" in query:
         token = dict(parse_qsl(query)).get("access_token", "")
     if not token:
         return None
-    if "@" not in token or " " in token:
-        raise HttpError(401, "authError", "Invalid Credentials")
-    return token.lower()
+    return parse_token(token)
+
+
+def user_from(headers: Mapping[str, str], query: str = "") -> str | None:
+    """The acting user: the bearer token's address, lower-cased."""
+    token = token_from(headers, query)
+    return None if token is None else token.user
 
 
 UNAUTHENTICATED = HttpError(
@@ -108,17 +125,24 @@ class LocalWorkspace:
         self.discovery: Discovery = default_discovery()
 
     # -- clients -------------------------------------------------------------------------------
-    def http(self, user: str) -> EmulatorHttp:
-        """An httplib2-compatible object for `googleapiclient.discovery.build(..., http=...)`."""
+    def http(
+        self, user: str, scopes: list[str] | None = None, app: str = DEFAULT_APP
+    ) -> EmulatorHttp:
+        """An httplib2-compatible object for `googleapiclient.discovery.build(..., http=...)`.
+
+        `scopes`: the token's scopes (None: every scope); `app`: the OAuth client it was issued
+        to (drive.file grants are per app). See access.py."""
         from .transport import EmulatorHttp
 
-        return EmulatorHttp(self, user)
+        return EmulatorHttp(self, token_for(user, scopes, app))
 
-    def session(self, user: str) -> requests.Session:
+    def session(
+        self, user: str, scopes: list[str] | None = None, app: str = DEFAULT_APP
+    ) -> requests.Session:
         """A requests.Session for gspread (`gspread.Client(None, session=...)`)."""
         from .transport import emulator_session
 
-        return emulator_session(self, user)
+        return emulator_session(self, token_for(user, scopes, app))
 
     # -- the one entry point -------------------------------------------------------------------
     def handle(
@@ -161,7 +185,7 @@ class LocalWorkspace:
         body: bytes,
         settings: FaultSettings,
         count_http: bool,
-        user: str | None = None,
+        token: Token | None = None,
         upload: tuple[Any, bytes, str] | None = None,
         base: str = "",
     ) -> Reply:
@@ -169,10 +193,12 @@ class LocalWorkspace:
         matched: Method | None = None
         try:
             matched, path_values = self.discovery.match(method, path)
-            if user is None:
-                user = user_from(headers, query)
-            if user is None:
+            if token is None:
+                token = token_from(headers, query)
+            if token is None:
                 raise UNAUTHENTICATED
+            user = token.user
+            reach = check_scopes(token, matched.id, matched.scopes)
             params = self.discovery.params(
                 matched, path_values, parse_qsl(query, keep_blank_values=True)
             )
@@ -192,7 +218,7 @@ class LocalWorkspace:
 
                 with self.store.transaction():
                     self._count(None, None, count_http)
-                return uploads.start(self, base, method, path, query, headers, payload, user)
+                return uploads.start(self, base, method, path, query, headers, payload, token)
             if fn is None:
                 raise HttpError(
                     501,
@@ -210,7 +236,11 @@ class LocalWorkspace:
                     now=self.clock.now(),
                     media=media,
                     media_type=media_type,
+                    app=token.app,
+                    per_file=reach.per_file,
                 )
+                if reach.owned_calendars:
+                    require_owned_calendars(store, user, params)
                 result = fn(call)
                 self._count(matched.id, None, count_http)
                 if matched.id in EVENT_WRITE_METHODS:

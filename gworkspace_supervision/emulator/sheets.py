@@ -67,6 +67,7 @@ def create(call: Call) -> dict[str, Any]:
     props = dict(body.get("properties") or {})
     title = props.get("title") or "Untitled spreadsheet"
     file = files.create_file(call.store, call.user, call.now, title, files.SHEET_MIME)
+    files.grant_created(call, file)
     doc = new_document(file["id"], title, props)
     for given in body.get("sheets") or [{}]:
         sheet = new_sheet(doc, copy.deepcopy(given.get("properties") or {}))

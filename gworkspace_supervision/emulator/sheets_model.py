@@ -54,7 +54,7 @@ def open_spreadsheet(
     test_access_private_spreadsheet, recorded against Google).
     """
     try:
-        file = files.get_file(call.store, spreadsheet_id, call.user, need)
+        file = files.reach(call, spreadsheet_id, need)
     except HttpError as exc:
         if exc.code == 404 and call.store.get("file", spreadsheet_id) is None:
             raise HttpError(404, "notFound", "Requested entity was not found.") from exc

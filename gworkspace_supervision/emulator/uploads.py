@@ -14,6 +14,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
+from .access import Token, parse_token, token_for
 from .api import HttpError
 from .faults import FaultSettings
 from .server import C, Reply, error_reply, user_from
@@ -33,11 +34,13 @@ def start(
     query: str,
     headers: dict[str, str],
     metadata: Any,
-    user: str,
+    token: Token,
 ) -> Reply:
     upload_id = secrets.token_urlsafe(24)
+    scopes = None if token.scopes is None else sorted(token.scopes)
     session = {
-        "user": user,
+        "user": token.user,
+        "token": token_for(token.user, scopes, token.app),
         "method": method,
         "query": query,
         "metadata": metadata,
@@ -98,6 +101,6 @@ def resume(
         b"",
         settings,
         count_http=True,
-        user=session["user"],
+        token=parse_token(session.get("token") or session["user"]),
         upload=(session["metadata"], data, session["media_type"]),
     )

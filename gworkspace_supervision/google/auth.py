@@ -41,9 +41,10 @@ SCOPES: dict[str, str] = {
         "never event details (calendar.freebusy would cover only the caller's own calendar)"
     ),
     _G + "drive.file": (
-        "create, copy, share and transfer only the records, templates and tracking Sheet the "
-        "toolkit itself creates; also covers the Docs and Sheets APIs for those files, so the "
-        "broad documents/spreadsheets/drive scopes are not needed (install templates with "
+        "create, share and transfer only the records, templates and tracking Sheet the "
+        "toolkit itself creates, each as the user it acts for (the app reaches a file only as "
+        "the user it created it as); also covers the Docs and Sheets APIs for those files, so "
+        "the broad documents/spreadsheets/drive scopes are not needed (install templates with "
         "`templates install`, a Doc the toolkit did not create is not readable under this scope)"
     ),
     _G + "gmail.send": (
@@ -86,6 +87,7 @@ class CredentialSource:
     base: Any  # google.auth.credentials.Credentials
     delegated: bool
     scopes: list[str]
+    client_id: str = ""  # the service account's OAuth client ID (Admin console delegation)
     _per_user: dict[str, Any] = field(default_factory=dict)
 
     def for_user(self, user: str) -> Any:
@@ -145,7 +147,17 @@ def _service_account(settings: GoogleAuthSettings, scopes: list[str]) -> Credent
         raise InputError(
             _problem("service_account_key", f"not a service account key: {exc}", settings)
         ) from exc
-    return CredentialSource(base, delegated=True, scopes=scopes)
+    return CredentialSource(base, delegated=True, scopes=scopes, client_id=_client_id(key))
+
+
+def _client_id(key: Path) -> str:
+    """The `client_id` of a service-account key: what the Admin console's delegation names."""
+    import json
+
+    try:
+        return str(json.loads(Path(key).read_text(encoding="utf-8")).get("client_id") or "")
+    except (OSError, ValueError):
+        return ""
 
 
 def _oauth(

@@ -17,7 +17,7 @@ from googleapiclient.discovery import build
 
 from ..errors import InputError, Problem
 from ..settings import DEFAULT_AUTH
-from .auth import CredentialSource, GoogleAuthSettings, credentials
+from .auth import CredentialSource, GoogleAuthSettings, credentials, scopes_for
 from .retry import Meter, RetryPolicy
 
 _APIS = {
@@ -56,6 +56,15 @@ def parse_workspace(spec: str) -> WorkspaceSpec:
     )
 
 
+# What Google's token endpoint answers when a scope is not authorised for the client
+# (googleapis/google-api-php-client issue 1223).
+UNAUTHORIZED_CLIENT = (
+    "unauthorized_client: Client is unauthorized to retrieve access tokens using this method, "
+    "or client not authorized for any of the scopes requested."
+)
+LOCAL_CLIENT_ID = "local-workspace"
+
+
 @dataclass
 class Connection:
     """Per-user API clients, cached; `kind` is "local" or "google"."""
@@ -68,6 +77,9 @@ class Connection:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     meter: Meter = field(default_factory=Meter)
     clock: Callable[[], datetime] | None = None  # overrides now() (tests replaying cassettes)
+    scopes: tuple[str, ...] = ()  # the OAuth scopes every token of this connection carries
+    client_id: str = ""  # the OAuth client (service account) the Admin console authorises
+    _token_error: Callable[[str, str], str | None] | None = None  # (user, scope) -> why not
     _services: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def service(self, api: str, user: str) -> Any:
@@ -100,6 +112,18 @@ class Connection:
         if key not in self._services:
             self._services[key] = self._gspread_for(user)
         return self._services[key]
+
+    def token_error(self, user: str, scope: str) -> str | None:
+        """Why a token for `scope` alone, acting as `user`, cannot be had (None: it can).
+
+        On Google this asks the token endpoint, as GAM's `check serviceaccount` does: a scope
+        missing from the domain-wide delegation is `unauthorized_client`. The local Workspace
+        grants exactly the connection's scopes."""
+        if self._token_error is not None:
+            return self._token_error(user, scope)
+        if scope in self.scopes:
+            return None
+        return UNAUTHORIZED_CLIENT
 
     def calendar_id(self, user: str) -> str:
         """Impersonating, a user's calendar is `primary`; with delegated access it is their email."""
@@ -137,17 +161,32 @@ class Connection:
 
 
 def connect(
-    workspace_spec: str, settings: Any = None, *, retry: RetryPolicy | None = None
+    workspace_spec: str,
+    settings: Any = None,
+    *,
+    retry: RetryPolicy | None = None,
+    scopes: list[str] | None = None,
 ) -> Connection:
-    """Open the workspace `--workspace` names, signed in as the settings say."""
+    """Open the workspace `--workspace` names, signed in as the settings say.
+
+    The local Workspace issues tokens with exactly the scopes the toolkit asks Google for
+    (`scopes_for("service_account")`, plus gmail.send when the digest is on) and refuses any
+    call outside them, as Google does; `scopes` replaces that list (tests, `check`)."""
     spec = parse_workspace(workspace_spec)
     policy = retry or RetryPolicy()
     if spec.kind == "local":
-        return _connect_local(spec.directory or Path(".gws-workspace"), policy)
+        wanted = scopes if scopes is not None else local_scopes(settings)
+        return _connect_local(spec.directory or Path(".gws-workspace"), policy, wanted)
     return _connect_google(auth_settings(settings), policy)
 
 
-def _connect_local(directory: Path, policy: RetryPolicy) -> Connection:
+def local_scopes(settings: Any = None) -> list[str]:
+    """What a local connection asks for: impersonation (each user acts as themself), as the
+    usual council deployment (a service account with domain-wide delegation) does."""
+    return scopes_for("service_account", digest=auth_settings(settings).digest)
+
+
+def _connect_local(directory: Path, policy: RetryPolicy, scopes: list[str]) -> Connection:
     import gspread
 
     from ..emulator.server import LocalWorkspace
@@ -155,10 +194,12 @@ def _connect_local(directory: Path, policy: RetryPolicy) -> Connection:
     ws = LocalWorkspace(directory)
     return Connection(
         kind="local",
-        _http_for=lambda user: {"http": ws.http(user)},
-        _gspread_for=lambda user: gspread.Client(None, session=ws.session(user)),  # type: ignore[arg-type]
+        _http_for=lambda user: {"http": ws.http(user, scopes)},
+        _gspread_for=lambda user: gspread.Client(None, session=ws.session(user, scopes)),  # type: ignore[arg-type]
         workspace=ws,
         retry=policy,
+        scopes=tuple(scopes),
+        client_id=LOCAL_CLIENT_ID,
     )
 
 
@@ -176,7 +217,27 @@ def _connect_google(settings: GoogleAuthSettings, policy: RetryPolicy) -> Connec
         ),
         delegated=source.delegated,
         retry=policy,
+        scopes=tuple(source.scopes),
+        client_id=source.client_id,
+        _token_error=lambda user, scope: _google_token_error(source, user, scope),
     )
+
+
+def _google_token_error(source: CredentialSource, user: str, scope: str) -> str | None:
+    """Ask Google for a token with `scope` alone, as `user` (impersonating) or the operator."""
+    from google.auth.exceptions import RefreshError, TransportError
+    from google.auth.transport.requests import Request
+
+    base = source.base
+    if not hasattr(base, "with_scopes") or not source.delegated:
+        granted = set(getattr(base, "granted_scopes", None) or getattr(base, "scopes", None) or ())
+        return None if scope in granted else f"the signed-in account did not grant {scope}"
+    try:
+        creds = base.with_scopes([scope]).with_subject(user)
+        creds.refresh(Request())
+    except (RefreshError, TransportError) as exc:
+        return str(exc)
+    return None
 
 
 def auth_settings(settings: Any) -> GoogleAuthSettings:

@@ -313,25 +313,27 @@ class DriveAdapter:
         return str(self._execute(request, "drive.files.create")["id"])
 
     # -- writing ---------------------------------------------------------------------------------
-    def copy_request(
-        self, user: str, source_id: str, *, name: str, folder_id: str, props: Mapping[str, str]
+    def create_doc_request(
+        self, user: str, *, name: str, folder_id: str, props: Mapping[str, str]
     ) -> Any:
-        """A files.copy request (for `copy_many`); `props` become the copy's appProperties."""
+        """A files.create request for an empty record Doc (for `create_many`), made as `user` so
+        the app holds its drive.file grant as `user`; `props` join its appProperties."""
         body = {
             "name": name,
+            "mimeType": DOC_MIME,
             "parents": [folder_id],
-            "appProperties": {"app": APP, "kind": "record", "hash": None, **props},
+            "appProperties": {"app": APP, "kind": "record", **props},
         }
-        return self._files(user).copy(fileId=source_id, body=body, fields=FILE_FIELDS)
+        return self._files(user).create(body=body, fields=FILE_FIELDS)
 
-    def copy_many(
+    def create_many(
         self,
         user: str,
-        copies: Sequence[tuple[str, Any]],
+        creates: Sequence[tuple[str, Any]],
         progress: Callable[[int], None] | None = None,
     ) -> dict[str, RecordFile]:
-        """Run (key, copy_request) pairs in batches; key -> the new RecordFile."""
-        answers = self._batch(user, copies, "drive.files.copy", progress)
+        """Run (key, create_doc_request) pairs in batches; key -> the new RecordFile."""
+        answers = self._batch(user, creates, "drive.files.create", progress)
         return {key: record_from(raw) for key, raw in answers.items()}
 
     def share(

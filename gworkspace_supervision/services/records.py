@@ -1,11 +1,15 @@
 """Create each held session's record (Hillingdon 4.4): load -> validate -> read -> diff -> apply.
 
 The calendar is the truth about sessions (moved ones carry their real date, cancelled ones get
-no record); Drive is the truth about records (found by appProperties session id). Applying runs
-per supervisor in four steps, each in batches (a round trip per 50-100 records, not per
-record): copy -> fill (one Docs call each) -> share -> attach to the calendar instance. A record is done once it is attached, so a run
-cut off anywhere is finished by the next: a record without the supervisee on its ACL was not
-shared yet and is filled again (a no-op when already filled), then shared and attached.
+no record); Drive is the truth about records (found by appProperties session id). The template
+is read once per run, as the operator who installed it. Applying runs per supervisor, acting as
+the supervisor throughout (under the drive.file scope the app reaches only the files it created
+as that user, so every write on a record is made as the supervisor who owns it), in four
+steps, each in batches (a round trip per 50-100 records, not per record): create an empty Doc
+-> write the template's content with every field filled (one Docs call each) -> share -> attach
+to the calendar instance. A record is done once it is attached, so a run cut off anywhere is
+finished by the next: a record without the supervisee on its ACL was not shared yet; its
+content is read (only then) and written if it is still empty, then it is shared and attached.
 
 Drift on existing records is mended: a missing permission is added again, a wrong role set
 back, link/domain/outside shares removed (they break 4.4/4.5 outright); any other extra person
@@ -44,10 +48,10 @@ from ..errors import APIError, SupervisionError
 from ..google.batch import BatchError
 from ..google.calendar import CalendarAdapter
 from ..google.connect import Connection
-from ..google.docs import DocsAdapter
+from ..google.docs import DocsAdapter, TemplateContent
 from ..google.drive import DriveAdapter, RecordFile, Share, doc_link
 from ..google.sessions import CalendarSession, attach_write, list_sessions
-from .templates import check_template, find_template, share_template
+from .templates import find_template, read_template
 
 Progress = Callable[[int, int], None]
 
@@ -93,7 +97,6 @@ class RecordsResult:
     removed: list[str] = field(default_factory=list)  # link/domain/outside shares taken off
     duplicates: list[str] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
-    template_readers_added: int = 0
     api_calls: int = 0
     round_trips: int = 0
     calls: dict[str, int] = field(default_factory=dict)
@@ -136,7 +139,7 @@ def create_records(
     calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
     before = dict(connection.meter.calls)
     template = find_template(connection, settings, template_name(policy.template))
-    used = check_template(connection, settings, template)
+    content = read_template(connection, settings, template)
     # -- read
     by_pair = {pair_id_for(e.supervisee_email, e.supervisor_email): e for e in entries}
     supervisors = sorted({e.supervisor_email for e in entries})
@@ -167,8 +170,7 @@ def create_records(
             "`gws-supervision book` first, or check --workspace and --year."
         )
     if not dry_run:
-        result.template_readers_added = share_template(connection, settings, template, supervisors)
-        _apply(connection, drive, template, used, result, notify, progress)
+        _apply(connection, drive, content, result, notify, progress)
     result.api_calls = connection.meter.api_calls - calls0
     result.round_trips = connection.meter.round_trips - trips0
     result.calls = {
@@ -342,8 +344,7 @@ def _cadence(policy: Policy, category: str, phase: str, entry: RosterEntry) -> s
 def _apply(
     connection: Connection,
     drive: DriveAdapter,
-    template: RecordFile,
-    used: set[str],
+    template: TemplateContent,
     result: RecordsResult,
     notify: bool,
     progress: Progress | None,
@@ -358,7 +359,7 @@ def _apply(
     docs, calendar = DocsAdapter(connection), CalendarAdapter(connection)
     for sup, plans in sorted(by_sup.items()):
         try:
-            _apply_supervisor(sup, plans, drive, docs, calendar, template, used, result, notify)
+            _apply_supervisor(sup, plans, drive, docs, calendar, template, result, notify)
         except APIError as exc:  # a whole supervisor failed: the rest go on; run again later
             result.failures[sup] = str(exc)
         done += len(plans)
@@ -372,39 +373,48 @@ def _apply_supervisor(
     drive: DriveAdapter,
     docs: DocsAdapter,
     calendar: CalendarAdapter,
-    template: RecordFile,
-    used: set[str],
+    template: TemplateContent,
     result: RecordsResult,
     notify: bool,
 ) -> None:
-    # 1. copy the template into Supervision Records/<name>/ (batched)
+    # 1. create each record as an empty Doc in Supervision Records/<name>/ (batched)
     creating = [p for p in plans if p.action == "create"]
     folders = drive.ensure_folders(sup, [folder_path(p.entry.supervisee_name) for p in creating])
-    copies = []
+    creates = []
     for p in creating:
         folder = folders[folder_path(p.entry.supervisee_name)]
         props = {"session": p.session.session_id, "pair": p.session.pair_id}
-        copies.append(
+        creates.append(
             (p.session.session_id,
-             drive.copy_request(sup, template.file_id, name=p.title, folder_id=folder, props=props))
+             drive.create_doc_request(sup, name=p.title, folder_id=folder, props=props))
         )  # fmt: skip
-    made = _tolerant(lambda: drive.copy_many(sup, copies), result)
+    made = _tolerant(lambda: drive.create_many(sup, creates), result)
     for p in creating:
         record = made.get(p.session.session_id)
         if record is not None:
             p.file_id = record.file_id
     _link_previous(result.plans)
-    # 2. fill every placeholder: one documents.batchUpdate per record, batched
-    fills = [
-        (p.session.session_id, p.file_id,
-         {k: v for k, v in placeholder_values(p.facts).items() if k in used})
-        for p in plans
-        if p.file_id is not None and p.needs_fill
-    ]  # fmt: skip
-    filled = _tolerant(lambda: docs.fill_many(sup, fills), result, "fill: ")
+    # 2. write the template's content with every field filled: one batchUpdate each, batched.
+    # A record an earlier run left unfinished is read first: written only while still empty.
+    unfinished = [p.file_id for p in plans if p.action == "complete" and p.file_id and p.needs_fill]
+    states = _tolerant(lambda: docs.states(sup, unfinished), result, "read: ")
+    writes, fills = [], []
+    for p in plans:
+        if p.file_id is None or not p.needs_fill:
+            continue
+        values = placeholder_values(p.facts)
+        state = "empty" if p.action == "create" else states.get(p.file_id)
+        if state == "empty":
+            writes.append((p.session.session_id, p.file_id, template, values))
+        elif state == "unfilled":  # a copy of the template made by an older version
+            fills.append((p.session.session_id, p.file_id, values))
+    done = set(_tolerant(lambda: docs.write_many(sup, writes), result, "fill: "))
+    done |= set(_tolerant(lambda: docs.fill_many(sup, fills), result, "fill: "))
     ready = [
         p for p in plans
-        if p.file_id is not None and (not p.needs_fill or p.session.session_id in filled)
+        if p.file_id is not None
+        and (not p.needs_fill or p.session.session_id in done
+             or (p.action == "complete" and states.get(p.file_id) == "written"))
     ]  # fmt: skip
     # 3. share: supervisee and line manager (batched); drift mended
     shares, roles, removals = [], [], []
@@ -430,13 +440,13 @@ def _apply_supervisor(
     _tolerant(lambda: drive.set_roles(sup, roles), result)
     _tolerant(lambda: drive.unshare(sup, removals), result)
     # 4. attach to the calendar instance, link in its description (batched patches)
-    writes = [
+    attach = [
         attach_write(p.session, file_id=p.file_id, title=p.title)
         for p in ready
         if p.file_id and not p.session.attached(p.file_id)
     ]
-    if writes:
-        _tolerant(lambda: calendar.write(sup, writes, send_updates="none"), result)
+    if attach:
+        _tolerant(lambda: calendar.write(sup, attach, send_updates="none"), result)
 
 
 def _tolerant(

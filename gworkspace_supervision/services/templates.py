@@ -1,10 +1,10 @@
 """Record templates: install the shipped *.html templates as Google Docs, find the one a policy names.
 
-Templates are owned by the operator (business support) in the organisation's template folder.
-Supervisors copy them, so each supervisor must be able to read the template: the operator
-shares each template Doc with each supervisor as a reader (no email). Templates hold no
-personal data, but a domain share is still not used: "never a domain share" stays one simple
-rule that an audit can check on every file the toolkit touches.
+Templates are owned by the operator (business support) in the organisation's template folder,
+and shared with nobody. Under the `drive.file` scope the app acting as a supervisor cannot open
+a Doc it created as the operator (404), so records are not copies: `records` reads the
+template once per run as the operator (`read_template`) and writes its content into a new Doc
+it creates as each supervisor (google/docs.py).
 
 Installs are idempotent: each Doc carries appProperties {template: name, hash: content hash};
 an unchanged file is left alone, a changed one has its content replaced in place (same id).
@@ -13,7 +13,6 @@ an unchanged file is left alone, a changed one has its content replaced in place
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,11 +20,11 @@ from typing import Any
 from ..context import RunContext
 from ..data import shipped_dir
 from ..domain.records import PLACEHOLDERS, TEMPLATE_FILES
-from ..errors import InputError, Problem, SupervisionError
+from ..errors import APIError, InputError, Problem, SupervisionError
 from ..google.calendar import APP
 from ..google.connect import Connection
-from ..google.docs import placeholders_in
-from ..google.drive import DriveAdapter, RecordFile, Share
+from ..google.docs import DocsAdapter, TemplateContent, placeholders_in
+from ..google.drive import DriveAdapter, RecordFile
 from ..settings import DEFAULT_DOMAINS
 
 TEMPLATE_FOLDER = "Supervision record templates"
@@ -88,6 +87,7 @@ def install_templates(
     folder = folder_id or getattr(
         getattr(settings, "supervision", None), "template_folder_id", None
     )
+    given = folder is not None  # a folder the council named, not one the toolkit made
     out: list[Installed] = []
     for name, path in files.items():
         content = path.read_bytes()
@@ -108,7 +108,18 @@ def install_templates(
             continue
         if folder is None:
             folder = drive.ensure_folder(user, [TEMPLATE_FOLDER])
-        made = drive.upload_doc(user, title, content, folder_id=folder, props=props)
+        try:
+            made = drive.upload_doc(user, title, content, folder_id=folder, props=props)
+        except APIError as exc:
+            if exc.status != 404 or not given:
+                raise
+            raise InputError(
+                Problem("--folder-id" if folder_id else "settings", None,
+                        None if folder_id else "supervision.template_folder_id",
+                        f"folder {folder} cannot be reached by the toolkit as {user}: it reaches "
+                        "only folders it created itself (the drive.file scope). Leave the folder "
+                        f"out and the templates go in '{TEMPLATE_FOLDER}' in {user}'s My Drive")
+            ) from None  # fmt: skip
         out.append(Installed(name, made.file_id, "created"))
     return out
 
@@ -124,7 +135,9 @@ def find_template(connection: Connection, settings: Any, name: str) -> RecordFil
         except SupervisionError as exc:
             raise InputError(
                 Problem("settings", None, "supervision.template_doc_id",
-                        f"template Doc {doc_id} cannot be opened by {user}: {exc}")
+                        f"template Doc {doc_id} cannot be opened by {user}: {exc}. The toolkit "
+                        "reaches only Docs it created itself (the drive.file scope): remove "
+                        "template_doc_id and run `gws-supervision templates install`")
             ) from None  # fmt: skip
     for template in drive.list_templates(user):
         if template.template == name:
@@ -136,29 +149,23 @@ def find_template(connection: Connection, settings: Any, name: str) -> RecordFil
     )  # fmt: skip
 
 
-def check_template(connection: Connection, settings: Any, template: RecordFile) -> set[str]:
-    """The placeholders the template Doc uses, each one the toolkit fills (one export)."""
-    text = DriveAdapter(connection).export_text(operator_of(settings), template.file_id)
-    unknown = sorted(placeholders_in(text) - set(PLACEHOLDERS))
+def read_template(connection: Connection, settings: Any, template: RecordFile) -> TemplateContent:
+    """The template's content, read once as the operator who installed it; every placeholder it
+    uses must be one the toolkit fills (checked before any record is written)."""
+    user = operator_of(settings)
+    try:
+        content = DocsAdapter(connection).read_template(user, template.file_id)
+    except SupervisionError as exc:
+        raise InputError(
+            Problem(template.name, None, None, f"the template Doc {template.file_id} cannot be "
+                    f"read by {user}: {exc}. The toolkit reaches only Docs it created itself "
+                    "(the drive.file scope): install templates with "
+                    "`gws-supervision templates install`")
+        ) from None  # fmt: skip
+    unknown = sorted(content.placeholders() - set(PLACEHOLDERS))
     if unknown:
         raise InputError(
             Problem(template.name, None, None, f"template uses placeholders the toolkit does not "
                     f"fill: {unknown} (known: {', '.join(PLACEHOLDERS)})")
         )  # fmt: skip
-    return placeholders_in(text)
-
-
-def share_template(
-    connection: Connection, settings: Any, template: RecordFile, readers: Iterable[str]
-) -> int:
-    """Let each supervisor read (and so copy) the template; returns how many were added."""
-    user = operator_of(settings)
-    have = {p.email for p in template.permissions if p.email}
-    if not template.permissions:  # not listed with the file (e.g. from settings): ask
-        have = {
-            p.email or "" for p in DriveAdapter(connection).list_permissions(user, template.file_id)
-        }
-    missing = sorted({r.lower() for r in readers} - have - {user})
-    shares = [Share(template.file_id, r, "reader", notify=False) for r in missing]
-    DriveAdapter(connection).share(user, shares)
-    return len(shares)
+    return content

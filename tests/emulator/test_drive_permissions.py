@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from googleapiclient.errors import HttpError
 
@@ -190,3 +192,78 @@ def test_domain_and_anyone_shares_are_possible(drive_for, record):
     )
     assert link["id"] == "anyoneWithLink"
     assert drive_for(JOHN).files().get(fileId=record, fields="id").execute() == {"id": record}
+
+
+def reason_of(call) -> tuple[int, str, str]:
+    with pytest.raises(HttpError) as exc:
+        call.execute()
+    error = json.loads(exc.value.content)["error"]
+    return int(exc.value.resp.status), error["errors"][0]["reason"], error["message"]
+
+
+def test_ownership_cannot_leave_the_organisation(drive_for, record):
+    """A Workspace file's ownership cannot be transferred outside the organisation: Drive
+    answers 403 consentRequiredForOwnershipTransfer, "Consent is required to transfer
+    ownership of a file to another user." (davidstrauss/google-drive-recursive-ownership
+    issue 47; cardinalitypuzzles/cardboard issue 616; Drive's "Transfer file ownership" guide,
+    https://developers.google.com/workspace/drive/api/guides/transfer-file)."""
+    sup = drive_for(SUPERVISOR)
+    outside = {"type": "user", "role": "owner", "emailAddress": "someone@other-council.gov.uk"}
+    assert reason_of(
+        sup.permissions().create(fileId=record, body=outside, transferOwnership=True)
+    ) == (
+        403,
+        "consentRequiredForOwnershipTransfer",
+        "Consent is required to transfer ownership of a file to another user.",
+    )
+    owners = sup.files().get(fileId=record, fields="owners(emailAddress)").execute()["owners"]
+    assert owners == [{"emailAddress": SUPERVISOR}]  # nothing changed
+
+
+def test_a_pending_owner_must_already_be_a_writer(drive_for, record):
+    """pendingOwner=true on someone who is not a writer: 403 pendingOwnerWriterRequired, "The
+    target user cannot be a pending owner because the target user does not have a writer role
+    for the file." (googleapis/google-api-python-client issue 2741; the transfer guide above:
+    the permission must have role=writer and pendingOwner=true)."""
+    sup = drive_for(SUPERVISOR)
+    perms = sup.permissions().list(fileId=record, fields="permissions(id,emailAddress,role)")
+    by_email = {p["emailAddress"]: p for p in perms.execute()["permissions"]}
+    manager = by_email[MANAGER]  # a commenter
+    status, reason, message = reason_of(
+        sup.permissions().update(
+            fileId=record, permissionId=manager["id"], body={"pendingOwner": True}
+        )
+    )
+    assert (status, reason) == (403, "pendingOwnerWriterRequired")
+    assert message.startswith("The target user cannot be a pending owner")
+    reader = {"type": "user", "role": "reader", "emailAddress": JOHN, "pendingOwner": True}
+    assert reason_of(sup.permissions().create(fileId=record, body=reader))[1] == (
+        "pendingOwnerWriterRequired"
+    )
+    jane = by_email[JANE]  # a writer: allowed, and marked pending
+    got = (
+        sup.permissions()
+        .update(
+            fileId=record,
+            permissionId=jane["id"],
+            body={"pendingOwner": True},
+            fields="role,pendingOwner",
+        )
+        .execute()
+    )
+    assert got == {"role": "writer", "pendingOwner": True}
+
+
+def test_the_owners_role_cannot_be_changed(drive_for, record):
+    """Changing the owner's own permission to another role is refused (403); ownership moves
+    only by a transfer. The exact wording is the local Workspace's: no public report of
+    Google's text was found, so the stricter reading (refuse) is modelled."""
+    sup = drive_for(SUPERVISOR)
+    perms = sup.permissions().list(fileId=record, fields="permissions(id,role)").execute()
+    owner = next(p for p in perms["permissions"] if p["role"] == "owner")
+    status, _reason, message = reason_of(
+        sup.permissions().update(fileId=record, permissionId=owner["id"], body={"role": "writer"})
+    )
+    assert status == 403 and "transfer ownership instead" in message
+    again = {"type": "user", "role": "writer", "emailAddress": SUPERVISOR}
+    assert reason_of(sup.permissions().create(fileId=record, body=again))[0] == 403

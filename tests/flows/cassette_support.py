@@ -19,6 +19,8 @@ import vcr
 from google.oauth2.credentials import Credentials
 from google_auth_httplib2 import AuthorizedHttp
 
+from gworkspace_supervision.emulator.access import token_for
+from gworkspace_supervision.google.auth import scopes_for
 from gworkspace_supervision.google.connect import Connection
 from gworkspace_supervision.google.retry import RetryPolicy
 
@@ -97,11 +99,14 @@ class Loopback(httplib2.Http):
 
 
 def connection(base: str | None, now: datetime) -> Connection:
-    """Services at Google's URLs acting as each user (the emulator's bearer is the email)."""
+    """Services at Google's URLs acting as each user, with the toolkit's least-privilege scopes
+    (the emulator's bearer is the email and the scopes, see emulator/access.py)."""
+    scopes = scopes_for("service_account")
 
     def http_for(user: str) -> dict[str, Any]:
         inner = Loopback(base) if base else httplib2.Http()
-        return {"http": AuthorizedHttp(Credentials(token=user), http=inner)}
+        token = token_for(user, scopes)
+        return {"http": AuthorizedHttp(Credentials(token=token), http=inner)}
 
     return Connection(
         kind="google",

@@ -34,7 +34,7 @@ from gworkspace_supervision.services.digest import DUE_SOON, NOT_REARRANGED, OVE
 from gworkspace_supervision.services.records import create_records
 from gworkspace_supervision.services.templates import install_templates
 from gworkspace_supervision.services.tracking import sync
-from gworkspace_supervision.settings import Settings
+from gworkspace_supervision.settings import GoogleSettings, Settings
 
 LONDON = ZoneInfo("Europe/London")
 D = "example-council.gov.uk"
@@ -103,7 +103,11 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def conn(synced: Path, tmp_path: Path) -> Iterator[Connection]:
     shutil.copytree(synced, tmp_path / "copy")
-    c = connect(f"local:{tmp_path / 'copy' / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
+    # the digest is on: the connection asks for gmail.send too, as `digest --send` does
+    sending = Settings(google=GoogleSettings(digest=True))
+    c = connect(
+        f"local:{tmp_path / 'copy' / 'ws'}", sending, retry=RetryPolicy(sleep=lambda _s: None)
+    )
     try:
         yield c
     finally:

@@ -18,7 +18,7 @@ from gworkspace_supervision.domain.roster import RosterEntry, load_roster
 from gworkspace_supervision.errors import PrivacyError
 from gworkspace_supervision.google.connect import Connection, connect
 from gworkspace_supervision.google.docs import placeholders_in
-from gworkspace_supervision.google.drive import DriveAdapter, Share
+from gworkspace_supervision.google.drive import DriveAdapter
 from gworkspace_supervision.google.retry import RetryPolicy
 from gworkspace_supervision.services.booking import book
 from gworkspace_supervision.services.demo import example_roster
@@ -116,21 +116,28 @@ def test_a_quarter_of_records_filled_shared_attached(
     shares = [m for m in conn.workspace.outbox() if m["kind"] == "share" and m["role"] != "reader"]
     assert len(shares) == 2 * len(result.plans)
     assert all(m["message"].startswith("Supervision record for the session of") for m in shares)
-    # calls per record: copy + fill + 2 shares on Drive/Docs, and 1 calendar patch
+    # calls per record: create + write + 2 shares on Drive/Docs, and 1 calendar patch; the
+    # template is read once, as the operator, and shared with nobody (no files.copy: under
+    # drive.file the supervisor's token cannot open the operator's template)
     methods = conn.workspace.counters()["methods"]
     n = len(result.plans)
-    assert methods["drive.files.copy"] == n and methods["docs.documents.batchUpdate"] == n
-    assert methods["drive.permissions.create"] == 2 * n + 2  # + template readers, once
-    record_calls = methods["drive.files.copy"] + methods["docs.documents.batchUpdate"]
-    record_calls += methods["drive.permissions.create"] - 2
+    folders = len({p.entry.supervisor_email for p in result.plans}) + len(
+        {(p.entry.supervisor_email, p.entry.supervisee_name) for p in result.plans}
+    )
+    assert "drive.files.copy" not in methods
+    assert methods["docs.documents.get"] == 2  # the template, once; the refused read above
+    assert methods["drive.files.create"] == n + folders
+    assert methods["docs.documents.batchUpdate"] == n
+    assert methods["drive.permissions.create"] == 2 * n
+    record_calls = n + methods["docs.documents.batchUpdate"] + methods["drive.permissions.create"]
     assert record_calls / n <= 4
     assert methods["calendar.events.patch"] == n
     # HTTP round trips do not grow with the records: per supervisor one calendar listing, one
     # Drive listing (records and folders), two folder batches (first run), then one batch each
-    # for copies, fills, shares and attachments; plus the template's lookup, check and readers.
+    # for creates, content writes, shares and attachments; plus the template's lookup and read.
     supervisors = len({e.supervisor_email for e in roster})
     assert http == result.round_trips
-    assert result.round_trips <= 8 * supervisors + 3 < n + 8 * supervisors
+    assert result.round_trips <= 8 * supervisors + 2 < n + 8 * supervisors
 
 
 def test_rerun_creates_nothing_and_writes_nothing(
@@ -203,29 +210,54 @@ def test_drift_mended_and_reported(
     assert any("anyone" in r for r in again.removed)
 
 
-def test_resumes_a_record_copied_but_not_finished(
+def _cut_off_after_create(
     conn: Connection, roster: list[RosterEntry], hillingdon: Policy
-) -> None:
+) -> tuple[Any, str]:
+    """What a run killed after step 1 leaves: the supervisor's empty record Doc, tagged."""
     first = run(conn, roster, hillingdon, dry_run=True)
     p = first.plans[0]
     owner = p.entry.supervisor_email
     drive = DriveAdapter(conn)
-    template = drive.list_templates("business.support@example-council.gov.uk")
-    hill = next(t for t in template if t.template == "hillingdon")
-    operator = "business.support@example-council.gov.uk"
-    drive.share(operator, [Share(hill.file_id, owner, "reader", notify=False)])
     folder = drive.ensure_folder(owner, ["Supervision Records", p.entry.supervisee_name])
     props = {"session": p.session.session_id, "pair": p.session.pair_id}
-    drive.copy_many(owner, [("x", drive.copy_request(owner, hill.file_id, name=p.title,
-                                                     folder_id=folder, props=props))])  # fmt: skip
+    made = drive.create_many(
+        owner, [("x", drive.create_doc_request(owner, name=p.title, folder_id=folder, props=props))]
+    )
+    return p, made["x"].file_id
+
+
+def test_resumes_a_record_created_but_not_written(
+    conn: Connection, roster: list[RosterEntry], hillingdon: Policy
+) -> None:
+    p, fid = _cut_off_after_create(conn, roster, hillingdon)
+    owner = p.entry.supervisor_email
     result = run(conn, roster, hillingdon)
     finished = next(q for q in result.plans if q.session.session_id == p.session.session_id)
-    assert finished.action == "complete"
-    assert len(drive.list_records(owner)) == sum(
+    assert finished.action == "complete" and finished.file_id == fid
+    assert len(DriveAdapter(conn).list_records(owner)) == sum(
         1 for q in result.plans if q.entry.supervisor_email == owner
     )
-    assert "{{" not in text_of(conn, owner, finished.file_id or "")
-    assert acl(conn, owner, finished.file_id or "")[p.entry.supervisee_email] == "writer"
+    text = text_of(conn, owner, fid)
+    assert "{{" not in text and text.count("Electronic Supervision Record") == 1
+    assert acl(conn, owner, fid)[p.entry.supervisee_email] == "writer"
+
+
+def test_resumes_a_record_written_but_not_shared_without_writing_it_twice(
+    conn: Connection, roster: list[RosterEntry], hillingdon: Policy
+) -> None:
+    p, fid = _cut_off_after_create(conn, roster, hillingdon)
+    owner = p.entry.supervisor_email
+    from gworkspace_supervision.google.docs import DocsAdapter
+    from gworkspace_supervision.services.templates import find_template, read_template
+
+    template = read_template(conn, Settings(), find_template(conn, Settings(), "hillingdon"))
+    DocsAdapter(conn).write_many(owner, [("x", fid, template, {"supervisee_name": "Noah"})])
+    result = run(conn, roster, hillingdon)
+    finished = next(q for q in result.plans if q.session.session_id == p.session.session_id)
+    assert finished.action == "complete" and not result.failures
+    text = text_of(conn, owner, fid)
+    assert text.count("Electronic Supervision Record") == 1  # written once, not again
+    assert acl(conn, owner, fid)[p.entry.supervisee_email] == "writer"
 
 
 def test_every_template_uses_only_placeholders_the_toolkit_fills() -> None:
@@ -298,3 +330,31 @@ def test_a_folded_probation_series_gives_each_record_its_phases_cadence(
             ("probation_fortnightly", "fortnightly"),
             ("probation_monthly", "monthly"),
         }
+
+
+def test_a_template_folder_the_toolkit_did_not_make_is_refused_with_what_to_do(
+    tmp_path: Path,
+) -> None:
+    """Under drive.file the operator's token cannot add files to a folder made by hand (404
+    for the parent, as for any file the app did not create; google_workspace_mcp issue 1027)."""
+    from gworkspace_supervision.emulator.server import LocalWorkspace
+    from gworkspace_supervision.errors import InputError
+
+    operator = "business.support@example-council.gov.uk"
+    with LocalWorkspace(tmp_path / "ws") as ws:  # made in Drive's own web app
+        from googleapiclient.discovery import build
+
+        drive = build("drive", "v3", http=ws.http(operator, None, app="drive-web"),
+                      static_discovery=True, cache_discovery=False)  # fmt: skip
+        folder = (
+            drive.files()
+            .create(body={"name": "Templates", "mimeType": "application/vnd.google-apps.folder"})
+            .execute()["id"]
+        )
+    with connect(f"local:{tmp_path / 'ws'}") as connection:
+        with pytest.raises(InputError) as err:
+            install_templates(RunContext.of(connection, settings=Settings()), folder_id=folder)
+        assert "--folder-id" in str(err.value) and "drive.file" in str(err.value)
+        assert install_templates(
+            RunContext.of(connection, settings=Settings())
+        )  # the toolkit's own folder works

@@ -69,18 +69,17 @@ def test_one_record_sends_exactly_the_recorded_requests(loopback: str | None) ->
     ]
     assert mine == [
         "GET /drive/v3/files",  # the template, as the operator
-        "GET /drive/v3/files/{id}/export".replace("{id}", mine[1].split("/")[4]),
+        f"GET {DOCS}/v1/documents/" + mine[1].split("/")[-1],  # its content, read once
         "GET /calendar/v3/calendars/primary/events",  # the supervisor's sessions
         "GET /drive/v3/files",  # the supervisor's records and the app's folders
-        "POST /batch/drive/v3",  # the template readable by the supervisor
         "POST /batch/drive/v3",  # folders: Supervision Records
         "POST /batch/drive/v3",  # folders: Supervision Records/Sam Patel
-        "POST /batch/drive/v3",  # copy
-        f"POST {DOCS}/batch",  # fill: documents.batchUpdate in a Docs batch (checked below)
+        "POST /batch/drive/v3",  # create the empty record Doc, as the supervisor
+        f"POST {DOCS}/batch",  # its content: documents.batchUpdate in a Docs batch (below)
         "POST /batch/drive/v3",  # share: supervisee and line manager
         "POST /batch/calendar/v3",  # attach to the instance
     ]
-    fill = cassette.requests[first + 8]
+    fill = cassette.requests[first + 7]
     assert fill.uri == DOCS + "/batch"
     assert re.search(rb"^POST /v1/documents/[^ ?]+:batchUpdate[? ]", fill.body, re.M)
     for request in cassette.requests:

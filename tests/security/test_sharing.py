@@ -18,6 +18,10 @@ from gworkspace_supervision.google.connect import connect
 from gworkspace_supervision.google.drive import DriveAdapter
 
 DOC = "application/vnd.google-apps.document"
+FULL = [
+    "https://www.googleapis.com/auth/drive",
+    "https://www.googleapis.com/auth/documents",
+]
 
 
 def records(folder: Path) -> list[dict[str, Any]]:
@@ -66,7 +70,9 @@ def test_another_supervisee_and_another_line_manager_get_404(flowed: Path) -> No
     strangers += [e.line_manager_email for e in people.values() if e.line_manager_email not in acl][
         :1
     ]
-    with connect(f"local:{flowed}") as conn:
+    # full Drive and Docs scopes, so a 404 here is the ACL's (under the toolkit's own drive.file
+    # scope every file the app did not create as the caller is 404 anyway: see below)
+    with connect(f"local:{flowed}", scopes=FULL) as conn:
         for user in strangers:
             for request in (
                 conn.drive(user).files().get(fileId=record["id"]),
@@ -79,6 +85,9 @@ def test_another_supervisee_and_another_line_manager_get_404(flowed: Path) -> No
                 assert err.value.resp.status == 404, user
         insider = next(a for a in acl if a != record["owners"][0]["emailAddress"])
         assert conn.docs(insider).documents().get(documentId=record["id"]).execute()["title"]
+    with connect(f"local:{flowed}") as conn, pytest.raises(HttpError) as err:
+        conn.docs(insider).documents().get(documentId=record["id"]).execute()
+    assert err.value.resp.status == 404  # drive.file: the app never created it as the insider
 
 
 def test_a_link_share_added_by_hand_is_removed_by_the_next_run(
