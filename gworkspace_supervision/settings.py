@@ -27,6 +27,7 @@ DEFAULT_DOMAINS = ("example-council.gov.uk",)
 ROLES = ("commenter", "reader", "writer")
 AUTH = ("service_account", "oauth", "adc")
 DEFAULT_AUTH = "service_account"  # the usual council deployment (domain-wide delegation)
+DRIVE_SCOPES = ("drive.file", "drive")  # [google] drive_scope: least privilege, or the broad one
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class SupervisionSettings:
     template_doc_id: str | None = None
     tracker_sheet_id: str | None = None
     caseload: str | None = None  # caseload CSV: each record gets its case-discussion agenda
+    # Hillingdon 4.5: after a handover the old supervisor loses access unless this keeps it
+    transfer_keep_old_supervisor_access: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class GoogleSettings:
     oauth_client_secrets: str | None = None
     token_path: str | None = None
     subject: str | None = None
+    drive_scope: str = "drive.file"  # "drive": the broad scope `transfer` needs (README)
     digest: bool = False  # not a settings key: `digest --send` sets it to ask for gmail.send
 
 
@@ -114,9 +118,12 @@ _KEYS = {
     "organisation": {"name", "allowed_domains", "operator", "heads_of_service", "closure_days", "region"},
     "supervision": {
         "policy", "roster", "notify", "line_manager_role", "template_folder_id",
-        "template_doc_id", "tracker_sheet_id", "caseload",
+        "template_doc_id", "tracker_sheet_id", "caseload", "transfer_keep_old_supervisor_access",
     },
-    "google": {"auth", "service_account_key", "oauth_client_secrets", "token_path", "subject"},
+    "google": {
+        "auth", "service_account_key", "oauth_client_secrets", "token_path", "subject",
+        "drive_scope",
+    },
 }  # fmt: skip
 
 
@@ -216,6 +223,15 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
     if not isinstance(notify, bool):
         bad("supervision.notify", f"must be true or false, got {notify!r}")
         notify = _SUPERVISION.notify
+    keep_old = table("supervision").get(
+        "transfer_keep_old_supervisor_access", _SUPERVISION.transfer_keep_old_supervisor_access
+    )
+    if not isinstance(keep_old, bool):
+        bad(
+            "supervision.transfer_keep_old_supervisor_access",
+            f"must be true or false, got {keep_old!r}",
+        )
+        keep_old = _SUPERVISION.transfer_keep_old_supervisor_access
     settings = Settings(
         organisation=Organisation(
             name=text("organisation", "name", _ORGANISATION.name),
@@ -236,6 +252,7 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
             template_doc_id=text("supervision", "template_doc_id", None),
             tracker_sheet_id=text("supervision", "tracker_sheet_id", None),
             caseload=caseload,
+            transfer_keep_old_supervisor_access=keep_old,
         ),
         google=GoogleSettings(
             auth=text("google", "auth", _GOOGLE.auth, AUTH),
@@ -243,6 +260,7 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
             oauth_client_secrets=text("google", "oauth_client_secrets", None),
             token_path=text("google", "token_path", None),
             subject=text("google", "subject", None),
+            drive_scope=text("google", "drive_scope", _GOOGLE.drive_scope, DRIVE_SCOPES),
         ),
         source=name,
     )

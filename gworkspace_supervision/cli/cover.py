@@ -14,17 +14,43 @@ from .options import DAY, YEAR, as_date, load_inputs, policy_option, roster_opti
 
 
 def describe(result: CoverResult) -> str:
-    w = result.window
-    verb = "Would move" if result.dry_run else "Moved"
+    """The cover in people's names and session times; everyone emailed or given access."""
+    w, dry = result.window, result.dry_run
+    usual = f"{result.supervisor_name} ({w.supervisor})"
+    by = f"{result.by_name} ({w.by})"
     lines = [
-        f"Cover for {w.supervisor} by {w.by}, {w.start} to {w.end}: "
-        f"{len(result.sessions)} sessions in the window.",
-        f"{verb}: {len(result.booked)} sessions booked in {w.by}'s calendar, "
-        f"{len(result.cancelled)} cancelled in {w.supervisor}'s, "
-        f"{len(result.records_moved)} records to {w.by}'s Drive.",
+        f"{'Dry run, nothing was written. ' if dry else ''}Cover for {usual} by {by}, "
+        f"{w.start:%a %d %b %Y} to {w.end:%a %d %b %Y}: {len(result.sessions)} sessions.",
     ]
-    lines += [f"  {s.instance.start:%a %d %b %Y %H:%M}  {s.session_id}" for s in result.sessions]
-    if not result.dry_run and not result.changed:
+    for c in result.sessions:
+        own = f"{c.start:%a %d %b %Y %H:%M}"
+        if c.placed is None:
+            lines.append(
+                f"  {c.supervisee_name}: {own}: no time free for both within the policy's "
+                f"limits; it stays with {result.supervisor_name}: arrange it by hand"
+            )
+            continue
+        at = f"{c.placed.start:%a %d %b %Y %H:%M}"
+        state = "already held by" if c.booked else ("would be held by" if dry else "held by")
+        moved = f" (moved from {own}: {c.placed.reason})" if c.placed.moved_from else ""
+        lines.append(f"  {c.supervisee_name}: {at} {state} {result.by_name}{moved}")
+    verb = "Would book" if dry else "Booked"
+    lines.append(
+        f"{verb} {len(result.booked)} in {result.by_name}'s calendar; "
+        f"{'would cancel' if dry else 'cancelled'} {len(result.cancelled)} in "
+        f"{result.supervisor_name}'s; records shared with {result.by_name}: "
+        f"{result.records_shared} (they stay in {result.supervisor_name}'s Drive)."
+    )
+    emailed = result.emailed
+    lines.append(
+        "Emailed: "
+        + (
+            "; ".join(f"{p} ({len(why)} session(s))" for p, why in sorted(emailed.items()))
+            or "nobody"
+        )  # fmt: skip
+    )
+    lines.append("Given access: " + (", ".join(result.given_access) or "nobody"))
+    if not dry and not result.changed:
         lines.append("Nothing to change: the cover is already in place.")
     return "\n".join(lines)
 
@@ -39,7 +65,11 @@ def describe(result: CoverResult) -> str:
 @roster_option
 @policy_option
 @click.option("--year", type=YEAR, help="Unused; accepted for symmetry.")
-@click.option("--dry-run", is_flag=True, help="List what would move; change nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="List every session, who would be emailed or given access; write nothing.",
+)
 @click.pass_obj
 def cover_command(
     obj: Context,
@@ -54,10 +84,11 @@ def cover_command(
 ) -> None:
     """Move a supervisor's sessions in a window, and their records, to a covering supervisor.
 
-    The sessions are cancelled in the usual supervisor's calendar and booked in the covering
-    supervisor's (supervisee invited); records pass to the covering supervisor's Drive, still
-    shared with the supervisee, the line manager and the usual supervisor. Run again: nothing
-    is duplicated.
+    Each session is booked in the covering supervisor's calendar (supervisee invited) at its
+    own time, or, when that is taken, the nearest time free for both within working hours and
+    the daily limit; then it is cancelled in the usual supervisor's calendar. Records stay in
+    the usual supervisor's Drive and the covering supervisor is given access. A supervisee of
+    the absent supervisor cannot cover. Run again: nothing is duplicated.
 
     Example: gws-supervision cover --supervisor ella.singh@example-council.gov.uk
     --from 2027-05-03 --to 2027-05-28 --by olu.patel@example-council.gov.uk

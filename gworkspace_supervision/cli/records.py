@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -127,20 +127,36 @@ def records_command(
 
 
 def render_transfer(result: TransferResult) -> str:
-    head = "Dry run: nothing was written. " if result.dry_run else ""
-    where = "archived (owner " + result.new_owner + ")" if result.archived else result.new_owner
-    lines = [
-        f"{head}Handover of {result.supervisee}: {len(result.records)} records to {where}.",
-        *[f"  access added: {a}" for a in result.added],
-        *[f"  access removed: {r}" for r in result.removed],
-    ]
-    if result.booking is not None:
-        b = result.booking
+    """The handover in people's names and session times; every person emailed or given access."""
+    dry = result.dry_run
+    see = f"{result.supervisee_name} ({result.supervisee})"
+    to = (
+        f"the archive (owner {result.new_owner})"
+        if result.archived
+        else f"{result.new_owner_name} ({result.new_owner})"
+    )
+    lines = [f"{'Dry run, nothing was written. ' if dry else ''}Handover of {see}",
+             f"  from {result.old_supervisor_name} ({result.old_supervisor}) to {to}."]  # fmt: skip
+    verb = "would pass" if dry else "passed"
+    if result.records:
         lines.append(
-            f"  bookings: {b.count('create')} series booked, {b.count('cancel')} cancelled, "
-            f"{b.count('truncate')} cut short (past sessions kept)"
+            f"  Records: {len(result.records)}; ownership of {len(result.to_transfer)} {verb} "
+            f"to {result.new_owner}; {result.moves} into {result.folder}."
         )
-    if not result.dry_run and result.roster_line is not None:
+    else:
+        lines.append("  Records: none to hand over.")
+    for a in result.access:
+        what = {"add": "access given", "role": "access changed", "remove": "access removed"}
+        lines.append(f"    {what[a.action]}: {a.describe()}")
+    for c in result.changes:
+        lines.append("  " + _describe_change(c, dry))
+    for w in result.warnings:
+        lines.append(f"  note: {w}")
+    lines.append("  Emailed: " + (_emailed(result.emailed) or "nobody"))
+    lines.append("  Given access: " + (", ".join(result.given_access) or "nobody"))
+    if not dry and not result.changed:
+        lines.append("  Nothing to change: the handover is already complete.")
+    if not dry and result.roster_line is not None:
         lines.append(
             f"  Now update the roster (line {result.roster_line}) to match, or the next `book` "
             "would move the sessions back."
@@ -148,15 +164,63 @@ def render_transfer(result: TransferResult) -> str:
     return "\n".join(lines)
 
 
+def _emailed(emailed: dict[str, list[str]]) -> str:
+    """'ann@x (calendar invitation: 4, calendar change or cancellation: 4); tom@x (...)'."""
+    out = []
+    for person, reasons in sorted(emailed.items()):
+        kinds: dict[str, int] = {}
+        for reason in reasons:
+            kind = reason.split(" (", 1)[0]
+            kinds[kind] = kinds.get(kind, 0) + 1
+        what = ", ".join(f"{k}: {n}" if n > 1 else k for k, n in sorted(kinds.items()))
+        out.append(f"{person} ({what})")
+    return "; ".join(out)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _describe_change(c: Any, dry: bool) -> str:
+    """One calendar change in words: whose calendar, whom, from when."""
+    start = ((c.body or {}).get("start") or {}).get("dateTime", "")
+    when = ""
+    if start:
+        moment = datetime.fromisoformat(start)
+        when = f", first {moment:%a %d %b %Y %H:%M}"
+    n = _plural(c.sessions, "session")
+    words = {
+        "create": ("would book" if dry else "booked", f"{n}{when}"),
+        "update": ("would update" if dry else "updated", f"{n}{when}"),
+        "cancel": ("would cancel" if dry else "cancelled", f"{n} to come"),
+        "truncate": (
+            "would cut short" if dry else "cut short",
+            f"{n} to come removed, past ones kept",
+        ),
+        "unchanged": ("already booked", "no change"),
+    }
+    verb, detail = words.get(c.action, (c.action, ""))
+    return f"Calendar of {c.calendar}: {verb} {c.title} ({detail})"
+
+
 @cli.command("transfer")
 @roster_option
 @policy_option
-@click.option("--year", type=YEAR, help="Booking year. Default: this year.")
+@click.option(
+    "--year",
+    type=YEAR,
+    help="Move only this booking year. Default: every year from this one in which the "
+    "supervisee has sessions booked.",
+)
 @click.option("--supervisee", required=True, help="Whose records and sessions move.")
 @click.option("--to-supervisor", help="The new supervisor (same organisation).")
 @click.option("--line-manager", help="The new line manager, if it changes.")
 @click.option("--archive-to", metavar="FOLDER_ID", help="A leaver: archive records here.")
-@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="List every change and everyone who would be emailed or given access; write nothing.",
+)
 @click.pass_obj
 def transfer_command(
     obj: Context,
@@ -172,9 +236,13 @@ def transfer_command(
     """Hand a supervisee's records and future sessions to a new supervisor (Hillingdon 4.5).
 
     Records change owner within the organisation and move to the new supervisor's
-    Supervision Records folder; the old supervisor loses access; the line manager's access
-    follows. For a leaver, --archive-to moves the records to an archive folder owned by the
-    operator. Future sessions move to the new supervisor's calendar.
+    Supervision Records folder; the old supervisor loses access (unless [supervision]
+    transfer_keep_old_supervisor_access = true); the line manager's access follows. For a
+    leaver, --archive-to moves the records to an archive folder owned by the operator. Future
+    sessions of this supervisee alone move to the new supervisor's calendar, placed around
+    everyone's other sessions. Handing records over needs [google] drive_scope = "drive"
+    (see README). Everything is checked before the first write; a run cut off part way is
+    finished by running it again.
 
     Example: gws-supervision transfer --roster roster.csv --supervisee
     noah.quinn@example-council.gov.uk --to-supervisor jamal.adams@example-council.gov.uk
@@ -182,7 +250,8 @@ def transfer_command(
     inputs = load_inputs(obj.config if obj else None, roster, policy)
     with run_context(obj, inputs) as ctx:
         result = transfer(
-            ctx, year or ctx.now().year, supervisee=supervisee, to_supervisor=to_supervisor,
+            ctx, year, supervisee=supervisee, to_supervisor=to_supervisor,
             line_manager=line_manager, archive_to=archive_to, dry_run=dry_run,
+            send_updates="all" if ctx.settings.supervision.notify else "none",
         )  # fmt: skip
     click.echo(render_transfer(result))

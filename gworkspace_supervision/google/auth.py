@@ -47,6 +47,11 @@ SCOPES: dict[str, str] = {
         "the broad documents/spreadsheets/drive scopes are not needed (install templates with "
         "`templates install`, a Doc the toolkit did not create is not readable under this scope)"
     ),
+    _G + "drive": (
+        'only when [google] drive_scope = "drive": see, edit, share and delete every Drive file '
+        "the signed-in user can reach, needed by `transfer` (the new owner of a handed-over "
+        "record is a user the toolkit never created it as, so drive.file cannot reach it)"
+    ),
     _G + "gmail.send": (
         "send the line managers' overdue-records digest; requested only when the digest is on"
     ),
@@ -56,12 +61,17 @@ AUTH_MODES = ("service_account", "oauth", "adc")
 APP_DIR_NAME = "gws-supervision"
 
 
-def scopes_for(mode: str, *, digest: bool = False) -> list[str]:
-    """The exact scopes one auth mode requests: impersonation owns the calendar, others do not."""
+def scopes_for(mode: str, *, digest: bool = False, drive_scope: str = "drive.file") -> list[str]:
+    """The exact scopes one auth mode requests: impersonation owns the calendar, others do not;
+    `drive_scope` "drive" replaces drive.file by the broad Drive scope (for `transfer`)."""
     if mode not in AUTH_MODES:
         raise InputError(_problem("auth", f"unknown auth mode {mode!r}; use one of {AUTH_MODES}"))
     calendar = "calendar.events.owned" if mode == "service_account" else "calendar.events"
-    wanted = [calendar, "calendar.events.freebusy", "drive.file"]
+    wanted = [
+        calendar,
+        "calendar.events.freebusy",
+        "drive" if drive_scope == "drive" else "drive.file",
+    ]
     if digest:
         wanted.append("gmail.send")
     return [_G + name for name in wanted]
@@ -77,6 +87,7 @@ class GoogleAuthSettings:
     operator: str | None = None  # the business-support account (oauth mode)
     token_file: Path | None = None  # default: <config folder>/token.json
     digest: bool = False  # ask for gmail.send too
+    drive_scope: str = "drive.file"  # "drive": the broad scope (transfer)
     source: str = "settings"  # the settings file name, for error messages
 
 
@@ -123,7 +134,7 @@ def credentials(
     settings: GoogleAuthSettings, *, run_flow: Callable[[Any], Any] | None = None
 ) -> CredentialSource:
     """Sign in the way the settings say; raise InputError naming the missing setting."""
-    scopes = scopes_for(settings.auth, digest=settings.digest)
+    scopes = scopes_for(settings.auth, digest=settings.digest, drive_scope=settings.drive_scope)
     if settings.auth == "service_account":
         return _service_account(settings, scopes)
     if settings.auth == "oauth":
@@ -209,7 +220,11 @@ def _adc(scopes: list[str]) -> CredentialSource:
             "`gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS."
         ) from exc
     if hasattr(base, "with_subject"):  # a service-account key: impersonate, own-calendar scope
-        scopes = scopes_for("service_account", digest="gmail" in " ".join(scopes))
+        scopes = scopes_for(
+            "service_account",
+            digest="gmail" in " ".join(scopes),
+            drive_scope="drive" if _G + "drive" in scopes else "drive.file",
+        )
         return CredentialSource(base.with_scopes(scopes), delegated=True, scopes=scopes)
     return CredentialSource(base, delegated=False, scopes=scopes)
 

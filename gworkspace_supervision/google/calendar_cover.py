@@ -1,4 +1,4 @@
-"""Calendar JSON for absence cover (Hillingdon 3.4): the cover event and the covered instance.
+"""Calendar JSON for absence cover (Hillingdon Supervision Framework 3.4): the cover event and the covered instance.
 
 A covered session is cancelled in the usual supervisor's calendar (an instance override, status
 cancelled, tagged `covered_by` so tracking knows the session lives on elsewhere) and booked as
@@ -9,6 +9,7 @@ no `year`, so `book` (which lists its series by year) never sees or retires it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ..domain.cover import KIND, cover_event_id, cover_label
@@ -30,9 +31,13 @@ def cover_body(
     supervisee: str,
     supervisee_name: str,
     record: RecordFile | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> dict[str, Any]:
-    """The event the covering supervisor holds the session with (the supervisee invited)."""
-    start, end = session.instance.start, session.instance.end
+    """The event the covering supervisor holds the session with (the supervisee invited), at
+    `start`-`end` (default the session's own time)."""
+    own = session.instance.start
+    start, end = start or own, end or session.instance.end
     private = {
         "app": APP,
         "kind": KIND,
@@ -44,6 +49,8 @@ def cover_body(
         "usual_name": usual_name,
         "supervisor_label": cover_label(by_name, usual_name),
     }
+    if start != own:  # placed elsewhere: the covering supervisor was busy at its own time
+        private["moved_from"] = own.isoformat()
     for name in ("category", "phase"):
         value = getattr(session, name)
         if value:

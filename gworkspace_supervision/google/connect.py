@@ -183,7 +183,8 @@ def connect(
 def local_scopes(settings: Any = None) -> list[str]:
     """What a local connection asks for: impersonation (each user acts as themself), as the
     usual council deployment (a service account with domain-wide delegation) does."""
-    return scopes_for("service_account", digest=auth_settings(settings).digest)
+    chosen = auth_settings(settings)
+    return scopes_for("service_account", digest=chosen.digest, drive_scope=chosen.drive_scope)
 
 
 def _connect_local(directory: Path, policy: RetryPolicy, scopes: list[str]) -> Connection:
@@ -267,5 +268,6 @@ def auth_settings(settings: Any) -> GoogleAuthSettings:
         operator=get("operator") or getattr(organisation, "operator", None),
         token_file=path("token_path", "token_file"),
         digest=bool(get("digest")),
+        drive_scope=str(get("drive_scope") or "drive.file"),
         source=str(getattr(settings, "source", None) or "settings"),
     )

@@ -371,15 +371,25 @@ class DriveAdapter:
         return self._batch(user, requests, "drive.permissions.delete", tolerate=(404,))
 
     def transfer_ownership(
-        self, user: str, file_ids: Sequence[str], new_owner: str, message: str | None = None
+        self,
+        user: str,
+        file_ids: Sequence[str],
+        new_owner: str,
+        message: str | None = None,
+        *,
+        move_to_root: bool = False,
     ) -> dict[str, Any]:
         """Make `new_owner` (same organisation) the owner of each file, acting as the owner.
 
         Drive leaves the previous owner as a writer; the caller removes that if it must go.
+        `move_to_root`: the file leaves the old owner's folders for the new owner's My Drive
+        (moveToNewOwnersRoot), so the new owner can file it without reaching those folders.
         """
         perms = self._perms(user)
         body = {"type": "user", "role": "owner", "emailAddress": new_owner}
-        extra = {"emailMessage": message} if message else {}
+        extra: dict[str, Any] = {"emailMessage": message} if message else {}
+        if move_to_root:
+            extra["moveToNewOwnersRoot"] = True
         requests = [
             (
                 f,

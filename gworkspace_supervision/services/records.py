@@ -22,12 +22,13 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from ..context import RunContext
 from ..domain.agenda import AgendaRule, agenda_rule, plan_agendas
 from ..domain.caseload import Case, load_caseload
-from ..domain.cover import USUAL_SUPERVISOR_ROLE
+from ..domain.cover import COVER_ROLE
 from ..domain.policy import Policy, cadence_text
 from ..domain.records import (
     AclDrift,
@@ -46,7 +47,7 @@ from ..domain.series import pair_id_for
 from ..domain.workdays import WorkingDays
 from ..errors import APIError, SupervisionError
 from ..google.batch import BatchError
-from ..google.calendar import CalendarAdapter
+from ..google.calendar import CalendarAdapter, Write
 from ..google.connect import Connection
 from ..google.docs import DocsAdapter, TemplateContent
 from ..google.drive import DriveAdapter, RecordFile, Share, doc_link
@@ -152,14 +153,18 @@ def create_records(
     drive = DriveAdapter(connection)
     result = RecordsResult(through, dry_run, [])
     found: dict[str, list[RecordFile]] = {}
+    calendars: dict[str, list[CalendarSession]] = {}
     listed = 0
-    for sup in supervisors:
-        sessions = list_sessions(connection, sup, lo, hi)
-        listed += len(sessions)
+    records: dict[str, RecordFile] = {}  # every supervisor's: a cover session's record stays
+    for sup in supervisors:  # in the usual supervisor's Drive (Hillingdon 4.4, services/cover)
+        calendars[sup] = list_sessions(connection, sup, lo, hi)
+        listed += len(calendars[sup])
         found[sup] = drive.list_records(sup, folders=not dry_run)  # folders: for creating
-        records = _by_session(found[sup], result)
+        for sid, record in _by_session(found[sup], result).items():
+            records.setdefault(sid, record)
+    for sup in supervisors:
         result.plans += _plan_supervisor(
-            sessions, records, by_pair, policy, through, workdays, organisation, lm_role,
+            calendars[sup], records, by_pair, policy, through, workdays, organisation, lm_role,
             domains, result, caseload,
         )  # fmt: skip
     _link_previous(result.plans)
@@ -214,12 +219,14 @@ def _plan_supervisor(
         per_pair[s.pair_id].append(s)
     plans = []
     for pair, held in sorted(per_pair.items()):
-        entry = usual = by_pair[pair]
-        if held[0].covers:  # Hillingdon 3.4: held by the covering supervisor, in their Drive
-            entry = replace(
+        entry = by_pair[pair]
+        cover_by = held[0].calendar_user if held[0].covers else None
+        if cover_by is not None:  # 3.4: held by a colleague; the record stays the usual
+            entry = replace(  # supervisor's (4.4), and names who held the session
                 entry,
-                supervisor_email=held[0].calendar_user,
-                supervisor_name=held[0].private.get("cover_name") or held[0].calendar_user,
+                supervisor_name=held[0].private.get("supervisor_label")
+                or held[0].private.get("cover_name")
+                or cover_by,
             )
         held.sort(key=lambda s: s.instance.start)
         agendas = _agendas(held, entry, caseload, tz)
@@ -244,8 +251,8 @@ def _plan_supervisor(
                 agenda=tuple(agendas.get(s.session_id, ())) if agendas is not None else None,
             )
             plan = RecordPlan(s, entry, facts, expected_acl(entry, lm_role))
-            if s.covers:  # the usual supervisor keeps access to their supervisee's record
-                plan.acl.setdefault(usual.supervisor_email, USUAL_SUPERVISOR_ROLE)
+            if cover_by is not None:  # the colleague who held it reads and adds to it
+                plan.acl.setdefault(cover_by, COVER_ROLE)
             existing = records.get(s.session_id)
             if existing is not None:
                 plan.existing, plan.file_id = existing, existing.file_id
@@ -439,14 +446,16 @@ def _apply_supervisor(
     _tolerant(lambda: drive.share(sup, shares), result)
     _tolerant(lambda: drive.set_roles(sup, roles), result)
     _tolerant(lambda: drive.unshare(sup, removals), result)
-    # 4. attach to the calendar instance, link in its description (batched patches)
-    attach = [
-        attach_write(p.session, file_id=p.file_id, title=p.title)
-        for p in ready
-        if p.file_id and not p.session.attached(p.file_id)
-    ]
-    if attach:
-        _tolerant(lambda: calendar.write(sup, attach, send_updates="none"), result)
+    # 4. attach to the calendar instance, link in its description (batched patches), in the
+    # calendar that holds it (a cover session's is the covering supervisor's)
+    attaches: dict[str, list[Write]] = defaultdict(list)
+    for p in ready:
+        if p.file_id and not p.session.attached(p.file_id):
+            attaches[p.session.calendar_user].append(
+                attach_write(p.session, file_id=p.file_id, title=p.title)
+            )
+    for cal, batch in sorted(attaches.items()):
+        _tolerant(partial(calendar.write, cal, batch, send_updates="none"), result)
 
 
 def _tolerant(

@@ -128,7 +128,8 @@ def test_the_readme_documents_exactly_the_scopes_in_auth_py() -> None:
         s
         for m in ("service_account", "oauth", "adc")
         for d in (False, True)
-        for s in scopes_for(m, digest=d)
+        for ds in ("drive.file", "drive")  # [google] drive_scope (transfer needs "drive")
+        for s in scopes_for(m, digest=d, drive_scope=ds)
     }
     assert requested == set(SCOPES)
 
