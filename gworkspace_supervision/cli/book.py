@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from ..domain.absences import load_absences
 from ..errors import SupervisionError
 from ..services.booking import BookingResult, Change, book
 from .main import Context, cli
@@ -109,6 +110,12 @@ def unfinished(result: BookingResult) -> str:
     show_default=True,
     help="Whether Calendar emails supervisees invitations, updates and cancellations.",
 )
+@click.option(
+    "--absences",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV of leave and absence (person,from,to,reason): sessions while a supervisee is away "
+    "move to the first free slot on return.",
+)
 @click.pass_obj
 def book_command(
     obj: Context,
@@ -118,6 +125,7 @@ def book_command(
     start: Any,
     dry_run: bool,
     send_updates: str,
+    absences: Path | None = None,
 ) -> None:
     """Book a year of supervision in every supervisor's Google Calendar (Hillingdon 3.2).
 
@@ -132,6 +140,7 @@ def book_command(
     Example: gws-supervision --workspace google --config council.toml book --year 2027
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy)  # exit 2 before any call
+    away = load_absences(absences, inputs.settings.organisation.allowed_domains) if absences else ()
     bar = ProgressBar("Booking")
     with run_context(obj, inputs) as ctx:
         try:
@@ -142,6 +151,7 @@ def book_command(
                 send_updates=send_updates,
                 progress=bar,
                 start=as_date(start),
+                absences=away,
             )
         finally:
             bar.close()

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ..domain.absences import load_absences
 from ..domain.ics import plan_to_ics
 from ..domain.planner import Plan, Session, plan_year
 from ..errors import InputError, Problem
@@ -45,7 +46,15 @@ def session_record(session: Session) -> dict[str, Any]:
 
 
 def render_json(plan: Plan) -> str:
-    return json.dumps({"sessions": [session_record(s) for s in plan.sessions]}, indent=1)
+    """{"sessions": [...]}, and "gaps" (sessions not held: the supervisee away) when any."""
+    out: dict[str, Any] = {"sessions": [session_record(s) for s in plan.sessions]}
+    if plan.gaps:
+        out["gaps"] = [
+            {"supervisee_email": g.supervisee_email, "supervisor_email": g.supervisor_email,
+             "nominal": g.nominal.isoformat(), "reason": g.reason}
+            for g in plan.gaps
+        ]  # fmt: skip
+    return json.dumps(out, indent=1)
 
 
 def render_csv(plan: Plan) -> str:
@@ -81,6 +90,8 @@ def render_table(plan: Plan) -> str:
                 )
             if s.moved_from:
                 text += f"  moved from {s.moved_from:%a %d %b %H:%M}: {s.move_reason}"
+            elif s.reassigned:  # the whole series is off the preferred slot: say why
+                text += f"  off preferred slot: {s.reassigned}"
             lines.append(text.rstrip())
     supervision = plan.supervision
     lines += ["", "Summary", f"  sessions: {len(plan.sessions)} in {len(plan.series)} series"]
@@ -94,6 +105,11 @@ def render_table(plan: Plan) -> str:
         lines.append(f"    {count:>4}  {reason}")
     lines.append(f"  reassigned (*, preferred slot taken): {len(plan.reassignments)}")
     lines += [f"    {text}" for text in plan.reassignments]
+    if plan.gaps:
+        lines.append(f"  gaps (not held: supervisee away): {len(plan.gaps)}")
+        lines += [
+            f"    {g.supervisee_email} {g.nominal:%a %d %b %Y}: {g.reason}" for g in plan.gaps
+        ]
     lines += [f"  note: {text}" for text in plan.notes]
     return "\n".join(lines)
 
@@ -124,6 +140,12 @@ def write_atomically(path: Path, data: bytes) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the plan as an iCalendar file (one event per series) to import and preview.",
 )
+@click.option(
+    "--absences",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV of leave and absence (person,from,to,reason): sessions while a supervisee is away "
+    "move to the first free slot on return; the gaps are listed.",
+)
 @click.pass_obj
 def plan_command(
     obj: Context,
@@ -133,6 +155,7 @@ def plan_command(
     start: Any,
     output_format: str,
     ics: Path | None,
+    absences: Path | None = None,
 ) -> None:
     """Plan a year of supervision from a roster and a policy, without booking anything.
 
@@ -145,9 +168,11 @@ def plan_command(
     --from 2027-04-01 --format json --ics plan.ics
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy)
+    away = load_absences(absences, inputs.settings.organisation.allowed_domains) if absences else ()
     plan = plan_year(
-        inputs.roster, inputs.policy, year, start=as_date(start), closure_days=inputs.closure_days
-    )
+        inputs.roster, inputs.policy, year, start=as_date(start),
+        closure_days=inputs.closure_days, absences=away,
+    )  # fmt: skip
     if ics is not None:
         write_atomically(
             ics, plan_to_ics(plan.series, inputs.policy.timezone, f"Supervision {year}")

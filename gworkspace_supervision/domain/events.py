@@ -28,7 +28,7 @@ TYPES = (SUPERVISION, *EVENT_TYPES)
 
 _EVENT_KEYS = {
     "type", "label", "categories", "months", "kinds", "required_kind", "year_start",
-    "warn_weeks", "minutes",
+    "warn_weeks", "minutes", "from_start", "every_months",
 }  # fmt: skip
 
 # Observation line statuses (the tracker's Observations tab).
@@ -52,9 +52,33 @@ class EventRule:
     year_start: tuple[int, int] = (4, 1)  # (month, day): the year the events are counted in
     warn_weeks: int = 8
     minutes: int | None = None  # None: the policy's session_minutes
+    # Per person: every `every_months` from the person's start (Sunderland appendix 1: the
+    # agreement reviewed six-monthly from when supervision starts), not in fixed `months`.
+    from_start: bool = False
+    every_months: int | None = None
 
-    def applies_to(self, category: str) -> bool:
-        return not self.categories or category in self.categories
+    def applies_to(self, *categories: str | None) -> bool:
+        """For a person in any of `categories` (role, status, category): Hillingdon 5.2 f's
+        observations are for all case holding staff, those on probation or in ASYE too."""
+        return not self.categories or any(c in self.categories for c in categories)
+
+    def months_for(self, start: date | None, year: int, spread: int) -> list[tuple[int, int]]:
+        """(index, month) of this rule's events in `year` for one person: `months`, or for a
+        per-person rule the months `every_months` apart from the start (anniversaries); with
+        no start date known, spread over the cycle by `spread` (not all in one month)."""
+        if not self.from_start or not self.every_months:
+            return list(enumerate(self.months))
+        step = self.every_months
+        if start is None:
+            offset = spread % step
+            return [(i, m) for i, m in enumerate(range(1 + offset, 13, step))]
+        out = []
+        for k in range(1, (year - start.year + 1) * 12 // step + 2):
+            months = start.month - 1 + k * step
+            when = (start.year + months // 12, months % 12 + 1)
+            if when[0] == year:
+                out.append((k, when[1]))
+        return out
 
     def kind(self, index: int) -> str:
         return self.kinds[index] if index < len(self.kinds) else ""
@@ -88,7 +112,24 @@ def parse_events(value: object, bad: Any, categories: Iterable[str], span: int) 
         if not isinstance(label, str) or not label.strip() or len(label) > 60:
             bad(where + "label", f"must be a non-empty string of up to 60 characters: {label!r}")
             label = kind.capitalize()
-        months = _months(raw.get("months"), bad, where + "months")
+        from_start = raw.get("from_start", False)
+        every = raw.get("every_months")
+        if not isinstance(from_start, bool):
+            bad(where + "from_start", f"must be true or false, got {from_start!r}")
+            from_start = False
+        if from_start:
+            if isinstance(every, bool) or not isinstance(every, int) or not 1 <= every <= 12:
+                bad(where + "every_months", f"from_start needs every_months from 1 to 12, got "
+                    f"{every!r}")  # fmt: skip
+                every = None
+            if "months" in raw:
+                bad(where + "months", "give months or from_start = true, not both")
+            months: tuple[int, ...] = ()
+        else:
+            if every is not None:
+                bad(where + "every_months", "only used with from_start = true")
+                every = None
+            months = _months(raw.get("months"), bad, where + "months")
         chosen = raw.get("categories", [])
         if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
             bad(where + "categories", "must be a list of category names")
@@ -125,6 +166,7 @@ def parse_events(value: object, bad: Any, categories: Iterable[str], span: int) 
                 type=kind, label=label.strip(), months=months, categories=frozenset(chosen),
                 kinds=tuple(k.strip() for k in kinds), required_kind=required,
                 year_start=start, warn_weeks=warn, minutes=minutes,
+                from_start=from_start, every_months=every,
             )
         )  # fmt: skip
     return rules

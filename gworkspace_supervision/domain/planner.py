@@ -11,11 +11,14 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from ..errors import InputError, Problem, SupervisionError
+from .absences import Absence, by_person
 from .events import SUPERVISION, EventRule
+from .people import PEOPLE_FIELDS, PairPeople, ThroughPeople
 from .policy import Category, Phase, Policy, cadence_text
 from .roster import RosterEntry
 from .series import (
@@ -42,31 +45,40 @@ GRID_MINUTES = 30  # candidate start times when the preferred slot is taken
 MOVE_SEARCH_DAYS = 10  # working days searched for a moved occurrence, each direction
 # one session: (nominal day, day, start minute, nominal start if moved, why moved)
 _Occurrence = tuple[date, date, int, datetime | None, str | None]
+# a stretch of a person's cadence: (category, phase, restart on, end before)
+_Link = tuple[str, "Phase", date | None, date | None]
 
 
 @dataclass(frozen=True)
-class Session:
+class Session(ThroughPeople):
+    """One planned occurrence: a supervision session or an [[events]] event. Its pair's
+    people (supervisee, supervisor, line manager, team, category, location) are `people`,
+    shared by the pair's sessions, and read as session.supervisee_email etc."""
+
+    people: PairPeople
     session_id: str
     series_id: str
     pair_id: str
-    supervisee_email: str
-    supervisee_name: str
-    supervisor_email: str
-    supervisor_name: str
-    line_manager_email: str
-    line_manager_name: str
-    team: str
-    category: str
     phase: str
     start: datetime
     end: datetime
     record_due: date
-    moved_from: datetime | None = None
+    moved_from: datetime | None = None  # the slot it would have had, when moved
     move_reason: str | None = None
-    location: str | None = None
     reassigned: str | None = None  # why the series is not at the preferred slot
     type: str = SUPERVISION  # or an [[events]] type: observation, appraisal, ...
     kind: str = ""  # an observation's kind, e.g. "direct work with a child"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A session not held because the supervisee was away (Islington: a gap from leave is
+    recorded): its nominal start and the reason, for the tracker and the record."""
+
+    supervisee_email: str
+    supervisor_email: str
+    nominal: datetime
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,7 @@ class Plan:
     window: tuple[date, date]
     reassignments: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    gaps: tuple[Gap, ...] = ()
 
     @property
     def moves(self) -> tuple[Session, ...]:
@@ -101,28 +114,22 @@ class _Segment:
 
 
 class _Diary:
-    """Everyone's booked minutes per day, and each supervisor's session count per day."""
+    """Everyone's booked minutes per day (with who holds them, so a move can say "taken by
+    whom"), and each supervisor's session count per day."""
 
     def __init__(self, limit: int) -> None:
-        self.busy: dict[str, dict[int, list[tuple[int, int]]]] = {}
+        self.busy: dict[str, dict[int, list[tuple[int, int, str]]]] = {}
         self.count: dict[str, dict[int, int]] = {}
         self.limit = limit
 
-    def free(self, email: str, day: int, start: int, end: int) -> bool:
-        for other_start, other_end in self.busy.get(email, {}).get(day, ()):
-            if start < other_end and other_start < end:
-                return False
-        return True
-
     def fits(self, supervisee: str, supervisor: str, day: int, start: int, end: int) -> bool:
-        if self.count.get(supervisor, {}).get(day, 0) >= self.limit:
-            return False
-        return self.free(supervisee, day, start, end) and self.free(supervisor, day, start, end)
+        return self.fits_all(supervisee, supervisor, (day,), start, end)
 
     def fits_all(
-        self, supervisee: str, supervisor: str, days: list[int], start: int, end: int
+        self, supervisee: str, supervisor: str, days: Iterable[int], start: int, end: int
     ) -> bool:
-        """`fits` for every day at once (the planner's hot loop)."""
+        """Every day free for both people at start..end, within the supervisor's daily limit
+        (the one fit test: sessions, moves and events all use it)."""
         limit = self.limit
         counts = self.count.get(supervisor, {})
         mine = self.busy.get(supervisee, {})
@@ -130,22 +137,61 @@ class _Diary:
         for day in days:
             if counts.get(day, 0) >= limit:
                 return False
-            for other_start, other_end in mine.get(day, ()):
+            for other_start, other_end, _ in mine.get(day, ()):
                 if start < other_end and other_start < end:
                     return False
-            for other_start, other_end in theirs.get(day, ()):
+            for other_start, other_end, _ in theirs.get(day, ()):
                 if start < other_end and other_start < end:
                     return False
         return True
 
-    def book(self, email: str, day: int, start: int, end: int) -> None:
-        self.busy.setdefault(email, {}).setdefault(day, []).append((start, end))
+    def holder(self, supervisee: str, supervisor: str, days: Iterable[int], start: int,
+               end: int) -> str | None:  # fmt: skip
+        """Why start..end does not fit on the first of `days` where it does not: 'taken by
+        <who holds it>' or the supervisor's daily limit (the reason a move is marked with)."""
+        for day in days:
+            for email in (supervisee, supervisor):
+                for other_start, other_end, who in self.busy.get(email, {}).get(day, ()):
+                    if start < other_end and other_start < end:
+                        return f"taken by {who}"
+            if self.count.get(supervisor, {}).get(day, 0) >= self.limit:
+                return f"{supervisor} already has {self.limit} sessions that day"
+        return None
 
-    def book_pair(self, supervisee: str, supervisor: str, day: int, start: int, end: int) -> None:
-        self.book(supervisee, day, start, end)
-        self.book(supervisor, day, start, end)
+    def book(self, email: str, day: int, start: int, end: int, who: str) -> None:
+        self.busy.setdefault(email, {}).setdefault(day, []).append((start, end, who))
+
+    def book_pair(
+        self, supervisee: str, supervisor: str, day: int, start: int, end: int, who: str
+    ) -> None:
+        slot = (start, end, who)
+        busy = self.busy
+        for email in (supervisee, supervisor):
+            days = busy.get(email)
+            if days is None:
+                days = busy[email] = {}
+            booked = days.get(day)
+            if booked is None:
+                days[day] = [slot]
+            else:
+                booked.append(slot)
         counts = self.count.setdefault(supervisor, {})
         counts[day] = counts.get(day, 0) + 1
+
+
+@dataclass
+class _Pair:
+    """One person's placed year, waiting for the second pass (moves) and emission."""
+
+    entry: RosterEntry
+    segs: list[_Segment]
+    minute: int
+    minutes: int
+    reassigned: str | None
+    who: str  # how the diary names this pair's bookings
+    # (segment, nominal day, why it cannot stay, earliest, latest day it may move to)
+    moves: list[tuple[_Segment, date, str, date, date]] = field(default_factory=list)
+    dropped: dict[date, str] = field(default_factory=dict)  # nominal day -> gap reason
 
 
 class _Planner:
@@ -153,11 +199,9 @@ class _Planner:
         self.policy, self.year, self.first, self.workdays = policy, year, first, workdays
         self.last = date(year, 12, 31)
         self.tz = policy.tz
-        self.minutes = policy.session_minutes
         open_, close = policy.working_hours
         self.open = open_.hour * 60 + open_.minute
         self.close = close.hour * 60 + close.minute
-        self.grid = list(range(self.open, self.close - self.minutes + 1, GRID_MINUTES))
         self.diary = _Diary(policy.max_sessions_per_day)
         self.due_cache: dict[date, date] = {}
         self.near_cache: dict[int, list[int]] = {}
@@ -170,35 +214,101 @@ class _Planner:
         ] = {}
         self.month_cache: dict[int, list[int]] = {}
         self.move_cache: dict[date, list[date]] = {}
-        # (day, start minute) -> start, end, UTC stamp of the session id, record due
-        self.slot_cache: dict[tuple[date, int], tuple[datetime, datetime, str, date]] = {}
+        # (day, start minute, minutes) -> start, end, UTC stamp of the session id, record due
+        self.slot_cache: dict[tuple[date, int, int], tuple[datetime, datetime, str, date]] = {}
         self.sessions: list[Session] = []
         self.series: list[Series] = []
         self.reassignments: list[str] = []
         self.notes: list[str] = []
-        self.pending: list[
-            tuple[RosterEntry, list[_Segment], int, str | None, list[tuple[_Segment, date, str]]]
-        ] = []
+        self.pending: list[_Pair] = []
+        self.away: dict[str, list[Absence]] = {}  # supervisee -> absences, by start
+        self.away_cache: dict[str, set[int]] = {}
+        self.returns: list[tuple[_Pair, date, Absence]] = []
+        self.gaps: list[Gap] = []
 
     # -- nominal dates -------------------------------------------------------------------------
-    def phases(self, entry: RosterEntry) -> list[tuple[str, Phase]]:
-        """The person's phase chain, following `then` (asye -> case_holding)."""
-        chain: list[tuple[str, Phase]] = []
-        category: Category | None = self.policy.categories[entry.category]
+    def chain(self, entry: RosterEntry) -> list[_Link]:
+        """The person's cadence over time: (category, phase, restart, end) in order.
+
+        A status (ASYE, probation, performance plan) runs from its start (status_start, else
+        start_date) to status_end or the end of its own phases; then the role's cadence takes
+        over (the role column, else the status's `then`). A status starting after the person
+        is in post follows a stretch of the role's cadence (`restart`: the status's first
+        session is in the week it starts, not at the role's next date). `end` is exclusive.
+        """
+        categories = self.policy.categories
+        links: list[_Link] = []
+        begin = entry.status_start or entry.start_date
+        if entry.status and entry.role and begin is not None and begin > self.started(entry):
+            links += self.follow(entry.role, None, begin)
+        restart = begin if links else None
+        if entry.status:
+            status = categories[entry.status]
+            for phase in status.phases:
+                end = self.until(phase, begin)
+                if entry.status_end is not None and (end is None or end > entry.status_end):
+                    end = entry.status_end
+                links.append((status.key, phase, restart, end))
+                restart = None
+                if end is not None and end == entry.status_end:
+                    break
+            following = entry.role or status.then
+            if following and (links[-1][3] is not None):
+                links += self.follow(following, entry.start_date, None)
+        else:
+            links += self.follow(entry.category, entry.start_date, None)
+        return links
+
+    def follow(self, key: str, base: date | None, stop: date | None) -> list[_Link]:
+        """A category's phases, then the `then` categories', the last ending at `stop`."""
+        links: list[_Link] = []
+        category: Category | None = self.policy.categories[key]
         seen: set[str] = set()
         while category is not None and category.key not in seen:
             seen.add(category.key)
-            chain += [(category.key, phase) for phase in category.phases]
-            then = category.phases[-1].then if category.phases else None
+            for phase in category.phases:
+                links.append((category.key, phase, None, self.until(phase, base)))
+            then = category.then
             category = self.policy.categories.get(then) if then else None
-        return chain
+        if stop is not None:
+            links = [
+                (k, p, r, stop if e is None or e > stop else e)
+                for k, p, r, e in links
+                if e is None or e > self.first
+            ] or links[-1:]
+        return links
+
+    @staticmethod
+    def until(phase: Phase, base: date | None) -> date | None:
+        if base is not None and phase.until_weeks is not None:
+            return base + timedelta(weeks=phase.until_weeks)
+        if base is not None and phase.until_months is not None:
+            return base + relativedelta(months=phase.until_months)
+        return None
+
+    def started(self, entry: RosterEntry) -> date:
+        """The first day anything may be planned for the person: in post and in the window."""
+        return max(self.first, entry.start_date) if entry.start_date else self.first
+
+    def finished(self, entry: RosterEntry) -> date:
+        """The last day anything may be planned: the leaving date or the window's end."""
+        return min(self.last, entry.end_date) if entry.end_date else self.last
+
+    def phased(self, entry: RosterEntry) -> date | None:
+        """The start the first phase counts from, when the person's cadence begins with a
+        phased status (ASYE, probation: 'within their first week', Hillingdon 4.3)."""
+        first = self.policy.categories[entry.status or entry.category]
+        begin = entry.status_start or entry.start_date
+        if not first.needs_start_date or begin is None:
+            return None
+        if entry.status and entry.role and begin > self.started(entry):
+            return None  # the role comes first; the status restarts in its own week
+        return begin
 
     def anchor(self, entry: RosterEntry) -> date:
-        category = self.policy.categories[entry.category]
-        if category.needs_start_date and entry.start_date is not None:
-            base = entry.start_date
-        else:
-            base = self.first
+        base = self.phased(entry)
+        if base is None:
+            base = self.started(entry)
             if entry.preferred_day is None:
                 base = self.workdays.shift(base, "next")
         if entry.preferred_day is not None:
@@ -207,58 +317,77 @@ class _Planner:
             base += timedelta(days=7 - base.weekday())
         return base
 
-    def segments(self, entry: RosterEntry, first_day: date) -> list[_Segment]:
-        """Nominal dates per phase from `first_day`, clipped to the plan window."""
+    def segments(
+        self, entry: RosterEntry, first_day: date, chain: list[_Link] | None = None
+    ) -> list[_Segment]:
+        """Nominal dates per phase from `first_day`, clipped to the plan window and to the
+        person's start and end dates (`chain`: the person's, if already made)."""
         out: list[_Segment] = []
         current = first_day
-        for category_key, phase in self.phases(entry):
-            end: date | None = None
-            if entry.start_date is not None and phase.until_weeks is not None:
-                end = entry.start_date + timedelta(weeks=phase.until_weeks)
-            elif entry.start_date is not None and phase.until_months is not None:
-                end = entry.start_date + relativedelta(months=phase.until_months)
+        last = self.finished(entry)
+        floor = self.started(entry)
+        weekday = first_day.weekday()
+        for category_key, phase, restart, end in chain or self.chain(entry):
+            if restart is not None:  # a status begins: its first session in its own week
+                aligned = restart + timedelta(days=(weekday - restart.weekday()) % 7)
+                current = max(first_day, min(current, aligned))
             segment = _Segment(phase, category_key)
             if phase.monthly:
-                ordinal, weekday = monthly_ordinal(current), current.weekday()
+                ordinal, weekday_now = monthly_ordinal(current), current.weekday()
                 segment.ordinal = ordinal
                 year, month = current.year, current.month
-                while current <= self.last and (end is None or current < end):
-                    if current >= self.first:
+                while current <= last and (end is None or current < end):
+                    if current >= floor:
                         segment.dates.append(current)
                     year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-                    current = nth_weekday(year, month, weekday, ordinal)
+                    current = nth_weekday(year, month, weekday_now, ordinal)
             else:
                 weeks = phase.every_weeks or entry.interval_weeks or 4
                 segment.every_days = weeks * 7
                 step = timedelta(days=weeks * 7)
-                if end is None and current < self.first:  # skip ahead arithmetically
-                    current += step * ((self.first - current).days // (weeks * 7))
-                while current <= self.last and (end is None or current < end):
-                    if current >= self.first:
+                if end is None and current < floor:  # skip ahead arithmetically
+                    current += step * ((floor - current).days // (weeks * 7))
+                while current <= last and (end is None or current < end):
+                    if current >= floor:
                         segment.dates.append(current)
                     current += step
             if segment.dates:
                 out.append(segment)
-            if current > self.last:
+            if current > last:
                 break
         return out
 
     # -- placing -------------------------------------------------------------------------------
-    def candidates(self, anchor: date, preferred: int, horizon: int) -> Iterable[tuple[int, int]]:
+    def candidates(
+        self, anchor: date, preferred: int, horizon: int, minutes: int
+    ) -> Iterable[tuple[int, int]]:
         """(day offset, start minute) nearest first: same day other times, then later days.
 
         Phased categories stay in the person's first week (Hillingdon 4.3: probation 'within
         their first week'); fixed cadences may spill into later weeks of their first cycle.
         """
-        times = self.near(preferred)
+        times = self.near(preferred, minutes)
         for offset in range(horizon):
             if (anchor + timedelta(days=offset)).weekday() < 5:
                 for minute in times:
                     yield offset, minute
 
+    def horizon(self, entry: RosterEntry, anchor: date, chain: list[_Link]) -> int:
+        """How many days after the anchor the first session may be: a phased status's first
+        week; a starter's first cadence step ('the first session within the cadence'); else
+        up to four weeks."""
+        begin = self.phased(entry)
+        if begin is not None:
+            return max(1, 7 - (anchor - begin).days) if begin >= self.first else 7
+        if entry.start_date is not None and entry.start_date >= self.first:
+            phase = chain[0][1]
+            weeks = 4 if phase.monthly else (phase.every_weeks or entry.interval_weeks or 4)
+            return max(1, min(28, weeks * 7 - (anchor - entry.start_date).days))
+        return 28
+
     def place(self, entry: RosterEntry) -> None:
-        category = self.policy.categories[entry.category]
         anchor = self.anchor(entry)
+        minutes = self.policy.minutes_for(entry.role or entry.category)
         preferred = (
             entry.preferred_time.hour * 60 + entry.preferred_time.minute
             if entry.preferred_time
@@ -268,26 +397,26 @@ class _Planner:
         chosen: tuple[int, int, list[_Segment]] | None = None
         fallback: tuple[int, int, list[_Segment]] | None = None
         shift_cache: dict[int, tuple[list[_Segment], list[int]]] = {}
-        horizon = 28
-        if category.needs_start_date and entry.start_date and entry.start_date >= self.first:
-            horizon = max(1, 7 - (anchor - entry.start_date).days)  # stay in the first week
-        elif category.needs_start_date:
-            horizon = 7
-        for offset, minute in self.candidates(anchor, preferred, horizon):
+        first_days: list[int] = []
+        chain = self.chain(entry)
+        for offset, minute in self.candidates(
+            anchor, preferred, self.horizon(entry, anchor, chain), minutes
+        ):
             if offset not in shift_cache:
-                segs = self.segments(entry, anchor + timedelta(days=offset))
+                segs = self.segments(entry, anchor + timedelta(days=offset), chain)
                 days = [d.toordinal() for g in segs for d in g.dates if self.is_working(d)]
                 shift_cache[offset] = (segs, days)
             segs, days = shift_cache[offset]
             if fallback is None:
-                fallback = (offset, minute, segs)
-            if self.diary.fits_all(a, b, days, minute, minute + self.minutes):
+                fallback, first_days = (offset, minute, segs), days
+            if self.diary.fits_all(a, b, days, minute, minute + minutes):
                 chosen = (offset, minute, segs)
                 break
         if fallback is None or not fallback[2]:
             self.notes.append(
                 f"{entry.supervisee_email}: no sessions in {self.first}..{self.last} "
-                f"(category {entry.category}, start_date {entry.start_date})"
+                f"(category {entry.category}, start_date {entry.start_date}"
+                + (f", end_date {entry.end_date})" if entry.end_date else ")")
             )
             return
         offset, minute, segs = chosen or fallback
@@ -297,65 +426,157 @@ class _Planner:
         ):
             day = anchor + timedelta(days=offset)
             wanted = f"{anchor:%a} " if entry.preferred_day is not None else ""
+            taken = self.diary.holder(a, b, first_days, preferred, preferred + minutes) or "taken"
             reassigned = (
-                f"preferred {wanted}{preferred // 60:02d}:{preferred % 60:02d} taken; "
+                f"preferred {wanted}{preferred // 60:02d}:{preferred % 60:02d} {taken}; "
                 f"booked {day:%a} {minute // 60:02d}:{minute % 60:02d}"
             )
             self.reassignments.append(f"{entry.supervisee_email} with {b}: {reassigned}")
-        self.commit(entry, segs, minute, reassigned)
+        self.commit(entry, segs, minute, minutes, reassigned, fits=chosen is not None)
 
     def commit(
-        self, entry: RosterEntry, segs: list[_Segment], minute: int, reassigned: str | None
+        self,
+        entry: RosterEntry,
+        segs: list[_Segment],
+        minute: int,
+        minutes: int,
+        reassigned: str | None,
+        fits: bool,
     ) -> None:
+        """Book the pair's working days at `minute`; the rest wait for the second pass.
+        `fits`: the diary already said every working day fits (place's fits_all), so each is
+        booked without asking again."""
         a, b = entry.supervisee_email, entry.supervisor_email
-        end = minute + self.minutes
-        moves: list[tuple[_Segment, date, str]] = []
+        end = minute + minutes
+        who = f"{entry.supervisee_name} with {entry.supervisor_name}"
+        pair = _Pair(entry, segs, minute, minutes, reassigned, who)
+        away = self.away.get(a)
+        if away:
+            self.absent(pair, away)
         diary, working = self.diary, self.working_cache
+        started, finished = self.started(entry), self.finished(entry)
+        nominal = [d for g in segs for d in g.dates]
         for seg in segs:
             for d in seg.dates:
+                if d in pair.dropped:
+                    continue
                 known = working.get(d)
                 if known is None:
                     known = self.is_working(d)
                 reason = None if known else self.workdays.reason_closed(d)
-                if reason is None and diary.fits(a, b, ordinal := d.toordinal(), minute, end):
-                    diary.book_pair(a, b, ordinal, minute, end)
-                else:
-                    moves.append((seg, d, reason or "clash with another booking"))
-        self.pending.append((entry, segs, minute, reassigned, moves))
+                ordinal = d.toordinal()
+                if reason is None and (fits or diary.fits(a, b, ordinal, minute, end)):
+                    diary.book_pair(a, b, ordinal, minute, end, who)
+                    continue
+                if reason is None:
+                    reason = diary.holder(a, b, (d.toordinal(),), minute, end) or "taken"
+                # keep the cadence: strictly between the neighbouring sessions
+                at = nominal.index(d)
+                lo = nominal[at - 1] + timedelta(days=1) if at else started
+                hi = nominal[at + 1] - timedelta(days=1) if at + 1 < len(nominal) else finished
+                pair.moves.append((seg, d, reason, max(lo, started), min(hi, finished)))
+        self.pending.append(pair)
+
+    def absent(self, pair: _Pair, away: list[Absence]) -> None:
+        """The supervisee's sessions while they are away: the first moves to the first free
+        slot after they return (supervision prioritised on return), the rest are gaps."""
+        for absence in away:
+            inside = [d for g in pair.segs for d in g.dates if absence.covers(d)]
+            for d in inside:
+                pair.dropped[d] = f"absent ({absence.text})"
+            if inside:
+                self.returns.append((pair, inside[0], absence))
 
     def finish(self) -> None:
         """Second pass: relocate moved occurrences (regular slots were all taken first, so a
         bank-holiday move never pushes someone else's regular session), then emit series."""
         moved: dict[tuple[int, date], tuple[date, int, str]] = {}
-        jobs = [
-            (d, entry.supervisee_email, seg, entry, minute, reason)
-            for entry, segs, minute, _, moves in self.pending
-            for seg, d, reason in moves
-        ]
-        for d, _, seg, entry, minute, reason in sorted(jobs, key=lambda j: (j[0], j[1])):
-            day, start = self.relocate(entry.supervisee_email, entry.supervisor_email, d, minute)
-            moved[(id(seg), d)] = (day, start, reason)
-        for entry, segs, minute, reassigned, _ in self.pending:
-            self.emit_pair(entry, segs, minute, moved, reassigned)
+        for pair, nominal, absence in sorted(
+            self.returns, key=lambda r: (r[2].last, r[0].entry.supervisee_email)
+        ):
+            landed = self.after_return(pair, absence)
+            if landed is not None:
+                seg = next(g for g in pair.segs if nominal in g.dates)
+                reason = pair.dropped.pop(nominal) + ": first free slot on return"
+                moved[(id(seg), nominal)] = (*landed, reason)
+        jobs = [(d, pair.entry.supervisee_email, seg, pair, reason, lo, hi)
+                for pair in self.pending for seg, d, reason, lo, hi in pair.moves]  # fmt: skip
+        for d, _, seg, pair, reason, lo, hi in sorted(jobs, key=lambda j: (j[0], j[1])):
+            landed = self.relocate(pair, d, lo, hi)
+            if landed is None:  # the person's own dates leave no working day for it
+                pair.dropped[d] = f"{reason}; no working day in post to move it to"
+            else:
+                moved[(id(seg), d)] = (*landed, reason)
+        for pair in self.pending:
+            self.emit_pair(pair, moved)
+            for nominal, reason in sorted(pair.dropped.items()):
+                self.gaps.append(Gap(
+                    pair.entry.supervisee_email, pair.entry.supervisor_email,
+                    self.at(nominal, pair.minute), reason,
+                ))  # fmt: skip
 
-    def relocate(self, a: str, b: str, nominal: date, minute: int) -> tuple[date, int]:
-        """Nearest free working slot for an occurrence that cannot stay (holiday or clash):
-        first the policy's holiday_shift direction, then the nearest day either side."""
-        diary, minutes, times = self.diary, self.minutes, self.near(minute)
-        for day in self.move_days(nominal):
-            ordinal = day.toordinal()
-            for start in times:
-                if diary.fits(a, b, ordinal, start, start + minutes):
-                    diary.book_pair(a, b, ordinal, start, start + minutes)
-                    return day, start
+    def after_return(self, pair: _Pair, absence: Absence) -> tuple[date, int] | None:
+        """The first free slot for both from the supervisee's return, nearest their time."""
+        a, b = pair.entry.supervisee_email, pair.entry.supervisor_email
+        day = absence.last + timedelta(days=1)
+        last = self.finished(pair.entry)
+        away = self.away_days(a)
+        times = self.near(pair.minute, pair.minutes)
+        while day <= last:
+            if self.is_working(day) and day.toordinal() not in away:
+                ordinal = day.toordinal()
+                for start in times:
+                    if self.diary.fits(a, b, ordinal, start, start + pair.minutes):
+                        self.diary.book_pair(a, b, ordinal, start, start + pair.minutes, pair.who)
+                        return day, start
+            day += timedelta(days=1)
+        return None
+
+    def relocate(self, pair: _Pair, nominal: date, lo: date, hi: date) -> tuple[date, int] | None:
+        """Nearest free working slot for an occurrence that cannot stay (holiday or clash),
+        earlier or later: first between the neighbouring sessions (the cadence kept) and,
+        under a monthly floor, in the same calendar month; then anywhere in reach."""
+        a, b, minutes = pair.entry.supervisee_email, pair.entry.supervisor_email, pair.minutes
+        diary, times = self.diary, self.near(pair.minute, minutes)
+        started, finished = self.started(pair.entry), self.finished(pair.entry)
+        away = self.away_days(a)
+        days = self.move_days(nominal)
+        floor = self.policy.floor
+        monthly = floor is not None and floor.monthly
+        bounded = True  # every day in reach is outside the person's dates or while away
+        for keep in (True, False):
+            for day in days:
+                if keep and not (lo <= day <= hi and (not monthly or day.month == nominal.month)):
+                    continue
+                if not started <= day <= finished or (away and day.toordinal() in away):
+                    continue
+                bounded = False
+                ordinal = day.toordinal()
+                for start in times:
+                    if diary.fits(a, b, ordinal, start, start + minutes):
+                        diary.book_pair(a, b, ordinal, start, start + minutes, pair.who)
+                        return day, start
+        if bounded:
+            return None
         raise SupervisionError(
             f"cannot fit the session of {a} with {b} near {nominal}: no free slot for both within "
             f"{MOVE_SEARCH_DAYS} working days either side (max_sessions_per_day "
             f"{self.policy.max_sessions_per_day}); give {b} fewer supervisees"
         )
 
+    def away_days(self, email: str) -> set[int]:
+        days = self.away_cache.get(email)
+        if days is None:
+            days = self.away_cache[email] = {
+                o for x in self.away.get(email, ())
+                for o in range(x.first.toordinal(), x.last.toordinal() + 1)
+            }  # fmt: skip
+        return days
+
     def move_days(self, nominal: date) -> list[date]:
-        """Working days in the window up to MOVE_SEARCH_DAYS either side, nearest first."""
+        """Working days in the window up to MOVE_SEARCH_DAYS either side, nearest first; a tie
+        goes the policy's holiday_shift way (a Monday holiday: Tuesday, not the Friday before;
+        Good Friday: the Thursday, not the Tuesday after Easter Monday)."""
         known = self.move_cache.get(nominal)
         if known is None:
             known = self.move_cache[nominal] = self._move_days(nominal)
@@ -373,20 +594,24 @@ class _Planner:
                 days.append(day)
                 day += timedelta(days=step)
             sides[direction] = days
-        primary = sides[self.policy.holiday_shift]
-        other = sides["previous" if self.policy.holiday_shift == "next" else "next"]
-        rest = sorted(
-            set(primary[1:] + other) - set(primary[:1]),
+        primary = set(sides[self.policy.holiday_shift])
+        return sorted(
+            set(sides["next"]) | set(sides["previous"]),
             key=lambda d: (abs((d - nominal).days), d not in primary),
         )
-        return primary[:1] + rest
 
-    def near(self, minute: int) -> list[int]:
-        """Start times nearest `minute` first (earlier wins a tie), cached per minute."""
-        times = self.near_cache.get(minute)
+    def near(self, minute: int, minutes: int) -> list[int]:
+        """Start times nearest `minute` first (earlier wins a tie) for a `minutes`-long
+        session ending by closing time, cached."""
+        key = minute * 1000 + minutes
+        times = self.near_cache.get(key)
         if times is None:
-            times = sorted(set(self.grid) | {minute}, key=lambda m: (abs(m - minute), m))
-            self.near_cache[minute] = times
+            grid = range(self.open, self.close - minutes + 1, GRID_MINUTES)
+            times = sorted(
+                {t for t in (*grid, minute) if t + minutes <= self.close},
+                key=lambda m: (abs(m - minute), m),
+            )
+            self.near_cache[key] = times
         return times
 
     def is_working(self, day: date) -> bool:
@@ -406,11 +631,11 @@ class _Planner:
             self.at_cache[key] = moment
         return moment
 
-    def slot(self, day: date, minute: int) -> tuple[datetime, datetime, str, date]:
+    def slot(self, day: date, minute: int, minutes: int) -> tuple[datetime, datetime, str, date]:
         """A session's start, end, session-id stamp and record due date, cached per slot."""
         when = self.at(day, minute)
-        slot = self.slot_cache[(day, minute)] = (
-            when, self.at(day, minute + self.minutes), self.session_id("", when), self.due(day),
+        slot = self.slot_cache[(day, minute, minutes)] = (
+            when, self.at(day, minute + minutes), self.session_id("", when), self.due(day),
         )  # fmt: skip
         return slot
 
@@ -428,44 +653,44 @@ class _Planner:
         return self.due_cache[day]
 
     def emit_pair(
-        self,
-        entry: RosterEntry,
-        segs: list[_Segment],
-        minute: int,
-        moved: Mapping[tuple[int, date], tuple[date, int, str]],
-        reassigned: str | None,
+        self, pair: _Pair, moved: Mapping[tuple[int, date], tuple[date, int, str]]
     ) -> None:
         """The pair's year as one series, its phases folded together, when every phase's
         sessions (after moves) come after the previous phase's: then each session's phase
-        follows from its start. Otherwise (moves crossing a phase boundary) one per phase."""
+        follows from its start. Otherwise (moves crossing a phase boundary) one per phase.
+        Sessions dropped for an absence are EXDATEs with no session."""
+        minute, dropped = pair.minute, pair.dropped
         runs: list[list[_Occurrence]] = []
-        for seg in segs:
+        for seg in pair.segs:
             run: list[_Occurrence] = []
             for d in seg.dates:
                 move = moved.get((id(seg), d))
                 if move is None:
-                    run.append((d, d, minute, None, None))
+                    if d not in dropped:
+                        run.append((d, d, minute, None, None))
                 else:
                     run.append((d, move[0], move[1], self.at(d, minute), move[2]))
             run.sort(key=lambda o: (o[1], o[2]))
             runs.append(run)
+        kept = [(seg, run) for seg, run in zip(pair.segs, runs, strict=True) if run]
+        if not kept:
+            self.notes.append(f"{pair.entry.supervisee_email}: no session can be held (see gaps)")
+            return
         ordered = all(
-            (a[-1][1], a[-1][2]) < (b[0][1], b[0][2]) for a, b in zip(runs, runs[1:], strict=False)
+            (a[-1][1], a[-1][2]) < (b[0][1], b[0][2])
+            for (_, a), (_, b) in zip(kept, kept[1:], strict=False)
         )
-        if ordered:
-            self.emit_series(entry, segs, runs, minute, reassigned)
+        if ordered and len(kept) == len(runs):
+            self.emit_series(pair, pair.segs, runs)
         else:
-            for seg, run in zip(segs, runs, strict=True):
-                self.emit_series(entry, [seg], [run], minute, reassigned)
+            for seg, run in zip(pair.segs, runs, strict=True):
+                self.emit_series(pair, [seg], [run])
 
-    def emit_series(
-        self,
-        entry: RosterEntry,
-        segs: list[_Segment],
-        runs: list[list[_Occurrence]],
-        minute: int,
-        reassigned: str | None,
-    ) -> None:
+    def emit_series(self, pair: _Pair, segs: list[_Segment], runs: list[list[_Occurrence]]) -> None:
+        entry, minute, minutes = pair.entry, pair.minute, pair.minutes
+        gone = [d for g in segs for d in g.dates if d in pair.dropped]
+        if not any(runs):
+            return  # a phase wholly inside an absence: its gaps are recorded, no series
         seg = segs[0]
         first = seg.dates[0]
         if len(segs) > 1:
@@ -482,7 +707,7 @@ class _Planner:
             entry.supervisee_email, entry.supervisor_email, entry.category, seg.category,
             seg.phase.name, self.year,
         )  # fmt: skip
-        duration = timedelta(minutes=self.minutes)
+        duration = timedelta(minutes=minutes)
         exdates, rdates = [], []
         for run in runs:
             for nominal, day, at, moved_from, _ in run:
@@ -492,9 +717,14 @@ class _Planner:
                         rdates.append(self.at(day, at))
                 else:  # another phase's session, at its (possibly moved) time
                     rdates.append(self.at(day, at))
+        # absences: an RRULE occurrence with no session (another phase's is simply not added)
+        exdates += [self.at(d, minute) for d in gone if inside is None or d in inside]
         if inside is not None:  # dates the folded rule makes that are no session
             nominal_days = {d for g in segs for d in g.dates}
             exdates += [self.at(d, minute) for d in inside - nominal_days]
+            exdates.sort()
+            rdates.sort()
+        elif gone:
             exdates.sort()
             rdates.sort()
         else:  # one phase: EXDATE/RDATE in the plan's date order, as before folding
@@ -502,7 +732,7 @@ class _Planner:
             exdates, rdates = [x for x, _ in pairs], [r for _, r in pairs]
         start = self.at(first, minute)
         hashed: dict[str, object] = {
-            "start": start.isoformat(), "minutes": self.minutes, "rrule": rule,
+            "start": start.isoformat(), "minutes": minutes, "rrule": rule,
             "exdates": [x.isoformat() for x in exdates], "rdates": [x.isoformat() for x in rdates],
             "location": entry.location, "supervisee": [entry.supervisee_email, entry.supervisee_name],
             "supervisor": [entry.supervisor_email, entry.supervisor_name],
@@ -511,34 +741,23 @@ class _Planner:
         }  # fmt: skip
         pair_id = pair_id_for(entry.supervisee_email, entry.supervisor_email)
         ids: list[str] = []
-        common = {
-            "series_id": series_id, "pair_id": pair_id,
-            "supervisee_email": entry.supervisee_email, "supervisee_name": entry.supervisee_name,
-            "supervisor_email": entry.supervisor_email, "supervisor_name": entry.supervisor_name,
-            "line_manager_email": entry.line_manager_email,
-            "line_manager_name": entry.line_manager_name, "team": entry.team,
-            "category": entry.category, "location": entry.location,
-            "reassigned": reassigned, "type": SUPERVISION, "kind": "",
-        }  # fmt: skip
+        people = _people(entry)
         phases: list[tuple[str, str]] = []
-        slots, new, sessions = self.slot_cache, object.__new__, self.sessions
+        slots, sessions, reassigned = self.slot_cache, self.sessions, pair.reassigned
         for g, run in zip(segs, runs, strict=True):
             phase = g.phase.name
             for _, day, at, moved_from, reason in run:
-                slot = slots.get((day, at))
+                slot = slots.get((day, at, minutes))
                 if slot is None:
-                    slot = self.slot(day, at)
+                    slot = self.slot(day, at, minutes)
                 when, end, stamp, due = slot
                 session_id = series_id + stamp
                 ids.append(session_id)
-                # Session(**common, ...) without the frozen __init__ (12 us each; 60,000 a
-                # year for 5,000 staff): every field is set here, so it is the same object.
-                session = new(Session)
-                session.__dict__.update(
-                    common, session_id=session_id, start=when, phase=phase, end=end,
-                    record_due=due, moved_from=moved_from, move_reason=reason,
-                )  # fmt: skip
-                sessions.append(session)
+                sessions.append(Session(
+                    people=entry, session_id=session_id, series_id=series_id, pair_id=pair_id,
+                    phase=phase, start=when, end=end, record_due=due, moved_from=moved_from,
+                    move_reason=reason, reassigned=reassigned,
+                ))  # fmt: skip
             phases.append((g.phase.name, ids[-len(run)][-16:]))
         if len(segs) > 1:
             hashed["phases"] = phases
@@ -548,14 +767,10 @@ class _Planner:
             cadence = cadence_text(None if seg.every_days is None else seg.every_days // 7)
         self.series.append(
             Series(
-                series_id=series_id, pair_id=pair_id, supervisee_email=entry.supervisee_email,
-                supervisee_name=entry.supervisee_name, supervisor_email=entry.supervisor_email,
-                supervisor_name=entry.supervisor_name, line_manager_email=entry.line_manager_email,
-                category=entry.category, phase=seg.phase.name, cadence=cadence,
-                start=start, duration=duration, rrule=rule, exdates=tuple(exdates),
-                rdates=tuple(rdates), location=entry.location, plan_hash=plan_hash_for(hashed),
-                session_ids=tuple(ids), line_manager_name=entry.line_manager_name,
-                team=entry.team, timezone=self.policy.timezone, phases=tuple(phases),
+                **people, series_id=series_id, pair_id=pair_id, phase=seg.phase.name,
+                cadence=cadence, start=start, duration=duration, rrule=rule,
+                exdates=tuple(exdates), rdates=tuple(rdates), plan_hash=plan_hash_for(hashed),
+                session_ids=tuple(ids), timezone=self.policy.timezone, phases=tuple(phases),
             )
         )  # fmt: skip
 
@@ -569,14 +784,8 @@ class _Planner:
             return
         for entry in sorted(roster, key=lambda e: (e.supervisee_email, e.supervisor_email)):
             pair_id = pair_id_for(entry.supervisee_email, entry.supervisor_email)
-            person = {
-                "pair_id": pair_id, "supervisee_email": entry.supervisee_email,
-                "supervisee_name": entry.supervisee_name,
-                "supervisor_email": entry.supervisor_email,
-                "supervisor_name": entry.supervisor_name,
-                "line_manager_email": entry.line_manager_email,
-                "line_manager_name": entry.line_manager_name, "team": entry.team,
-                "category": entry.category, "location": entry.location,
+            person: dict[str, Any] = {
+                "pair_id": pair_id, "people": _people(entry), "entry": entry,
             }  # fmt: skip
             facts = "\x1f".join((
                 entry.location or "", entry.supervisee_email, entry.supervisee_name,
@@ -585,9 +794,10 @@ class _Planner:
             ))  # fmt: skip
             head = f"{entry.supervisee_email}\x1f{entry.supervisor_email}\x1fevent\x1f"
             spread = int(pair_id[:8], 16)  # spreads pairs over the month
+            kinds = entry.categories
             for rule in rules:
-                if rule.applies_to(entry.category):
-                    for index, month in enumerate(rule.months):
+                if rule.applies_to(*kinds):
+                    for index, month in rule.months_for(entry.start_date, self.year, spread):
                         self.place_event(entry, rule, index, month, person, facts, head, spread)
 
     def month_days(self, month: int) -> list[int]:
@@ -609,7 +819,7 @@ class _Planner:
         key = (preferred, minutes)
         times = self.event_times_cache.get(key)
         if times is None:
-            times = [t for t in self.near(preferred) if t + minutes <= self.close]
+            times = self.near(preferred, minutes)
             self.event_times_cache[key] = times
         return times
 
@@ -619,19 +829,21 @@ class _Planner:
         rule: EventRule,
         index: int,
         month: int,
-        person: Mapping[str, object],
+        person: Mapping[str, Any],
         facts: str,
         head: str,
         spread: int,
     ) -> None:
         days = self.month_days(month)
-        if entry.start_date is not None:  # not before the person starts
-            started = entry.start_date.toordinal()
-            days = [d for d in days if d >= started]
+        a, b = entry.supervisee_email, entry.supervisor_email
+        if entry.start_date is not None or entry.end_date is not None or a in self.away:
+            # not before the person starts, after they leave or while they are away
+            started, finished = self.started(entry).toordinal(), self.finished(entry).toordinal()
+            away = self.away_days(a)
+            days = [d for d in days if started <= d <= finished and d not in away]
         if not days:
             return
-        a, b = entry.supervisee_email, entry.supervisor_email
-        minutes = rule.minutes or self.minutes
+        minutes = rule.minutes or self.policy.session_minutes
         preferred = (
             entry.preferred_time.hour * 60 + entry.preferred_time.minute
             if entry.preferred_time
@@ -652,9 +864,11 @@ class _Planner:
             taken = mine.get(day, ()), theirs.get(day, ())
             for minute in times:
                 end = minute + minutes
-                if any(s < end and minute < e for booked in taken for s, e in booked):
+                if any(s < end and minute < e for booked in taken for s, e, _ in booked):
                     continue
-                diary.book_pair(a, b, day, minute, end)
+                diary.book_pair(
+                    a, b, day, minute, end, f"{entry.supervisee_name}'s {rule.label.lower()}"
+                )
                 self.emit_event(rule, index, day, minute, minutes, person, facts, head)
                 return
         self.notes.append(
@@ -669,12 +883,11 @@ class _Planner:
         ordinal: int,
         minute: int,
         minutes: int,
-        person: Mapping[str, object],
+        person: Mapping[str, Any],
         facts: str,
         head: str,
     ) -> None:
-        """The event as a Session and a one-occurrence Series (built without dataclass
-        __init__: 5,000 staff have ~15,000 events)."""
+        """The event as a Session and a one-occurrence Series."""
         key = (ordinal, minute, minutes)
         slot = self.event_slots.get(key)
         if slot is None:
@@ -686,32 +899,47 @@ class _Planner:
             )  # fmt: skip
         day, start, end, stamp, duration, when = slot
         kind = rule.kind(index)
-        series_id = (
-            "sup"
-            + hashlib.sha256(f"{head}{rule.type}\x1f{index}\x1f{self.year}".encode()).hexdigest()[
-                :40
-            ]
-        )  # = series_id_for(supervisee, supervisor, "event", type, index, year)
+        people = person["people"]
+        series_id = series_id_for(
+            people["supervisee_email"], people["supervisor_email"], "event", rule.type, index,
+            self.year,
+        )  # fmt: skip
         session_id = series_id + stamp
         plan_hash = hashlib.sha256(
             f"{when}{rule.type}\x1f{kind}\x1f{rule.label}\x1f{facts}".encode()
         ).hexdigest()[:16]  # everything written to the event
-        session = object.__new__(Session)
-        session.__dict__.update(
-            person, session_id=session_id, series_id=series_id, phase=rule.type, start=start,
-            end=end, record_due=day, moved_from=None, move_reason=None, reassigned=None,
-            type=rule.type, kind=kind,
-        )  # fmt: skip
-        self.sessions.append(session)
-        series = object.__new__(Series)
-        series.__dict__.update(
-            person, series_id=series_id, phase=rule.type,
-            cadence=_EVENT_CADENCE.get(len(rule.months)) or f"{len(rule.months)} a year",
-            start=start, duration=duration, rrule=SINGLE_RULE, exdates=(),
-            rdates=(), plan_hash=plan_hash, session_ids=(session_id,),
+        pair_id = person["pair_id"]
+        self.sessions.append(Session(
+            people=person["entry"], session_id=session_id, series_id=series_id, pair_id=pair_id,
+            phase=rule.type, start=start, end=end, record_due=day, type=rule.type, kind=kind,
+        ))  # fmt: skip
+        self.series.append(Series(
+            **people, series_id=series_id, pair_id=pair_id, phase=rule.type,
+            cadence=_event_cadence(rule), start=start, duration=duration, rrule=SINGLE_RULE,
+            exdates=(), rdates=(), plan_hash=plan_hash, session_ids=(session_id,),
             timezone=self.policy.timezone, type=rule.type, kind=kind, title=rule.label,
-        )  # fmt: skip
-        self.series.append(series)
+        ))  # fmt: skip
+
+    def cover_notes(self, roster: Sequence[RosterEntry]) -> None:
+        """A supervisor away: their sessions in the window need cover (Hillingdon 3.4)."""
+        supervisors = {e.supervisor_email for e in roster}
+        managers = {e.supervisee_email: e.line_manager_email for e in roster}
+        for email in sorted(supervisors & set(self.away)):
+            for absence in self.away[email]:
+                count = sum(
+                    1 for s in self.sessions
+                    if s.supervisor_email == email and absence.covers(s.start.date())
+                )  # fmt: skip
+                if count:
+                    who = (
+                        f"their line manager {managers[email]}"
+                        if email in managers
+                        else ("their line manager")
+                    )
+                    self.notes.append(
+                        f"{email} away ({absence.text}): {count} session(s) need cover, which "
+                        f"{who} arranges (the cover command)"
+                    )
 
     def preload(self, busy: BusyTimes | None, people: Iterable[str]) -> None:
         """Existing commitments (e.g. Calendar freebusy) block time but not the daily count."""
@@ -730,8 +958,23 @@ class _Planner:
                     )
                     hi = local_end.hour * 60 + local_end.minute if day == local_end.date() else 1440
                     if hi > lo:
-                        self.diary.book(email, day.toordinal(), lo, hi)
+                        self.diary.book(
+                            email, day.toordinal(), lo, hi, "an existing calendar event"
+                        )
                     day += timedelta(days=1)
+
+
+def _people(entry: PairPeople) -> dict[str, Any]:
+    """The PairPeople fields of a roster row, for the sessions and series made from it."""
+    return {name: getattr(entry, name) for name in PEOPLE_FIELDS}
+
+
+def _event_cadence(rule: EventRule) -> str:
+    """'six-monthly', 'yearly', '3 a year': how often an [[events]] rule books."""
+    per_year = (
+        12 // rule.every_months if rule.from_start and rule.every_months else len(rule.months)
+    )
+    return _EVENT_CADENCE.get(per_year) or f"{per_year} a year"
 
 
 def _phase_text(phase: Phase, entry: RosterEntry) -> str:
@@ -750,8 +993,8 @@ def _phase_text(phase: Phase, entry: RosterEntry) -> str:
 
 def _order(entry: RosterEntry, policy: Policy) -> tuple[object, ...]:
     """Stated preferences first, then the most frequent cadences; email breaks ties."""
-    category = policy.categories[entry.category]
-    every = min((p.every_weeks or entry.interval_weeks or 4) for p in category.phases)
+    phases = [p for key in entry.categories for p in policy.categories[key].phases]
+    every = min((p.every_weeks or entry.interval_weeks or 4) for p in phases)
     has_preference = entry.preferred_day is not None or entry.preferred_time is not None
     return (not has_preference, every, entry.supervisee_email)
 
@@ -767,8 +1010,13 @@ def plan_year(
     start: date | None = None,
     busy: BusyTimes | None = None,
     closure_days: Iterable[date] = (),
+    absences: Iterable[Absence] = (),
 ) -> Plan:
-    """Plan every supervision session of `year` (from `start`, default 1 January)."""
+    """Plan every supervision session of `year` (from `start`, default 1 January).
+
+    `absences`: a supervisee's sessions while away move to the first free slot on return (the
+    rest are recorded gaps); a supervisor's absence is noted with the sessions needing cover.
+    """
     first = start or date(year, 1, 1)
     if not date(year, 1, 1) <= first <= date(year, 12, 31):
         raise InputError(Problem("--from", None, None, f"{first} is not in the plan year {year}"))
@@ -777,6 +1025,7 @@ def plan_year(
         raise InputError(Problem(policy.source, None, None, f"categories not in policy: {unknown}"))
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closure_days))
     planner = _Planner(policy, year, first, workdays)
+    planner.away = by_person(absences)
     planner.preload(
         busy, [e.supervisee_email for e in roster] + [e.supervisor_email for e in roster]
     )
@@ -787,6 +1036,7 @@ def plan_year(
             planner.place(entry)
         planner.finish()
         planner.place_events(roster)
+        planner.cover_notes(roster)
         # By start time; ties keep the (deterministic) planning order. Sorting on the UTC stamp
         # at the end of the session id avoids comparing 60,000 aware datetimes. (Still with GC
         # off: the sort keys are 80,000 new objects.)
@@ -803,4 +1053,5 @@ def plan_year(
         window=(first, planner.last),
         reassignments=tuple(planner.reassignments),
         notes=tuple(planner.notes),
+        gaps=tuple(planner.gaps),
     )

@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -69,11 +69,43 @@ _WEEKS_TEXT = {
 
 @dataclass(frozen=True)
 class Category:
+    """A role (what cadence a person's work needs: case holder, team manager, IRO, ...) or,
+    with `status`, a time-bounded status (ASYE, probation, performance plan) that overrides
+    the role's cadence while it lasts. `session_minutes` overrides the policy's session length
+    for people in this category (Islington: three hours for case holders' case supervision)."""
+
     key: str
     label: str
     phases: tuple[Phase, ...]
     needs_start_date: bool = False
     needs_interval: bool = False
+    status: bool = False
+    session_minutes: int | None = None
+
+    @property
+    def then(self) -> str | None:
+        """The category whose cadence follows this one's last phase (asye -> case_holding)."""
+        return self.phases[-1].then if self.phases else None
+
+
+@dataclass(frozen=True)
+class Floor:
+    """The least frequent supervision a policy allows anyone (Sunderland 4.2, Islington): a
+    cadence, phase or performance-plan interval less frequent than this is refused with the
+    policy's own `words`. `every_weeks` is the longest weekly step that keeps the floor (a
+    monthly floor: 4, since four weeks never skip a calendar month; five can)."""
+
+    every_weeks: int
+    monthly: bool
+    words: str
+
+    def breaks(self, every_weeks: int | None, monthly: bool = False) -> bool:
+        if monthly:
+            return not self.monthly and self.every_weeks < 5
+        return every_weeks is not None and every_weeks > self.every_weeks
+
+    def refusal(self, what: str) -> str:
+        return f"{what} is less frequent than this policy allows: {self.words}"
 
 
 @dataclass(frozen=True)
@@ -96,6 +128,31 @@ class Policy:
     extra: dict[str, Any] = field(default_factory=dict)
     document: str = ""  # the source policy document and its sections, for people
     events: tuple[EventRule, ...] = ()  # [[events]]: observations, appraisals, reviews
+    floor: Floor | None = None  # the least frequent supervision allowed anyone
+    # Islington: 24 hours for a record of significant decisions or urgent matters
+    record_due_urgent_hours: int | None = None
+
+    def record_due_on(self, session_end: datetime, workdays: Any, urgent: bool = False) -> date:
+        """The last day a session's record is on time, as the policy writes it: its working
+        days after the session day (Hillingdon 4.4, Islington: 5), or, for a record marked
+        urgent (significant decisions or urgent matters), the day `record_due_urgent_hours`
+        after the session ends (Islington: 24 hours). `workdays`: a WorkingDays."""
+        if urgent and self.record_due_urgent_hours:
+            return (session_end + timedelta(hours=self.record_due_urgent_hours)).date()
+        return workdays.add_working_days(session_end.date(), self.record_due_working_days)
+
+    def minutes_for(self, category: str | None) -> int:
+        """Session length for a person in `category` (its own, else the policy's)."""
+        own = self.categories[category].session_minutes if category in self.categories else None
+        return own or self.session_minutes
+
+    @property
+    def roles(self) -> list[str]:
+        return [k for k, c in self.categories.items() if not c.status]
+
+    @property
+    def statuses(self) -> list[str]:
+        return [k for k, c in self.categories.items() if c.status]
 
     @property
     def tz(self) -> ZoneInfo:
@@ -254,9 +311,11 @@ def read_toml(text: str, file: str) -> dict[str, Any]:
 _POLICY_KEYS = {
     "key", "name", "document", "timezone", "region", "closure_days", "session_minutes",
     "record_due_working_days", "working_hours", "max_sessions_per_day", "holiday_shift",
-    "template", "rearrange_within_hours", "rearrange_within_days",
+    "template", "rearrange_within_hours", "rearrange_within_days", "floor", "floor_words",
+    "record_due_urgent_hours",
 }  # fmt: skip
-_CATEGORY_KEYS = {"label", "phases", "needs_start_date", "needs_interval"}
+_CATEGORY_KEYS = {"label", "phases", "needs_start_date", "needs_interval", "status",
+                  "session_minutes"}  # fmt: skip
 _PHASE_KEYS = {"name", "every_weeks", "monthly", "until_weeks", "until_months", "then"}
 
 
@@ -418,10 +477,27 @@ def parse_policy(data: Mapping[str, Any], file: str) -> Policy:
                 check.bad(
                     f"categories.{category.key}.phases.then", "a category cannot follow itself"
                 )
+    floor = _parse_floor(head, check)
+    if floor is not None:
+        for category in categories.values():
+            for i, phase in enumerate(category.phases):
+                if floor.breaks(phase.every_weeks, phase.monthly):
+                    check.bad(
+                        f"categories.{category.key}.phases[{i}]."
+                        + ("monthly" if phase.monthly else "every_weeks"),
+                        floor.refusal(f"{category.key}: {phase.cadence}"),
+                    )
+    for category in categories.values():
+        if category.session_minutes is not None and category.session_minutes > span:
+            check.bad(
+                f"categories.{category.key}.session_minutes",
+                f"{category.session_minutes} minutes do not fit in the working hours",
+            )
     extra = data.get("extra", {})
     if not isinstance(extra, dict):
         check.bad("extra", "must be a table")
         extra = {}
+    _check_extra(extra, check)
     numbers = {
         name: check.int_(head, name, f"policy.{name}", default, low, high)
         for name, default, low, high in (
@@ -429,6 +505,7 @@ def parse_policy(data: Mapping[str, Any], file: str) -> Policy:
             ("max_sessions_per_day", 2, 1, 20),
             ("rearrange_within_hours", 24, 1, 720),
             ("rearrange_within_days", 5, 1, 60),
+            ("record_due_urgent_hours", None, 1, 720),
         )
     }
     events = parse_events(data.get("events", []), check.bad, categories, span)
@@ -455,7 +532,82 @@ def parse_policy(data: Mapping[str, Any], file: str) -> Policy:
         extra=dict(extra),
         document=str(head.get("document", "")),
         events=tuple(events),
+        floor=floor,
+        record_due_urgent_hours=numbers["record_due_urgent_hours"],
     )
+
+
+def _parse_floor(head: Mapping[str, Any], check: _Checker) -> Floor | None:
+    """`floor = "monthly"` or a whole number of weeks, with `floor_words` quoting the policy."""
+    value = head.get("floor")
+    words = head.get("floor_words")
+    if value is None:
+        if words is not None:
+            check.bad("policy.floor_words", "given without policy.floor")
+        return None
+    if not isinstance(words, str) or not words.strip():
+        check.bad("policy.floor_words", "missing: quote the policy's own words for its floor")
+        words = ""
+    if value == "monthly":
+        return Floor(4, True, words.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 52:
+        check.bad("policy.floor", f'must be "monthly" or a whole number of weeks, got {value!r}')
+        return None
+    return Floor(value, False, words.strip())
+
+
+# [extra.*] tables the toolkit reads, with the keys each may hold (None: any key of the kind).
+_EXTRA_TABLES: dict[str, set[str] | None] = {
+    "agenda": {"rule", "new_allocation_days", "share"},
+    "case_discussion_frequency": None,
+    "case_discussion_days": None,
+    "handover": {"old_supervisor_role"},
+}
+_AGENDA_RULES = ("new_allocations", "by_involvement", "every_open_case",
+                 "third_of_caseload_plus_under_twos")  # fmt: skip
+_HANDOVER_ROLES = ("reader", "commenter")
+
+
+def _check_extra(extra: Mapping[str, Any], check: _Checker) -> None:
+    """Every `[extra.*]` table and key the toolkit reads, checked at load like the rest: a
+    misspelt table, key or rule name is an error naming it, not a silent default."""
+    from .caseload import INVOLVEMENTS  # caseload reads no policy: no import cycle
+
+    check.unknown(extra, set(_EXTRA_TABLES), "extra.")
+    for name, keys in _EXTRA_TABLES.items():
+        table = extra.get(name)
+        if table is None:
+            continue
+        if not isinstance(table, dict):
+            check.bad(f"extra.{name}", "must be a table")
+            continue
+        if keys is not None:
+            check.unknown(table, keys, f"extra.{name}.")
+        elif name == "case_discussion_frequency":
+            check.unknown(table, set(INVOLVEMENTS), f"extra.{name}.")
+            for key, value in table.items():
+                if not isinstance(value, str) or not value.strip():
+                    check.bad(f"extra.{name}.{key}", f"must be a non-empty string, got {value!r}")
+        else:
+            allowed = set(INVOLVEMENTS) | {f"{i}_first_review" for i in INVOLVEMENTS}
+            check.unknown(table, allowed, f"extra.{name}.")
+            for key in table:
+                check.int_(table, key, f"extra.{name}.{key}", None, 1, 3660)
+    agenda = extra.get("agenda")
+    if isinstance(agenda, dict):
+        rule = agenda.get("rule", "new_allocations")
+        if rule not in _AGENDA_RULES:
+            check.bad(
+                "extra.agenda.rule", f"unknown rule {rule!r} (known: {', '.join(_AGENDA_RULES)})"
+            )
+        for key in ("new_allocation_days", "share"):
+            check.int_(agenda, key, f"extra.agenda.{key}", None, 1, 366)
+    handover = extra.get("handover")
+    if isinstance(handover, dict) and "old_supervisor_role" in handover:
+        role = handover["old_supervisor_role"]
+        if role not in _HANDOVER_ROLES:
+            check.bad("extra.handover.old_supervisor_role",
+                      f"must be one of {', '.join(_HANDOVER_ROLES)}, got {role!r}")  # fmt: skip
 
 
 def _parse_category(name: str, table: Any, check: _Checker) -> Category:
@@ -509,10 +661,15 @@ def _parse_category(name: str, table: Any, check: _Checker) -> Category:
     names = [p.name for p in phases]
     if len(set(names)) != len(names):
         check.bad(prefix + "phases", "phase names must be unique within a category")
+    status = check.bool_(table, "status", prefix + "status")
     return Category(
         key=name,
         label=check.str_(table, "label", prefix + "label", name),
         phases=tuple(phases),
         needs_start_date=needs_start,
         needs_interval=needs_interval,
+        status=status,
+        session_minutes=check.int_(
+            table, "session_minutes", prefix + "session_minutes", None, 15, 480
+        ),  # fmt: skip
     )

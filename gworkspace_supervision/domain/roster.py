@@ -25,18 +25,22 @@ from .csvfile import (
     parse_rows,
     read_bytes,
 )
-from .policy import Policy, parse_time
+from .people import PairPeople
+from .policy import Category, Policy, parse_time
 
 REQUIRED = (
     "supervisee_email",
     "supervisee_name",
     "supervisor_email",
     "line_manager_email",
-    "category",
 )
+# A person's cadence: `category` (today's rosters: a role or a status, one column), or `role`
+# with an optional time-bounded `status` (status_start..status_end) that overrides it.
+CADENCE_COLUMNS = ("category", "role", "status")
 OPTIONAL = (
     "supervisor_name", "line_manager_name", "team", "start_date", "preferred_day",
-    "preferred_time", "interval_weeks", "location",
+    "preferred_time", "interval_weeks", "location", "category", "role", "status",
+    "status_start", "status_end", "end_date",
 )  # fmt: skip
 COLUMNS = REQUIRED + OPTIONAL
 
@@ -51,23 +55,26 @@ DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sun
 
 
 @dataclass(frozen=True)
-class RosterEntry:
-    """One supervision relationship: a supervisee, their supervisor and line manager."""
+class RosterEntry(PairPeople):
+    """One supervision relationship: a supervisee, their supervisor and line manager (the
+    PairPeople fields; `category` is where the cadence starts: the status if any, else the
+    role), and what bounds and shapes their year."""
 
     line: int
-    supervisee_email: str
-    supervisee_name: str
-    supervisor_email: str
-    supervisor_name: str
-    line_manager_email: str
-    line_manager_name: str
-    team: str
-    category: str
-    start_date: date | None = None
+    start_date: date | None = None  # in post from (nothing is planned before it)
     preferred_day: int | None = None  # 0 = Monday
     preferred_time: time | None = None
-    interval_weeks: int | None = None
-    location: str | None = None
+    interval_weeks: int | None = None  # a performance plan's interval
+    end_date: date | None = None  # leaving / end of a fixed-term contract (nothing after it)
+    role: str | None = None  # None: the category's `then`, or the category itself
+    status: str | None = None  # a time-bounded status overriding the role's cadence
+    status_start: date | None = None  # None: from start_date
+    status_end: date | None = None  # None: as long as the status's own phases run
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """Every category the person is in (an [[events]] rule for any of them applies)."""
+        return tuple(dict.fromkeys(c for c in (self.category, self.role, self.status) if c))
 
 
 Person = RosterEntry  # the name some callers use
@@ -146,7 +153,13 @@ def _check_header(header: list[str], name: str, line: int) -> list[Problem]:
         return [Problem(name, line, "header", f"the first row must be the header ({expected}, "
                         "...); it looks like a staff row")]  # fmt: skip
     unknown = f"unknown column; expected some of: {', '.join(COLUMNS)}"
-    return header_problems(header, name, line, columns=COLUMNS, required=REQUIRED, unknown=unknown)
+    problems = header_problems(
+        header, name, line, columns=COLUMNS, required=REQUIRED, unknown=unknown
+    )
+    if not any(column in header for column in ("category", "role")):
+        problems.append(Problem(name, line, "column category", "required column missing "
+                                "(or give the columns role and, optionally, status)"))  # fmt: skip
+    return problems
 
 
 def _parse_row(
@@ -184,17 +197,40 @@ def _parse_row(
     elif supervisee:
         seen[supervisee] = line
 
-    category_key = cells.get("category", "").lower()
-    category = policy.categories.get(category_key)
-    if category_key and category is None:
-        bad("category", f"unknown category {cells['category']!r} for policy {policy.key} "
-            f"(known: {', '.join(policy.categories)})")  # fmt: skip
-
+    kinds = _cadence(cells, bad, policy)
     start: date | None = None
     if cells.get("start_date"):
         start = parse_date(cells["start_date"], "start_date", bad)
-    elif category is not None and category.needs_start_date:
-        bad("start_date", f"category {category.key} needs a start_date (YYYY-MM-DD)")
+    end: date | None = None
+    if cells.get("end_date"):
+        end = parse_date(cells["end_date"], "end_date", bad)
+        if end is not None and start is not None and end < start:
+            bad("end_date", f"{end} is before the start_date {start}")
+    category = kinds[0]
+    status = policy.categories[kinds[2]] if kinds[2] else None
+    status_start = status_end = None
+    for column in ("status_start", "status_end"):
+        if cells.get(column) and status is None:
+            bad(column, "only used with a status (the status column)")
+    if status is not None:
+        if cells.get("status_start"):
+            status_start = parse_date(cells["status_start"], "status_start", bad)
+            if status_start and start and status_start < start:
+                bad("status_start", f"{status_start} is before the start_date {start}")
+        if cells.get("status_end"):
+            status_end = parse_date(cells["status_end"], "status_end", bad)
+            begins = status_start or start
+            if status_end and begins and status_end <= begins:
+                bad("status_end", f"{status_end} is not after the status start {begins}")
+            if status_end and kinds[1] is None and status.then is None:
+                bad("role", f"a status that ends ({status.key} to {status_end}) needs the role "
+                    "whose cadence follows it")  # fmt: skip
+        if status.needs_start_date and (status_start or start) is None:
+            if cells.get("status"):
+                bad("status_start", f"status {status.key} needs a status_start or start_date "
+                    "(YYYY-MM-DD) to count its phases from")  # fmt: skip
+            else:
+                bad("start_date", f"category {status.key} needs a start_date (YYYY-MM-DD)")
 
     day: int | None = None
     if cells.get("preferred_day"):
@@ -213,9 +249,10 @@ def _parse_row(
             bad("preferred_time", f"expected HH:MM (24-hour), got {cells['preferred_time']!r}")
         else:
             first, last = policy.working_hours
-            end_minutes = at.hour * 60 + at.minute + policy.session_minutes
+            minutes = policy.minutes_for(kinds[1] or (category.key if category else None))
+            end_minutes = at.hour * 60 + at.minute + minutes
             if at < first or end_minutes > last.hour * 60 + last.minute:
-                bad("preferred_time", f"{at:%H:%M} + {policy.session_minutes} minutes is outside "
+                bad("preferred_time", f"{at:%H:%M} + {minutes} minutes is outside "
                     f"working hours {first:%H:%M}-{last:%H:%M}")  # fmt: skip
                 at = None
 
@@ -229,6 +266,8 @@ def _parse_row(
                 "interval_weeks",
                 f"only used for categories with their own interval, not {category.key}",
             )
+        elif policy.floor is not None and policy.floor.breaks(int(text)):
+            bad("interval_weeks", policy.floor.refusal(f"every {text} weeks"))
         else:
             interval = int(text)
     elif category is not None and category.needs_interval:
@@ -245,10 +284,58 @@ def _parse_row(
         line_manager_email=emails["line_manager_email"],
         line_manager_name=cells.get("line_manager_name") or emails["line_manager_email"],
         team=cells.get("team", ""),
-        category=category.key,
+        category=kinds[1] or category.key,  # the role when there is one: a stable identity
         start_date=start,
         preferred_day=day,
         preferred_time=at,
         interval_weeks=interval,
         location=cells.get("location") or None,
+        end_date=end,
+        role=kinds[1],
+        status=kinds[2],
+        status_start=status_start,
+        status_end=status_end,
     )
+
+
+def _cadence(
+    cells: dict[str, str], bad: Bad, policy: Policy
+) -> tuple[Category | None, str | None, str | None]:
+    """(the category the cadence starts in, role key, status key) from `category` (today's
+    rosters: a role or a status) or `role` + optional `status`; problems name the column."""
+    given = {c: cells.get(c, "").lower() for c in CADENCE_COLUMNS}
+
+    def known(column: str, want_status: bool) -> Category | None:
+        found = policy.categories.get(given[column])
+        if found is None:
+            choices = {"category": list(policy.categories), "role": policy.roles,
+                       "status": policy.statuses}[column]  # fmt: skip
+            bad(column, f"unknown {column} {cells[column]!r} for policy {policy.key} "
+                f"(known: {', '.join(choices) or 'none'})")  # fmt: skip
+            return None
+        if column != "category" and found.status != want_status:
+            what = "a status" if found.status else "a role"
+            bad(column, f"{found.key} is {what} in policy {policy.key}; put it in the "
+                f"{'status' if found.status else 'role'} column")  # fmt: skip
+            return None
+        return found
+
+    if given["category"]:
+        if given["role"] or given["status"]:
+            bad("category", "give either category, or role (and status), not both")
+            return None, None, None
+        found = known("category", False)
+        if found is None:
+            return None, None, None
+        if found.status:
+            return found, None, found.key
+        return found, found.key, None
+    if not given["role"] and not given["status"]:
+        bad("role" if "role" in cells else "category", "required value missing")
+        return None, None, None
+    role = known("role", False) if given["role"] else None
+    status = known("status", True) if given["status"] else None
+    if (given["role"] and role is None) or (given["status"] and status is None):
+        return None, None, None
+    first = status or role
+    return first, role.key if role else None, status.key if status else None

@@ -16,21 +16,17 @@ from datetime import UTC, date, datetime, timedelta
 
 from dateutil.rrule import rruleset, rrulestr
 
+from .people import PairPeople
+
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 @dataclass(frozen=True)
-class Series:
+class Series(PairPeople):
     """One recurring event: `start` is the first RRULE occurrence (aware, policy time zone)."""
 
     series_id: str
     pair_id: str
-    supervisee_email: str
-    supervisee_name: str
-    supervisor_email: str
-    supervisor_name: str
-    line_manager_email: str
-    category: str
     phase: str
     cadence: str
     start: datetime
@@ -38,11 +34,8 @@ class Series:
     rrule: str
     exdates: tuple[datetime, ...]
     rdates: tuple[datetime, ...]
-    location: str | None
     plan_hash: str
     session_ids: tuple[str, ...]
-    line_manager_name: str = ""
-    team: str = ""
     timezone: str = "Europe/London"
     type: str = "supervision"  # or an [[events]] type: "observation", "appraisal", ...
     kind: str = ""  # e.g. an observation's "direct work with a child"

@@ -18,6 +18,7 @@ from typing import Any
 from dateutil.rrule import rrulestr
 
 from ..context import RunContext
+from ..domain.absences import Absence
 from ..domain.planner import Plan, plan_year
 from ..domain.policy import Policy
 from ..domain.roster import RosterEntry
@@ -114,8 +115,10 @@ def book(
     send_updates: str = "all",
     progress: Progress | None = None,
     start: date | None = None,
+    absences: Sequence[Absence] = (),
 ) -> BookingResult:
-    """Reconcile a year of supervision series into the supervisors' calendars."""
+    """Reconcile a year of supervision series into the supervisors' calendars. `absences`:
+    a supervisee's sessions while away move to their return (domain.absences)."""
     if send_updates not in SEND_UPDATES:
         raise InputError(Problem("--send-updates", None, None, f"use one of {SEND_UPDATES}"))
     connection, the_policy, settings = ctx.connection, ctx.policy, ctx.settings
@@ -131,7 +134,8 @@ def book(
     warnings: list[str] = []
     busy = _busy_times(adapter, roster, booked, the_policy, year, now, settings, warnings)
     closures = _setting(settings, "closure_days") or ()
-    plan = plan_year(roster, the_policy, year, start=start, busy=busy, closure_days=closures)
+    plan = plan_year(roster, the_policy, year, start=start, busy=busy, closure_days=closures,
+                     absences=absences)  # fmt: skip
     changes = diff(plan, booked, now, roster, settings)
     result = BookingResult(year, dry_run, send_updates, plan, changes, warnings=warnings)
     if not dry_run:

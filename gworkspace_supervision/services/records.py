@@ -338,12 +338,15 @@ def _label(policy: Policy, category: str) -> str:
 
 
 def _cadence(policy: Policy, category: str, phase: str, entry: RosterEntry) -> str:
-    found = policy.categories.get(category)
-    for p in found.phases if found else ():
-        if p.name == phase:
-            if p.every_weeks is None and not p.monthly:
-                return cadence_text(entry.interval_weeks)
-            return p.cadence
+    """The session's phase cadence: looked up in its category, then the person's role and
+    status, then any category (a role's phase after a status ends, an ASYE's `then`)."""
+    for key in dict.fromkeys((category, *entry.categories, *policy.categories)):
+        found = policy.categories.get(key)
+        for p in found.phases if found else ():
+            if p.name == phase:
+                if p.every_weeks is None and not p.monthly:
+                    return cadence_text(entry.interval_weeks)
+                return p.cadence
     return cadence_text(entry.interval_weeks) if entry.interval_weeks else "as booked"
 
 

@@ -137,7 +137,7 @@ def observation_cells(
     label = f"{first.year}-{str(last.year)[-2:]}"
     out: list[list[Any]] = [header]
     for entry in sorted(roster, key=lambda e: (e.team, e.supervisee_name, e.supervisee_email)):
-        if not rule.applies_to(entry.category):
+        if not rule.applies_to(*entry.categories):  # role and status too (5.2 f)
             continue
         who = entry.supervisee_email
         line = observation_line(held[who], len(booked[who]), today, (first, last), rule)

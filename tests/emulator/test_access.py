@@ -119,8 +119,11 @@ def test_gspread_requests_are_checked_too(workspace: LocalWorkspace) -> None:
     assert mine.open_by_key(sheet.id).sheet1.get_all_values() == [["a", "b"]]
     sheet.share(OPERATOR, perm_type="user", role="writer", notify=False)
     other = gspread.Client(None, session=workspace.session(OPERATOR, LEAST))  # type: ignore[arg-type]
-    with pytest.raises(gspread.exceptions.SpreadsheetNotFound):  # 404: on the ACL, but the
-        other.open_by_key(sheet.id)  # app never created or opened it as OPERATOR
+    # On the ACL, but the app never created or opened it as OPERATOR. Sheets answers a file that
+    # exists but cannot be opened with 403 PERMISSION_DENIED, not Drive's 404 (gspread's
+    # cassette ClientTest.test_access_private_spreadsheet); gspread raises PermissionError.
+    with pytest.raises(PermissionError):
+        other.open_by_key(sheet.id)
     broad = gspread.Client(None, session=workspace.session(OPERATOR, [G + "spreadsheets"]))  # type: ignore[arg-type]
     assert broad.open_by_key(sheet.id).sheet1.get_all_values() == [["a", "b"]]
 

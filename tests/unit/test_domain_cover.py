@@ -33,8 +33,12 @@ OWN = (at(16, 10), at(16, 11, 30))  # Tuesday 16 March 10:00-11:30
 
 def entry(supervisee: str, supervisor: str, line: int = 2) -> RosterEntry:
     name = supervisee.split("@")[0].replace(".", " ").title()
-    return RosterEntry(line, supervisee, name, supervisor, supervisor.split("@")[0].title(),
-                       f"lena@{D}", "Lena", "A", "case_holding")  # fmt: skip
+    return RosterEntry(
+        line=line, supervisee_email=supervisee, supervisee_name=name,
+        supervisor_email=supervisor, supervisor_name=supervisor.split("@")[0].title(),
+        line_manager_email=f"lena@{D}", line_manager_name="Lena", team="A",
+        category="case_holding",
+    )  # fmt: skip
 
 
 def test_the_sessions_own_time_when_it_is_free() -> None:

@@ -47,7 +47,9 @@ def test_shipped_policies_carry_their_events() -> None:
     assert hillingdon["observation"].categories == {"case_holding", "asye"}
     assert hillingdon["appraisal"].label == "PADA appraisal" and hillingdon["appraisal review"]
     sunderland = {r.type: r for r in load_policy("sunderland").events}
-    assert sunderland["agreement review"].months == (1, 7) and sunderland["appraisal"]
+    review, appraisal = sunderland["agreement review"], sunderland["appraisal"]
+    assert (review.from_start, review.every_months) == (True, 6)
+    assert (appraisal.from_start, appraisal.every_months) == (True, 12)
     assert load_policy("islington").events == ()
 
 
@@ -124,22 +126,56 @@ def test_observation_line_flags_near_the_year_end() -> None:
     assert (line.held, line.booked, line.required_held) == (1, 1, True)
 
 
-def test_sunderland_schedule_holds_appraisal_and_agreement_reviews() -> None:
-    # Sunderland 4.3: the January schedule records the appraisal date; appendix 1: the agreement
-    # reviewed six-monthly. An NQSW starting 4 January 2027.
-    entry = RosterEntry(
-        line=2, supervisee_email="nia@example-council.gov.uk", supervisee_name="Nia",
+def sunderland_person(name: str, start: date | None, category: str = "case_holding") -> RosterEntry:
+    return RosterEntry(
+        line=2, supervisee_email=f"{name}@example-council.gov.uk", supervisee_name=name.title(),
         supervisor_email="sue@example-council.gov.uk", supervisor_name="Sue",
         line_manager_email="lm@example-council.gov.uk", line_manager_name="Lm", team="T",
-        category="nqsw", start_date=date(2027, 1, 4),
+        category=category, start_date=start,
     )  # fmt: skip
-    plan = plan_year([entry], load_policy("sunderland"), 2027)
-    events = [(s.type, s.start.month) for s in plan.sessions if s.type != "supervision"]
-    assert sorted(events) == [("agreement review", 1), ("agreement review", 7), ("appraisal", 4)]
+
+
+def test_sunderland_schedule_holds_appraisal_and_agreement_reviews() -> None:
+    # Sunderland 4.3: the January schedule records the appraisal date; appendix 1: the agreement
+    # is made when supervision starts and reviewed six-monthly from then. An NQSW starting
+    # 4 January 2027 has their first review in July 2027 and appraisal in January 2028; a
+    # colleague in post since 15 March 2019 has reviews in March and September and the
+    # appraisal in March: each person's own dates, not one month for everyone.
+    nia = sunderland_person("nia", date(2027, 1, 4), "nqsw")
+    olu = sunderland_person("olu", date(2019, 3, 15))
+    plan = plan_year([nia, olu], load_policy("sunderland"), 2027)
+
+    def events(name: str) -> list[tuple[str, int]]:
+        return sorted(
+            (s.type, s.start.month)
+            for s in plan.sessions
+            if s.type != "supervision" and s.supervisee_name == name
+        )
+
+    assert events("Nia") == [("agreement review", 7)]
+    assert events("Olu") == [("agreement review", 3), ("agreement review", 9), ("appraisal", 3)]
     titles = {s.title for s in plan.series if s.type != "supervision"}
     assert titles == {"Appraisal", "Supervision agreement review"}
     sessions = {(s.start, s.end) for s in plan.supervision}
     for s in plan.sessions:
         if s.type != "supervision":  # never on top of a session, always on a working day
             assert not any(a < s.end and s.start < b for a, b in sessions)
-            assert s.start.weekday() < 5 and s.start.date() >= date(2027, 1, 4)
+            assert s.start.weekday() < 5
+            if s.supervisee_name == "Nia":
+                assert s.start.date() >= date(2027, 1, 4)
+
+
+def test_sunderland_appraisals_without_start_dates_are_spread_over_the_year() -> None:
+    # Sunderland 4.3: appraisal dates recorded per person; with no start_date on the roster
+    # the toolkit still does not put everyone's appraisal in one month.
+    people = [sunderland_person(f"p{i}", None) for i in range(12)]
+    plan = plan_year(people, load_policy("sunderland"), 2027)
+    appraisals = [s for s in plan.sessions if s.type == "appraisal"]
+    assert len(appraisals) == 12  # one each
+    assert len({s.start.month for s in appraisals}) > 3
+    for person in people:  # two reviews, six months apart
+        reviews = sorted(
+            s.start.month for s in plan.sessions
+            if s.type == "agreement review" and s.supervisee_email == person.supervisee_email
+        )  # fmt: skip
+        assert len(reviews) == 2 and reviews[1] - reviews[0] == 6

@@ -12,7 +12,7 @@ import pytest
 from gworkspace_supervision.domain.planner import Plan, Session, plan_year
 from gworkspace_supervision.domain.policy import Policy, load_policy
 from gworkspace_supervision.domain.roster import RosterEntry
-from gworkspace_supervision.domain.series import expand, phase_at
+from gworkspace_supervision.domain.series import expand, phase_at, series_id_for
 
 LONDON = ZoneInfo("Europe/London")
 DOMAIN = "example-council.gov.uk"
@@ -49,7 +49,9 @@ def test_four_weekly_friday_moves_off_new_year_and_good_friday(hillingdon: Polic
     assert first.start == datetime(2027, 1, 4, 10, tzinfo=LONDON)
     assert first.move_reason == "New Year's Day (bank holiday)"
     easter = [s for s in sessions if s.moved_from and s.moved_from.date() == date(2027, 3, 26)]
-    assert easter and easter[0].start.date() == date(2027, 3, 30)  # Easter Monday skipped too
+    # The nearest working day keeps the cadence: Thu 25 Mar (1 day early), not Tue 30 Mar
+    # (4 days late, Easter Monday being a holiday too).
+    assert easter and easter[0].start.date() == date(2027, 3, 25)
     assert easter[0].move_reason == "Good Friday (bank holiday)"
     assert [s.start.date() for s in sessions if not s.moved_from][:2] == [
         date(2027, 1, 29),
@@ -291,3 +293,19 @@ def test_a_single_phase_series_is_as_before_folding(hillingdon: Policy) -> None:
         series.cadence == "four-weekly"
         and series.rrule == "FREQ=WEEKLY;INTERVAL=4;BYDAY=FR;COUNT=14"
     )
+
+
+def test_the_series_id_is_pinned(hillingdon: Policy) -> None:
+    # The series id is the persistent Google Calendar event id of a pair's year: changing how
+    # it is made would book every pair twice. One definition (series.series_id_for), pinned
+    # here for a supervision series and an [[events]] event, and used by the planner for both.
+    ann, boss = f"ann@{DOMAIN}", f"boss@{DOMAIN}"
+    supervision = series_id_for(ann, boss, "case_holding", "case_holding", "case_holding", 2027)
+    event = series_id_for(ann, boss, "event", "observation", 0, 2027)
+    assert supervision == "supb40dc2c273001296d96e3d7cfff81637fbe473ec"
+    assert event == "supb4ef444365056ac8d730a5a394f19e11f193bee1"
+    plan = plan_year([person("ann")], hillingdon, 2027)
+    first = {}
+    for s in sorted(plan.series, key=lambda s: s.start):
+        first.setdefault(s.type, s.series_id)
+    assert first["supervision"] == supervision and first["observation"] == event

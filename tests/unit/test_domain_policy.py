@@ -90,3 +90,76 @@ def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
 def test_unknown_policy_name_lists_shipped() -> None:
     with pytest.raises(InputError, match="hillingdon"):
         load_policy("atlantis")
+
+
+def _load_with(tmp_path: Path, base: str, extra: str) -> list[tuple[int | None, str | None, str]]:
+    """Problems of the shipped policy `base` with `extra` text appended: (line, key, message)."""
+    text = Path(load_policy(base).source).read_text(encoding="utf-8") + extra
+    path = tmp_path / "council.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_policy(str(path))
+    assert {p.file for p in caught.value.problems} == {str(path)}
+    return [(p.line, p.field, p.message) for p in caught.value.problems]
+
+
+def test_a_misspelt_extra_key_names_its_line(tmp_path: Path) -> None:
+    text = Path(load_policy("hillingdon").source).read_text(encoding="utf-8")
+    problems = _load_with(
+        tmp_path, "hillingdon", "\n[extra.handover]\nold_supervisor_rol = 'reader'\n"
+    )
+    line = len(text.splitlines()) + 3
+    assert problems == [
+        (line, "extra.handover.old_supervisor_rol", "unknown key (allowed: old_supervisor_role)")
+    ]
+
+
+def test_a_misspelt_extra_table_or_rule_is_an_error(tmp_path: Path) -> None:
+    (problem,) = _load_with(tmp_path, "hillingdon", "\n[extra.agendas]\nrule = 'every_open_case'\n")
+    assert problem[1] == "extra.agendas" and problem[2].startswith("unknown key (allowed: agenda,")
+    text = Path(load_policy("islington").source).read_text(encoding="utf-8")
+    bad = text.replace('rule = "every_open_case"', 'rule = "every_open_cases"')
+    path = tmp_path / "islington.toml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_policy(str(path))
+    (found,) = caught.value.problems
+    assert found.field == "extra.agenda.rule"
+    assert found.line == bad.splitlines().index('rule = "every_open_cases"') + 1
+    assert found.message.startswith("unknown rule 'every_open_cases' (known: new_allocations,")
+
+
+def test_case_discussion_days_are_checked_at_load(tmp_path: Path) -> None:
+    text = Path(load_policy("case_discussion_guidance").source).read_text(encoding="utf-8")
+    bad = text.replace("child_in_need = 61", "child_in_ned = 61")
+    path = tmp_path / "guidance.toml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_policy(str(path))
+    (found,) = caught.value.problems
+    assert found.field == "extra.case_discussion_days.child_in_ned"
+    assert found.line == bad.splitlines().index("child_in_ned = 61") + 1
+
+
+def test_a_floor_needs_the_policys_words(tmp_path: Path) -> None:
+    text = Path(load_policy("hillingdon").source).read_text(encoding="utf-8")
+    path = tmp_path / "council.toml"
+    path.write_text(
+        text.replace("[policy]\n", '[policy]\nfloor = "monthly"\n', 1), encoding="utf-8"
+    )
+    with pytest.raises(InputError) as caught:
+        load_policy(str(path))
+    fields = sorted(str(p.field) for p in caught.value.problems)
+    # no words quoted; twelve-weekly IROs and business support break a monthly floor
+    assert fields == [
+        "categories.iro.phases[0].every_weeks",
+        "categories.non_frontline.phases[0].every_weeks",
+        "policy.floor_words",
+    ]
+
+
+def test_shipped_floors_quote_their_policies() -> None:
+    assert load_policy("hillingdon").floor is None  # 4.2 allows twelve-weekly
+    sunderland, islington = load_policy("sunderland").floor, load_policy("islington").floor
+    assert sunderland and sunderland.monthly and "less frequent than monthly" in sunderland.words
+    assert islington and islington.monthly and "once every calendar month" in islington.words
