@@ -14,6 +14,7 @@ from ..services.export import export, require_export_extra
 from ..services.report import render
 from .main import Context, cli
 from .options import DAY, load_inputs, run_context
+from .view import DEFAULT_PORT as VIEW_PORT
 
 DEMO_WORKSPACE = "local:.gws-demo"  # never the default workspace: the demo sets its clock
 
@@ -59,6 +60,8 @@ def demo_command(obj: Context, today: Any) -> None:
     click.echo(render(result.report, "table"))
     _say(f"Done in {time.monotonic() - started:.1f} s. Next: gws-supervision --workspace "
          f"{workspace} export --to demo-export")  # fmt: skip
+    _say(f"See it in a browser, as any of the people in it: gws-supervision --workspace "
+         f"{workspace} view  (then open http://127.0.0.1:{VIEW_PORT}/)")  # fmt: skip
 
 
 @cli.command("export")

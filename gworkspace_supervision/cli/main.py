@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "digest",
     "cover",
     "check",
+    "view",
     "init",
 ]
 

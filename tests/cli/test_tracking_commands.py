@@ -85,6 +85,7 @@ def test_demo_then_export(tmp_path: Path) -> None:
     assert demo.exit_code == 0, demo.output
     assert "Supervision records as at Fri 22 Jan 2027" in demo.stdout
     assert "COMPLETE" in demo.stdout and "Totals per team" in demo.stdout
+    assert f"--workspace local:{tmp_path / 'ws'} view" in demo.stderr  # how to look at it
 
     out = tmp_path / "export"
     exported = runner.invoke(cli, [*ws, "export", "--to", str(out)])

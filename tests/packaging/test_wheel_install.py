@@ -136,12 +136,14 @@ def elsewhere(tmp_path: Path) -> Path:
 
 
 def test_wheel_contains_all_data(installed: Installed) -> None:
-    """A file added under data/ without a package-data pattern would be missing from the wheel."""
+    """A file added under data/ (or a page template of the view) without a package-data pattern
+    would be missing from the wheel."""
     with zipfile.ZipFile(installed.wheel) as wheel:
         names = set(wheel.namelist())
     on_disk = {
         p.relative_to(REPO).as_posix()
-        for p in (PACKAGE / "data").rglob("*")
+        for folder in (PACKAGE / "data", PACKAGE / "emulator" / "view" / "templates")
+        for p in folder.rglob("*")
         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
     }
     assert on_disk, "no shipped data found"
