@@ -21,7 +21,9 @@ from typing import Any
 
 from .domain.policy import REGIONS, decode_text, located, parse_closure_days, read_toml
 from .domain.roster import check_email
+from .domain.text import text_problem
 from .errors import InputError, PrivacyError, Problem
+from .files import MAX_TOML_BYTES, read_input
 
 DEFAULT_DOMAINS = ("example-council.gov.uk",)
 ROLES = ("commenter", "reader", "writer")
@@ -135,12 +137,7 @@ def load_settings(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(Problem(name, None, None, "settings file not found")) from None
-    except OSError as exc:
-        raise InputError(Problem(name, None, None, f"cannot read settings: {exc}")) from None
+    raw = read_input(path, "settings", MAX_TOML_BYTES)  # no FIFO, device or huge file
     text = decode_text(raw, name)
     with located(text):  # problems name the key; this adds its line
         return parse_settings(read_toml(text, name), name)
@@ -176,6 +173,10 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
             return default
         if choices and value not in choices:
             bad(f"{section}.{key}", f"must be one of {', '.join(choices)}, got {value!r}")
+            return default
+        wrong = text_problem(value.strip(), 1000)  # shown to people and written to the Sheet
+        if wrong:
+            bad(f"{section}.{key}", wrong)
             return default
         return value.strip()
 

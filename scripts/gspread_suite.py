@@ -33,7 +33,7 @@ OVERRIDE = '''
 # --- added by gworkspace-supervision scripts/gspread_suite.py: serve from the local Workspace ---
 import tempfile as _gws_tempfile
 
-from gworkspace_supervision.emulator.server import LocalWorkspace as _GwsLocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace as _GwsLocalWorkspace
 
 _GWS_WORKSPACE = _GwsLocalWorkspace(_gws_tempfile.mkdtemp(prefix="gspread-suite-"))
 _GWS_USER = "gspread.tests@example.com"

@@ -10,7 +10,7 @@ import gspread
 import pytest
 from googleapiclient.discovery import build
 
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def stub_handler(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, Callable[...
     For core tests that need *some* handler; the registry (the emulator's own dict) is restored
     afterwards, so the API modules' real handlers come back.
     """
-    from gworkspace_supervision.emulator.api import HANDLERS
+    from gworkspace_supervision.emulator.core.api import HANDLERS
 
     def register(method_id: str, fn: Callable[..., Any]) -> None:
         monkeypatch.setitem(HANDLERS, method_id, fn)

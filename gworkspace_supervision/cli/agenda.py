@@ -21,12 +21,14 @@ from .main import Context, cli
 from .options import (
     DAY,
     as_date,
+    check_not_before_year,
     format_option,
     load_inputs,
     policy_option,
     roster_option,
     year_option,
 )
+from .preflight import plan_or_input_error
 
 
 @cli.command("agenda")
@@ -65,14 +67,19 @@ def agenda_command(
     Example: gws-supervision agenda --caseload cases.csv --roster staff.csv
     --policy case_discussion_guidance --year 2027 --through 2027-03-31
     """
-    inputs = load_inputs(obj.config if obj else None, roster, policy)
+    check_not_before_year("--through", as_date(through), year)
+    inputs = load_inputs(obj.config if obj else None, roster, policy, year=year)
     rule = agenda_rule(inputs.policy)  # a malformed rule stops before reading anything else
     cases = load_caseload(
         caseload,
         inputs.settings.organisation.allowed_domains,
         {e.supervisee_email for e in inputs.roster},
     )
-    plan = plan_year(inputs.roster, inputs.policy, year, closure_days=inputs.closure_days)
+    plan = plan_or_input_error(
+        lambda: plan_year(inputs.roster, inputs.policy, year, closure_days=inputs.closure_days),
+        inputs.roster,
+        roster or inputs.settings.supervision.roster,
+    )
     agendas = plan_agendas(plan.supervision, cases, rule)  # observations etc. have no agenda
     last = as_date(through)
     with_cases = {c.worker_email for c in cases}

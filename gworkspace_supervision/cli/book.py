@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from ..domain.absences import load_absences
+from ..domain.planner import plan_year
 from ..errors import SupervisionError
 from ..services.booking import BookingResult, Change, book
 from .main import Context, cli
@@ -22,6 +23,7 @@ from .options import (
     run_context,
     year_option,
 )
+from .preflight import plan_or_input_error
 
 VERBS = {
     "create": "create",
@@ -139,8 +141,22 @@ def book_command(
 
     Example: gws-supervision --workspace google --config council.toml book --year 2027
     """
-    inputs = load_inputs(obj.config if obj else None, roster, policy)  # exit 2 before any call
+    inputs = load_inputs(
+        obj.config if obj else None, roster, policy, year=year, start=as_date(start)
+    )
     away = load_absences(absences, inputs.settings.organisation.allowed_domains) if absences else ()
+    plan_or_input_error(  # the year must plan without anyone's diary before any call is made
+        lambda: plan_year(
+            inputs.roster,
+            inputs.policy,
+            year,
+            start=as_date(start),
+            closure_days=inputs.closure_days,
+            absences=away,
+        ),
+        inputs.roster,
+        roster or inputs.settings.supervision.roster,
+    )  # exit 2 before any call
     bar = ProgressBar("Booking")
     with run_context(obj, inputs) as ctx:
         try:

@@ -16,6 +16,7 @@ from ..services.digest import DUE_WITHIN, digest, render, summary
 from .main import Context, cli
 from .options import (
     YEAR,
+    WholeNumber,
     as_date,
     load_inputs,
     policy_option,
@@ -32,7 +33,7 @@ from .options import (
 @today_option
 @click.option(
     "--due-within",
-    type=click.IntRange(0, 20),
+    type=WholeNumber(0, 20),
     default=DUE_WITHIN,
     show_default=True,
     help="'Due soon': records due within this many working days.",

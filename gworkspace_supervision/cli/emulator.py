@@ -12,6 +12,7 @@ import click
 from ..errors import InputError, Problem
 from ..google.connect import parse_workspace
 from .main import Context, cli
+from .options import Amount, WholeNumber
 
 
 def _local_dir(ctx: click.Context) -> Path:
@@ -35,7 +36,7 @@ def _local_dir(ctx: click.Context) -> Path:
 
 def _open(ctx: click.Context) -> Any:
     from ..context import clock_notice
-    from ..emulator.server import LocalWorkspace
+    from ..emulator import LocalWorkspace
 
     ws = LocalWorkspace(_local_dir(ctx))
     if ctx.parent is None or ctx.parent.info_name != "clock":  # clock commands print it anyway
@@ -55,7 +56,7 @@ def emulator() -> None:
 
 
 @emulator.command("serve")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--port", type=WholeNumber(0, 65535), default=8765, show_default=True)
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 @click.pass_context
 def serve_cmd(ctx: click.Context, port: int, quiet: bool) -> None:
@@ -63,7 +64,7 @@ def serve_cmd(ctx: click.Context, port: int, quiet: bool) -> None:
 
     Example: gws-supervision --workspace local:.gws-workspace emulator serve --port 8765
     """
-    from ..emulator.httpserver import make_server
+    from ..emulator.core.httpserver import make_server
 
     ws = _open(ctx)
     try:
@@ -114,7 +115,7 @@ def clock_set(ctx: click.Context, instant: str, running: bool) -> None:
 
     Example: gws-supervision --workspace local:.gws-workspace emulator clock set 2027-03-10T12:00:00Z
     """
-    from ..emulator.clock import parse_instant
+    from ..emulator.core.clock import parse_instant
 
     try:
         moment = parse_instant(instant)
@@ -122,6 +123,7 @@ def clock_set(ctx: click.Context, instant: str, running: bool) -> None:
         raise InputError(
             Problem("INSTANT", None, None, f"{instant!r} is not an ISO 8601 instant")
         ) from None
+    _check_clock_year(moment.year, "INSTANT")
     ws = _open(ctx)
     try:
         ws.clock.set(moment, running=running)
@@ -130,10 +132,20 @@ def clock_set(ctx: click.Context, instant: str, running: bool) -> None:
         ws.close()
 
 
+def _check_clock_year(year: int, option: str) -> None:
+    """The workspace clock stays within 1970-2100: dates past 9999 overflow, and nothing the
+    toolkit plans lies outside."""
+    if not 1970 <= year <= 2100:
+        raise InputError(
+            Problem(option, None, None, "the clock would leave the years 1970-2100; "
+                    "choose a smaller step or an earlier instant")
+        )  # fmt: skip
+
+
 @clock.command("advance")
-@click.option("--days", type=float, default=0.0)
-@click.option("--hours", type=float, default=0.0)
-@click.option("--minutes", type=float, default=0.0)
+@click.option("--days", type=Amount(-36_600, 36_600), default=0.0)  # a century either way
+@click.option("--hours", type=Amount(-878_400, 878_400), default=0.0)
+@click.option("--minutes", type=Amount(-52_704_000, 52_704_000), default=0.0)
 @click.pass_context
 def clock_advance(ctx: click.Context, days: float, hours: float, minutes: float) -> None:
     """Move the clock forward (negative values move it back).
@@ -142,7 +154,13 @@ def clock_advance(ctx: click.Context, days: float, hours: float, minutes: float)
     """
     ws = _open(ctx)
     try:
-        now = ws.clock.advance(timedelta(days=days, hours=hours, minutes=minutes))
+        step = timedelta(days=days, hours=hours, minutes=minutes)
+        try:
+            year = (ws.clock.now() + step).year
+        except OverflowError:
+            year = 0
+        _check_clock_year(year, "--days/--hours/--minutes")
+        now = ws.clock.advance(step)
         click.echo(f"{now.isoformat()} ({ws.clock.mode})")
     finally:
         ws.close()
@@ -169,18 +187,20 @@ def faults() -> None:
 
 
 @faults.command("set")
-@click.option("--latency-ms", type=click.FloatRange(min=0), help="Added to every HTTP round trip.")
+@click.option("--latency-ms", type=Amount(0, 60_000), help="Added to every HTTP round trip.")
+@click.option("--error-rate", type=Amount(0, 1), help="Fraction of calls failing 500/503.")
 @click.option(
-    "--error-rate", type=click.FloatRange(0, 1), help="Fraction of calls failing 500/503."
+    "--seed",
+    type=WholeNumber(0, 2**31 - 1),
+    help="Seed for the injected errors (reproducible runs).",
 )
-@click.option("--seed", type=int, help="Seed for the injected errors (reproducible runs).")
 @click.option(
-    "--quota-per-minute", type=click.IntRange(min=1), help="Calendar calls per user a minute."
+    "--quota-per-minute", type=WholeNumber(1, 1_000_000), help="Calendar calls per user a minute."
 )
 @click.option("--quota-status", type=click.Choice(["403", "429"]), help="Status for rate limiting.")
 @click.option(
     "--quota-exceeded-after",
-    type=click.IntRange(min=0),
+    type=WholeNumber(0, 1_000_000),
     help="Event writes before 403 quotaExceeded.",
 )
 @click.pass_context

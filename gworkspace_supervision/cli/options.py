@@ -7,24 +7,106 @@ problems); `run_context` then connects and hands the services their one `RunCont
 
 from __future__ import annotations
 
+import math
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from ..context import Inputs, RunContext, load_inputs, open_context
+from ..context import Inputs, RunContext, open_context
+from ..context import load_inputs as load_context_inputs
 from ..domain.policy import Policy
+from ..errors import InputError, Problem
 from ..settings import Settings
+from .preflight import check_plannable
 
 __all__ = ["Inputs", "RunContext", "load_inputs", "run_context"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-DAY = click.DateTime(formats=["%Y-%m-%d"])  # every date option: YYYY-MM-DD
-YEAR = click.IntRange(2000, 2100)
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a date or --year from a person may name
+
+
+class DayType(click.ParamType):
+    """A YYYY-MM-DD date in ASCII digits from FIRST_YEAR to LAST_YEAR (9999-12-31 would
+    overflow date arithmetic); given to commands as a datetime at midnight, like click's."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            self.fail(f"expected a date YYYY-MM-DD in digits 0-9, got {text!r}", param, ctx)
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{text!r} is not a real date", param, ctx)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            self.fail(f"{text} is outside the years {FIRST_YEAR}-{LAST_YEAR}", param, ctx)
+        return datetime(day.year, day.month, day.day)
+
+
+class WholeNumber(click.ParamType):
+    """A whole number in ASCII digits (an optional leading minus) within [low, high]: int()
+    would also take "٢٠٢٧", "2_027" and " 2027 "."""
+
+    name = "integer"
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value):
+            number = int(value)
+        else:
+            self.fail(f"expected a whole number in digits 0-9, got {value!r}", param, ctx)
+        if not self.low <= number <= self.high:
+            self.fail(f"{number} is not in the range {self.low} to {self.high}", param, ctx)
+        return number
+
+
+class Amount(click.ParamType):
+    """A finite decimal number in ASCII digits within [low, high] (not nan, not inf)."""
+
+    name = "number"
+
+    def __init__(self, low: float, high: float) -> None:
+        self.low, self.high = low, high
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+        elif isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}(\.[0-9]{1,9})?", value):
+            number = float(value)
+        else:
+            self.fail(
+                f"expected a number such as 1 or 2.5 in digits 0-9, got {value!r}", param, ctx
+            )
+        if not (math.isfinite(number) and self.low <= number <= self.high):
+            self.fail(f"{value} is not in the range {self.low:g} to {self.high:g}", param, ctx)
+        return number
+
+
+DAY = DayType()  # every date option: YYYY-MM-DD
+YEAR = WholeNumber(FIRST_YEAR, LAST_YEAR)
+
+
+def check_not_before_year(option: str, day: date | None, year: int) -> None:
+    """InputError when a date option ends before the plan year starts (nothing would be done,
+    silently): e.g. `--through 2026-03-31` with `--year 2027`."""
+    if day is not None and day < date(year, 1, 1):
+        raise InputError(
+            Problem(option, None, None, f"{day} is before the plan year {year}; "
+                    f"give a date in {year} or later")
+        )  # fmt: skip
 
 
 def roster_option(function: F) -> F:
@@ -85,6 +167,23 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
     return decorate
 
 
+def load_inputs(
+    config: Path | None,
+    roster: Path | None,
+    policy: str | None,
+    *,
+    roster_required: bool = True,
+    year: int | None = None,
+    start: date | None = None,
+) -> Inputs:
+    """Settings, then policy, then roster (context.load_inputs); given the `year` (and
+    `start`) a command will plan, also whether it can be planned at all."""
+    inputs = load_context_inputs(config, roster, policy, roster_required=roster_required)
+    if year is not None:
+        check_plannable(inputs, year, start, inputs.roster_file)
+    return inputs
+
+
 def load_settings_policy(
     config: Path | None, roster: Path | None, policy: str | None
 ) -> tuple[Settings, Policy]:
@@ -102,8 +201,10 @@ def run_context(obj: Any, inputs: Inputs) -> Iterator[RunContext]:
 
 
 def as_date(value: Any) -> date | None:
-    """click.DateTime gives a datetime; the planner wants a date."""
-    return value.date() if value is not None else None
+    """DAY gives a datetime; the planner wants a date."""
+    if value is None:
+        return None
+    return value.date() if isinstance(value, datetime) else value
 
 
 class ProgressBar:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ import click
 from ..domain.absences import load_absences
 from ..domain.ics import plan_to_ics
 from ..domain.planner import Plan, Session, plan_year
-from ..errors import InputError, Problem
+from ..files import check_output, write_output
 from .main import Context, cli
 from .options import (
     as_date,
@@ -27,6 +25,7 @@ from .options import (
     roster_option,
     year_option,
 )
+from .preflight import plan_or_input_error
 
 JSON_FIELDS = (
     "session_id", "series_id", "supervisee_email", "supervisee_name", "supervisor_email",
@@ -114,21 +113,6 @@ def render_table(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a whole file or nothing (a half-written ICS would import half a year)."""
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise InputError(Problem(str(path), None, None, "folder does not exist"))
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 @cli.command("plan")
 @roster_option
 @policy_option
@@ -167,16 +151,26 @@ def plan_command(
     Example: gws-supervision plan --roster staff.csv --policy my-council.toml --year 2027
     --from 2027-04-01 --format json --ics plan.ics
     """
-    inputs = load_inputs(obj.config if obj else None, roster, policy)
-    away = load_absences(absences, inputs.settings.organisation.allowed_domains) if absences else ()
-    plan = plan_year(
-        inputs.roster, inputs.policy, year, start=as_date(start),
-        closure_days=inputs.closure_days, absences=away,
-    )  # fmt: skip
     if ics is not None:
-        write_atomically(
-            ics, plan_to_ics(plan.series, inputs.policy.timezone, f"Supervision {year}")
-        )
+        check_output(ics)  # a FIFO or device is refused before any work, never replaced
+    inputs = load_inputs(
+        obj.config if obj else None, roster, policy, year=year, start=as_date(start)
+    )
+    away = load_absences(absences, inputs.settings.organisation.allowed_domains) if absences else ()
+    plan = plan_or_input_error(
+        lambda: plan_year(
+            inputs.roster,
+            inputs.policy,
+            year,
+            start=as_date(start),
+            closure_days=inputs.closure_days,
+            absences=away,
+        ),
+        inputs.roster,
+        roster or inputs.settings.supervision.roster,
+    )
+    if ics is not None:
+        write_output(ics, plan_to_ics(plan.series, inputs.policy.timezone, f"Supervision {year}"))
     output_format = output_format.lower()
     if output_format == "json":
         click.echo(render_json(plan))

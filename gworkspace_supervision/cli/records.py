@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ import click
 
 from ..errors import SupervisionError
 from ..services.records import RecordPlan, RecordsResult, create_records
+from ..services.run_lock import workspace_lock
 from ..services.transfer import TransferResult, transfer
 from .main import Context, cli
 from .options import (
@@ -17,6 +18,7 @@ from .options import (
     YEAR,
     ProgressBar,
     as_date,
+    check_not_before_year,
     load_inputs,
     policy_option,
     roster_option,
@@ -97,10 +99,14 @@ def records_command(
     Example: gws-supervision records --roster roster.csv --policy hillingdon
     --year 2027 --through 2027-03-31 --dry-run
     """
-    inputs = load_inputs(obj.config if obj else None, roster, policy)  # exit 2 before any call
+    check_not_before_year("--through", as_date(through), year)
+    inputs = load_inputs(obj.config if obj else None, roster, policy, year=year)  # exit 2 first
     last = _through(through)
     bar = ProgressBar("Records")
-    with run_context(obj, inputs) as ctx:
+    with (
+        run_context(obj, inputs) as ctx,
+        workspace_lock(ctx.connection, ctx.settings, "records", dry_run=dry_run),
+    ):
         today = ctx.now().astimezone(ctx.policy.tz).date()
         if last > today:
             click.echo(
@@ -183,11 +189,7 @@ def _plural(n: int, word: str) -> str:
 
 def _describe_change(c: Any, dry: bool) -> str:
     """One calendar change in words: whose calendar, whom, from when."""
-    start = ((c.body or {}).get("start") or {}).get("dateTime", "")
-    when = ""
-    if start:
-        moment = datetime.fromisoformat(start)
-        when = f", first {moment:%a %d %b %Y %H:%M}"
+    when = f", first {c.first:%a %d %b %Y %H:%M}" if c.first is not None else ""
     n = _plural(c.sessions, "session")
     words = {
         "create": ("would book" if dry else "booked", f"{n}{when}"),

@@ -16,11 +16,17 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..errors import InputError, Problem
+from ..files import MAX_CSV_BYTES, read_input
+from .text import MAX_TEXT, ascii_number
 
 T = TypeVar("T")
 Bad = Callable[[str, str], None]  # bad(column, message): one problem in the current row
 
-MAX_FIELD = 200  # characters; a name or team longer than this is a paste gone wrong
+MAX_FIELD = MAX_TEXT  # characters; a name or team longer than this is a paste gone wrong
+MAX_COLUMNS = 100  # a header wider than this is not a roster (a 60,000-column paste)
+# Dates a person can mean: anything outside is a typo (9999-12-31 overflows date arithmetic).
+FIRST_DATE = date(1950, 1, 1)
+LAST_DATE = date(2100, 12, 31)
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")  # fmt: skip
 
 
@@ -37,13 +43,9 @@ def check_email(text: str, allowed_domains: Collection[str] | None) -> str | Non
 
 
 def read_bytes(path: str | Path, what: str) -> bytes:
-    """The file's bytes; InputError "cannot read <what>" if it cannot be read."""
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(
-            Problem(str(path), None, None, f"cannot read {what}: {exc.strerror}")
-        ) from None
+    """The file's bytes; InputError naming the file if it is missing, not a regular file
+    (a FIFO, a device) or over MAX_CSV_BYTES, checked before reading (see files.read_input)."""
+    return read_input(path, what, MAX_CSV_BYTES)
 
 
 def decode(
@@ -98,6 +100,11 @@ def parse_rows(
         if not any(cell.strip() for cell in row):
             continue  # blank lines are tolerated
         if header is None:
+            if len(row) > MAX_COLUMNS:
+                raise InputError(
+                    Problem(name, line, "header", f"{len(row):,} columns; a file this wide is "
+                            f"not the expected CSV (at most {MAX_COLUMNS} columns)")
+                )  # fmt: skip
             header, header_line = [c.strip().lower() for c in row], line
             problems += check_header(header, line)
             if problems:
@@ -172,14 +179,26 @@ def cells_of(
 
 
 def parse_date(text: str, column: str, bad: Bad) -> date | None:
-    """A YYYY-MM-DD cell, or None with a problem saying whether it is impossible or misformed."""
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            bad(column, f"impossible date {text!r}")
-        else:
-            bad(column, f"expected YYYY-MM-DD, got {text!r}")
+    """A YYYY-MM-DD cell in ASCII digits from FIRST_DATE to LAST_DATE, or None with a problem
+    saying whether it is misformed, impossible or out of range."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        bad(column, f"expected YYYY-MM-DD, got {text!r}")
         return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        bad(column, f"impossible date {text!r}")
+        return None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        bad(column, f"{text} is outside {FIRST_DATE.year}-{LAST_DATE.year}; is it a typo?")
+        return None
+    return day
+
+
+def parse_number(text: str, column: str, bad: Bad, low: int, high: int, what: str) -> int | None:
+    """A whole number in ASCII digits from `low` to `high`, or None with a problem."""
+    number = ascii_number(text)
+    if number is None or not low <= number <= high:
+        bad(column, f"expected {what} from {low} to {high} in digits 0-9, got {text!r}")
+        return None
+    return number

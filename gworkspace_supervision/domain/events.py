@@ -13,10 +13,13 @@ flagged as the April-March year end nears).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+from .text import text_problem
 
 SUPERVISION = "supervision"
 OBSERVATION = "observation"
@@ -112,6 +115,9 @@ def parse_events(value: object, bad: Any, categories: Iterable[str], span: int) 
         if not isinstance(label, str) or not label.strip() or len(label) > 60:
             bad(where + "label", f"must be a non-empty string of up to 60 characters: {label!r}")
             label = kind.capitalize()
+        elif text_problem(label.strip()):
+            bad(where + "label", text_problem(label.strip()))
+            label = kind.capitalize()
         from_start = raw.get("from_start", False)
         every = raw.get("every_months")
         if not isinstance(from_start, bool):
@@ -140,6 +146,9 @@ def parse_events(value: object, bad: Any, categories: Iterable[str], span: int) 
         kinds = raw.get("kinds", [])
         if not isinstance(kinds, list) or not all(isinstance(k, str) and k.strip() for k in kinds):
             bad(where + "kinds", "must be a list of non-empty strings")
+            kinds = []
+        elif any(text_problem(k.strip()) for k in kinds):
+            bad(where + "kinds", next(p for k in kinds if (p := text_problem(k.strip()))))
             kinds = []
         elif kinds and months and len(kinds) != len(months):
             bad(where + "kinds", f"give one kind per month ({len(months)}), got {len(kinds)}")
@@ -188,8 +197,8 @@ def _months(value: object, bad: Any, path: str) -> tuple[int, ...]:
 
 
 def _month_day(value: object) -> tuple[int, int] | None:
-    if not isinstance(value, str) or len(value) != 5 or value[2] != "-":
-        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{2}-[0-9]{2}", value):
+        return None  # ASCII digits only: int() would take "٠٤-٠١" too
     try:
         date(2001, int(value[:2]), int(value[3:]))  # not a leap year: no 29 February
     except ValueError:

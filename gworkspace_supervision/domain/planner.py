@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 
 from ..errors import InputError, Problem, SupervisionError
 from .absences import Absence, by_person
+from .calendar_safe import calendar_safe
 from .events import SUPERVISION, EventRule
 from .people import PEOPLE_FIELDS, PairPeople, ThroughPeople
 from .policy import Category, Phase, Policy, cadence_text
@@ -47,6 +48,14 @@ MOVE_SEARCH_DAYS = 10  # working days searched for a moved occurrence, each dire
 _Occurrence = tuple[date, date, int, datetime | None, str | None]
 # a stretch of a person's cadence: (category, phase, restart on, end before)
 _Link = tuple[str, "Phase", date | None, date | None]
+
+
+class PlanningError(SupervisionError):
+    """No slot for a pair's session: says which pair, so the CLI can name their roster line."""
+
+    def __init__(self, supervisee: str, supervisor: str, message: str) -> None:
+        self.supervisee, self.supervisor = supervisee, supervisor
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -558,10 +567,12 @@ class _Planner:
                         return day, start
         if bounded:
             return None
-        raise SupervisionError(
+        raise PlanningError(
+            a,
+            b,
             f"cannot fit the session of {a} with {b} near {nominal}: no free slot for both within "
             f"{MOVE_SEARCH_DAYS} working days either side (max_sessions_per_day "
-            f"{self.policy.max_sessions_per_day}); give {b} fewer supervisees"
+            f"{self.policy.max_sessions_per_day}); give {b} fewer supervisees",
         )
 
     def away_days(self, email: str) -> set[int]:
@@ -1045,7 +1056,7 @@ def plan_year(
     finally:
         if collecting:
             gc.enable()
-    return Plan(
+    plan = Plan(
         year=year,
         policy=policy,
         sessions=tuple(sessions),
@@ -1055,3 +1066,4 @@ def plan_year(
         notes=tuple(planner.notes),
         gaps=tuple(planner.gaps),
     )
+    return calendar_safe(plan)  # no session after its rule's end: Google would not show it

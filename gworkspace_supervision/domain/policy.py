@@ -19,9 +19,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..data import shipped_dir
 from ..errors import InputError, Problem
+from ..files import MAX_TOML_BYTES, read_input
 from .events import EventRule, parse_events
+from .text import text_problem
 
 REGIONS = ("ENG", "WLS", "SCT", "NIR")
+MAX_CLOSURE_RANGE_DAYS = 366  # one closure range: a year at most (all of time would hang)
+CLOSURE_YEARS = (2000, 2100)  # closure days a council can mean
 SHIFTS = ("next", "previous")
 
 
@@ -176,12 +180,13 @@ def find_policy_file(name_or_path: str) -> Path:
     """
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or os.sep in name_or_path or "/" in name_or_path:
-        if candidate.is_file():
+        if candidate.exists():  # read_input refuses a folder, a FIFO or a device by name
             return candidate
         raise InputError(Problem(name_or_path, None, None, "policy file not found"))
     shipped = policies_dir()
     path = shipped / f"{name_or_path}.toml"
-    if path.is_file():
+    # a shipped name is a plain word: never a path built from input text
+    if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name_or_path) and path.is_file():
         return path
     known = sorted(p.stem for p in shipped.glob("*.toml"))
     raise InputError(
@@ -198,10 +203,7 @@ def find_policy_file(name_or_path: str) -> Path:
 def load_policy(name_or_path: str) -> Policy:
     """Read and validate a policy file; every problem is reported at once."""
     path = find_policy_file(name_or_path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(Problem(str(path), None, None, f"cannot read: {exc.strerror}")) from None
+    raw = read_input(path, "policy", MAX_TOML_BYTES)
     text = decode_text(raw, str(path))
     with located(text):
         return parse_policy(read_toml(text, str(path)), str(path))
@@ -295,10 +297,20 @@ def key_line(text: str, dotted: str) -> int | None:
     return line
 
 
+MAX_DEPTH = 16  # tables, arrays and inline tables inside each other; a policy needs about 5
+
+
 def read_toml(text: str, file: str) -> dict[str, Any]:
-    """tomllib.loads, with a decode error turned into an InputError naming the line."""
+    """tomllib.loads, with a decode error turned into an InputError naming the line; nesting
+    deeper than MAX_DEPTH (thousands of `[` make tomllib recurse until it crashes, thousands of
+    dotted keys make every later walk do so) is refused first, by line."""
+    deep = _too_deep_line(text)
+    if deep is not None:
+        raise InputError(_depth_problem(file, deep, text))
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
+    except RecursionError:  # unreachable after the scan; kept so no traceback can escape
+        raise InputError(_depth_problem(file, 1, text)) from None
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"at line (\d+)", str(exc))
         lines = text.splitlines() or [""]
@@ -306,6 +318,90 @@ def read_toml(text: str, file: str) -> dict[str, Any]:
         message = re.sub(r" \(at (line \d+, column \d+|end of document)\)", "", str(exc))
         field = key_at(lines, line)
         raise InputError(Problem(file, line, field, f"not valid TOML: {message}")) from None
+    dotted = _deepest_key(data)
+    if dotted is not None:
+        raise InputError(_depth_problem(file, _deep_key_line(text) or 1, text))
+    return data
+
+
+def _deep_key_line(text: str) -> int | None:
+    """The first line whose table plus dotted key is more than MAX_DEPTH keys deep."""
+    table = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        key = key_on(line)
+        if key is None:
+            continue
+        depth = key.count(".") + 1
+        if line.lstrip().startswith("["):
+            table = depth
+        if (depth if line.lstrip().startswith("[") else table + depth) > MAX_DEPTH:
+            return number
+    return None
+
+
+def _depth_problem(file: str, line: int, text: str) -> Problem:
+    field = key_at(text.splitlines(), line)
+    if field is not None and len(field) > 60:
+        field = field[:60] + "..."
+    return Problem(file, line, field, f"nested more than {MAX_DEPTH} levels deep; "
+                   "a policy or settings file never needs that")  # fmt: skip
+
+
+def _too_deep_line(text: str) -> int | None:
+    """The line where `[`/`{` nesting or a dotted key (outside strings and comments) passes
+    MAX_DEPTH, if any. Found before tomllib, which recurses on the first and takes quadratic
+    time on the second (16 s for 20,000 dotted parts)."""
+    depth, dots, line, i, n = 0, 0, 1, 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == ".":
+            dots += 1
+            if dots >= MAX_DEPTH:
+                return line
+        elif char in "=,{}[]\n":
+            dots = 0
+        if char == "\n":
+            line += 1
+        elif char == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif char in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
+            end = i + len(quote)
+            while end < n:
+                if text[end] == "\\" and char == '"':
+                    end += 2
+                    continue
+                if text.startswith(quote, end) or (len(quote) == 1 and text[end] == "\n"):
+                    break
+                end += 1
+            line += text.count("\n", i, min(end, n))
+            i = end + (len(quote) if text.startswith(quote, end) else 0)
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None
+
+
+def _deepest_key(data: Mapping[str, Any]) -> str | None:
+    """The dotted path of a value nested deeper than MAX_DEPTH (dotted keys), walked without
+    recursion; None when the data is shallow enough."""
+    stack: list[tuple[Any, list[str]]] = [(data, [])]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            return ".".join(path)
+        if isinstance(value, dict):
+            stack += [(v, [*path, str(k)]) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [(v, [*path, str(i)]) for i, v in enumerate(value)]
+    return None
 
 
 _POLICY_KEYS = {
@@ -340,14 +436,20 @@ class _Checker:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.bad(path, f"must be a whole number from {low} to {high}, got {value!r}")
+            self.bad(path, f"must be a whole number from {low} to {high}, got {_short(value)}")
             return default
         return value
 
     def str_(self, table: Mapping[str, Any], key: str, path: str, default: str) -> str:
+        """A non-empty string that is safe to show people and to put in the Sheet (no
+        control, bidirectional or invisible characters; nothing read as a formula)."""
         value = table.get(key, default)
         if not isinstance(value, str) or not value.strip():
-            self.bad(path, f"must be a non-empty string, got {value!r}")
+            self.bad(path, f"must be a non-empty string, got {_short(value)}")
+            return default
+        wrong = text_problem(value.strip())
+        if wrong:
+            self.bad(path, wrong)
             return default
         return value.strip()
 
@@ -359,14 +461,20 @@ class _Checker:
         return value
 
 
+def _short(value: object) -> str:
+    """repr of a value for a message, cut short (a pasted table must not fill the screen)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def parse_time(text: object) -> time | None:
-    """HH:MM (24-hour) or None if malformed."""
+    """HH:MM (24-hour, ASCII digits 0-9 only: `¹⁰:00` is not a time) or None if malformed."""
     if not isinstance(text, str):
         return None
-    parts = text.strip().split(":")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[1]) != 2:
+    found = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})", text.strip())
+    if found is None:
         return None
-    hour, minute = int(parts[0]), int(parts[1])
+    hour, minute = int(found.group(1)), int(found.group(2))
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         return None
     return time(hour, minute)
@@ -388,7 +496,12 @@ def parse_closure_days(value: object, bad: Any, path: str) -> set[date]:
                 bad(where, f"unknown key {sorted(extra)[0]!r} (allowed: from, to)")
             first, last = _as_date(item.get("from")), _as_date(item.get("to"))
             if first is None or last is None or last < first:
-                bad(where, "a range needs from = YYYY-MM-DD and to = YYYY-MM-DD, from <= to")
+                bad(where, "a range needs from = YYYY-MM-DD and to = YYYY-MM-DD (years "
+                    f"{CLOSURE_YEARS[0]}-{CLOSURE_YEARS[1]}), from <= to")  # fmt: skip
+                continue
+            if (last - first).days >= MAX_CLOSURE_RANGE_DAYS:
+                bad(where, f"{first}..{last} closes {(last - first).days + 1:,} days; a closure "
+                    f"range covers at most {MAX_CLOSURE_RANGE_DAYS} days")  # fmt: skip
                 continue
             for other in ranges:
                 if first <= other[1] and other[0] <= last:
@@ -401,7 +514,8 @@ def parse_closure_days(value: object, bad: Any, path: str) -> set[date]:
         else:
             day = _as_date(item)
             if day is None:
-                bad(where, f"not a YYYY-MM-DD date: {item!r}")
+                bad(where, f"not a YYYY-MM-DD date from {CLOSURE_YEARS[0]} to "
+                    f"{CLOSURE_YEARS[1]}: {_short(item)}")  # fmt: skip
                 continue
             if day in singles:
                 bad(where, f"{day} is listed twice (item {singles[day]})")
@@ -414,14 +528,20 @@ def parse_closure_days(value: object, bad: Any, path: str) -> set[date]:
 
 
 def _as_date(value: object) -> date | None:
+    """A TOML date or a "YYYY-MM-DD" string (ASCII digits) from 2000 to 2100, else None."""
+    day: date | None = None
+    if isinstance(value, datetime):
+        return None  # a date and time is not a closure day
     if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+        day = value
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
         try:
-            return date.fromisoformat(value.strip()) if len(value.strip()) == 10 else None
+            day = date.fromisoformat(value.strip())
         except ValueError:
             return None
-    return None
+    if day is None or not CLOSURE_YEARS[0] <= day.year <= CLOSURE_YEARS[1]:
+        return None
+    return day
 
 
 def parse_policy(data: Mapping[str, Any], file: str) -> Policy:
@@ -493,6 +613,9 @@ def parse_policy(data: Mapping[str, Any], file: str) -> Policy:
                 f"categories.{category.key}.session_minutes",
                 f"{category.session_minutes} minutes do not fit in the working hours",
             )
+    for key, loop in then_cycles(categories).items():
+        check.bad(f"categories.{key}.phases.then", f"the `then` chain loops: {' -> '.join(loop)}; "
+                  "a chain must end in a category that runs to the end of the plan")  # fmt: skip
     extra = data.get("extra", {})
     if not isinstance(extra, dict):
         check.bad("extra", "must be a table")
@@ -608,6 +731,30 @@ def _check_extra(extra: Mapping[str, Any], check: _Checker) -> None:
         if role not in _HANDOVER_ROLES:
             check.bad("extra.handover.old_supervisor_role",
                       f"must be one of {', '.join(_HANDOVER_ROLES)}, got {role!r}")  # fmt: skip
+
+
+def then_cycles(categories: Mapping[str, Category]) -> dict[str, list[str]]:
+    """Each category (first of a loop, in file order) whose `then` chain comes back to a
+    category already on it (a -> b -> a), with the loop; a self-loop is reported elsewhere."""
+    following = {
+        key: next((p.then for p in reversed(c.phases) if p.then is not None), None)
+        for key, c in categories.items()
+    }
+    loops: dict[str, list[str]] = {}
+    reported: set[str] = set()
+    for start in categories:
+        chain = [start]
+        nxt = following[start]
+        while nxt is not None and nxt in categories and nxt not in chain:
+            chain.append(nxt)
+            nxt = following[nxt]
+        if nxt is None or nxt not in chain or nxt == chain[-1]:
+            continue  # ends, leaves the policy, or a category following itself
+        loop = chain[chain.index(nxt) :]
+        if not reported & set(loop):
+            loops[loop[0]] = [*loop, nxt]
+            reported.update(loop)
+    return loops
 
 
 def _parse_category(name: str, table: Any, check: _Checker) -> Category:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, time
@@ -16,17 +15,19 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from .csvfile import (
-    MAX_FIELD,
     Bad,
     check_email,
     decode,
     header_problems,
     parse_date,
+    parse_number,
     parse_rows,
     read_bytes,
 )
 from .people import PairPeople
 from .policy import Category, Policy, parse_time
+from .text import FORMULA_START as FORMULA_START  # re-exported: the formula prefixes
+from .text import text_problem
 
 REQUIRED = (
     "supervisee_email",
@@ -49,8 +50,6 @@ TEXT_COLUMNS = (
     "supervisee_name", "supervisor_name", "line_manager_name", "team", "location",
     "supervisee_email", "supervisor_email", "line_manager_email",
 )  # fmt: skip
-FORMULA_START = ("=", "+", "-", "@")  # what spreadsheets read as the start of a formula
-
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -113,21 +112,6 @@ def _column_at(raw: bytes, offset: int) -> str | None:
     index = len(next(csv.reader(io.StringIO(prefix)), [""])) - 1
     if 0 <= index < len(header):
         return f"column {header[index].strip().lower()}"
-    return None
-
-
-def text_problem(value: str) -> str | None:
-    """What makes a free-text cell unsafe to write to Calendar, Docs and the Sheet, or None."""
-    for char in value:
-        if unicodedata.category(char) == "Cc":
-            return f"contains a control character (U+{ord(char):04X}); remove it"
-    if len(value) > MAX_FIELD:
-        return f"{len(value)} characters is too long (at most {MAX_FIELD})"
-    if value.startswith(FORMULA_START):
-        return (
-            f"starts with {value[0]!r}, which a spreadsheet reads as a formula; "
-            "remove the leading character"
-        )
     return None
 
 
@@ -258,18 +242,18 @@ def _parse_row(
 
     interval: int | None = None
     if cells.get("interval_weeks"):
-        text = cells["interval_weeks"]
-        if not text.isdigit() or not 1 <= int(text) <= 52:
-            bad("interval_weeks", f"expected a whole number of weeks from 1 to 52, got {text!r}")
-        elif category is not None and not category.needs_interval:
+        weeks = parse_number(
+            cells["interval_weeks"], "interval_weeks", bad, 1, 52, "a whole number of weeks"
+        )
+        if weeks is not None and category is not None and not category.needs_interval:
             bad(
                 "interval_weeks",
                 f"only used for categories with their own interval, not {category.key}",
             )
-        elif policy.floor is not None and policy.floor.breaks(int(text)):
-            bad("interval_weeks", policy.floor.refusal(f"every {text} weeks"))
+        elif weeks is not None and policy.floor is not None and policy.floor.breaks(weeks):
+            bad("interval_weeks", policy.floor.refusal(f"every {weeks} weeks"))
         else:
-            interval = int(text)
+            interval = weeks
     elif category is not None and category.needs_interval:
         bad("interval_weeks", f"category {category.key} needs interval_weeks")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,25 +20,28 @@ from dateutil.rrule import rruleset, rrulestr
 from ..domain.series import Series
 from .batch import CALENDAR_BATCH, run_batch
 from .calendar_read import (
-    APP,
     PAGE,
     BookedInstance,
     attendees_of,
     instance_from,
     list_events,
     paged,
-    private_of,
     span,
-    stamp,
     utc_text,
 )
 from .connect import Connection
 from .retry import execute
+from .tags import APP, SeriesTags, event_filter, extended, private_of
+
+__all__ = ["APP", "BookedInstance"]  # re-exported for the readers that import them from here
 
 # Bump when the event body we write changes shape: every series is then rewritten once.
-SERIALIZER_VERSION = "1"
-FREEBUSY_ITEMS = 50  # Google: at most 50 calendars per freebusy.query
-FREEBUSY_WINDOW = timedelta(days=60)  # conservative span per query; queries go in one batch
+SERIALIZER_VERSION = "2"  # 2: no session after the rule's end (domain.calendar_safe)
+# Google answers freebusy.query 400 past 50 calendars (`tooManyCalendarsRequested`;
+# calendarExpansionMax "Maximum value is 50") or 90 days ("The requested time range is too
+# long."): each query asks at most 50 people over at most 60 days; the queries go in batches.
+FREEBUSY_ITEMS = 50
+FREEBUSY_WINDOW = timedelta(days=60)
 LIST_FIELDS = (
     "nextPageToken,items(id,status,summary,start,end,recurrence,recurringEventId,"
     "attendees(email,responseStatus),location,extendedProperties)"
@@ -66,12 +69,21 @@ class BookedSeries:
     recurrence: tuple[str, ...]
     attendees: tuple[str, ...]
     summary: str
-    truncated_at: datetime | None = None  # set when a change cut the series short
-    private: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    tags: SeriesTags = field(default_factory=lambda: SeriesTags("", "", ""), compare=False)
 
     @property
     def cancelled(self) -> bool:
         return self.status == "cancelled"
+
+    @property
+    def kind(self) -> str:
+        """Supervision, or an [[events]] type (observation, appraisal, review)."""
+        return self.tags.type
+
+    @property
+    def truncated_at(self) -> datetime | None:
+        """Set when a change cut the series short."""
+        return self.tags.truncated
 
     def occurrences(self) -> list[datetime]:
         """Occurrence starts of the series, expanded with dateutil in its own time zone."""
@@ -156,21 +168,17 @@ def series_to_event(
             "editing the series by hand.",
         ]
     )
-    private = {
-        "app": APP,
-        "pair": series.pair_id,
-        "series": series_key or series.series_id,
-        "hash": event_hash(series),
-        "year": str(year if year is not None else series.start.year),
-        "category": series.category,
-        "phase": series.phase,
-    }
-    if series.phases:  # a folded series: each session's phase follows from its start
-        private["phases"] = series.phases_text()
-    if series.type != "supervision":  # supervision events keep exactly their old body
-        private["type"] = series.type
-        if series.kind:
-            private["event_kind"] = series.kind
+    tags = SeriesTags(
+        pair=series.pair_id,
+        series=series_key or series.series_id,
+        hash=event_hash(series),
+        year=year if year is not None else series.start.year,
+        category=series.category,
+        phase=series.phase,
+        phases=series.phases_text(),  # a folded series: each session's phase from its start
+        type=series.type,  # supervision events keep exactly their old tags (no `type`)
+        event_kind=series.kind if series.type != "supervision" else "",
+    )
     event: dict[str, Any] = {
         "id": series.series_id,
         "summary": event_summary(series),
@@ -179,7 +187,7 @@ def series_to_event(
         "end": event_time(series.end, tz),
         "recurrence": series.recurrence(),
         "attendees": [{"email": series.supervisee_email, "displayName": series.supervisee_name}],
-        "extendedProperties": {"private": private},
+        "extendedProperties": extended(tags),
         "reminders": {
             "useDefault": False,
             "overrides": [{"method": "popup", "minutes": 30}, {"method": "email", "minutes": 1440}],
@@ -193,16 +201,15 @@ def series_to_event(
 
 def event_to_booking(event: Mapping[str, Any], calendar_user: str = "") -> BookedSeries:
     """Read an app event (Google JSON) back into the domain's terms."""
-    private = private_of(event)
+    tags = SeriesTags.parse(private_of(event), str(event["id"]))
     start, end, tz = span(event)
-    year = private.get("year")
     return BookedSeries(
         event_id=str(event["id"]),
         calendar_user=calendar_user,
-        series_key=private.get("series") or str(event["id"]),
-        pair_id=private.get("pair", ""),
-        plan_hash=private.get("hash", ""),
-        year=int(year) if year and year.isdigit() else None,
+        series_key=tags.series,
+        pair_id=tags.pair,
+        plan_hash=tags.hash,
+        year=tags.year,
         status=str(event.get("status", "confirmed")),
         start=start,
         end=end,
@@ -210,9 +217,48 @@ def event_to_booking(event: Mapping[str, Any], calendar_user: str = "") -> Booke
         recurrence=tuple(event.get("recurrence") or ()),
         attendees=attendees_of(event),
         summary=str(event.get("summary", "")),
-        truncated_at=stamp(private.get("truncated")),
-        private=private,
+        tags=tags,
     )
+
+
+# -- the writes `book` makes (services hold them as opaque Writes) -----------------------------
+def book_write(
+    target: Series,
+    event_id: str,
+    *,
+    policy: Any,
+    settings: Any,
+    year: int,
+    series_key: str,
+    kind: str = "insert",
+) -> Write:
+    """Insert (or, `kind` "patch", rewrite) the event booking `target` under `event_id`; the
+    plan's series id stays in the `series` tag."""
+    body = series_to_event(target, policy, settings, year=year, series_key=series_key)
+    body["id"] = event_id  # a tail or reused id: the plan's series id stays in `series`
+    return Write(kind, event_id, body)
+
+
+def revive_write(write: Write) -> Write:
+    """The same content as a patch that also brings a cancelled event back (Calendar keeps a
+    deleted event's id taken: 409 on insert)."""
+    body = {k: v for k, v in (write.body or {}).items() if k != "id"}
+    return Write("patch", write.event_id, body | {"status": "confirmed"})
+
+
+def cancel_write(event_id: str) -> Write:
+    """Delete a series not started yet (Calendar keeps it, cancelled)."""
+    return Write("delete", event_id)
+
+
+def truncate_write(booked: BookedSeries, cut: datetime) -> Write:
+    """Cut a started series short at `cut`, its past sessions untouched, marked truncated."""
+    tags = replace(booked.tags, truncated=cut)
+    body = {
+        "recurrence": truncate_recurrence(booked.recurrence, booked.timezone, cut, booked.start),
+        "extendedProperties": extended(tags),
+    }
+    return Write("patch", booked.event_id, body)
 
 
 def expand_recurrence(start: datetime, recurrence: Sequence[str], tz: str) -> list[datetime]:
@@ -279,7 +325,7 @@ class CalendarAdapter:
             user,
             fields=LIST_FIELDS,
             single_events=False,
-            props=[f"year={year}"] if year is not None else [],
+            props=event_filter(year=year)[1:],
             events=self._resource(user, "events"),
         )
         # an exception instance (recurringEventId) is not a series: records/tracking read those
@@ -408,13 +454,34 @@ class CalendarAdapter:
         )
 
 
-def truncate_recurrence(recurrence: Sequence[str], tz: str, cut: datetime) -> list[str]:
+def truncate_recurrence(
+    recurrence: Sequence[str], tz: str, cut: datetime, start: datetime | None = None
+) -> list[str]:
     """The same recurrence with nothing at or after `cut`: RRULE gets UNTIL, later RDATEs go.
 
-    Used to end a series that has already started without touching its past sessions.
+    Used to end a series that has already started without touching its past sessions. A kept
+    RDATE after the rule's last occurrence before `cut` would vanish on Google (RDATEs after
+    the rule's end are not shown: esrg-knights/Squire issue 107), so then the rule runs on to
+    its next occurrence, which is excluded (`start`, the series' DTSTART, is needed for that).
     """
-    until = (cut - timedelta(seconds=1)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     zone = ZoneInfo(tz)
+    until_at = cut - timedelta(seconds=1)
+    rdates = [
+        when
+        for line in recurrence
+        if line.partition(":")[0].split(";", 1)[0].upper() == "RDATE"
+        for when in _dates(line.partition(":")[0], line.partition(":")[2], zone)
+        if when < cut
+    ]
+    excluded: list[datetime] = []
+    rule = next((ln for ln in recurrence if ln.upper().startswith("RRULE:")), None)
+    if rdates and rule is not None and start is not None:
+        made = list(rrulestr(rule.partition(":")[2], dtstart=start.astimezone(zone)))
+        before = [o for o in made if o < cut]
+        after = [o for o in made if o >= cut]
+        if after and (not before or max(rdates) > before[-1]):
+            until_at, excluded = after[0], [after[0]]
+    until = until_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     out: list[str] = []
     for line in recurrence:
         name, _, value = line.partition(":")
@@ -432,6 +499,8 @@ def truncate_recurrence(recurrence: Sequence[str], tz: str, cut: datetime) -> li
                 out.append(f"{name}:{','.join(kept)}")
         else:
             out.append(line)
+    if excluded:
+        out.append("EXDATE:" + excluded[0].astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
     return out
 
 

@@ -1,8 +1,9 @@
 """Calendar JSON for absence cover (Hillingdon Supervision Framework 3.4): the cover event and the covered instance.
 
 A covered session is cancelled in the usual supervisor's calendar (an instance override, status
-cancelled, tagged `covered_by` so tracking knows the session lives on elsewhere) and booked as
-one single event in the covering supervisor's calendar, tagged `extendedProperties.private`
+cancelled; Google keeps no tags on a cancelled occurrence, so the cover event's `covers` tag is
+what tells tracking and a re-run that the session lives on elsewhere) and booked as one single
+event in the covering supervisor's calendar, tagged (google/tags.py CoverTags)
 {app, kind=cover, covers=<session id>, usual_supervisor, pair, ...}. The cover event carries
 no `year`, so `book` (which lists its series by year) never sees or retires it.
 """
@@ -12,12 +13,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..domain.cover import KIND, cover_event_id, cover_label
-from .calendar import APP, CONFIDENTIAL, Write, event_time, popup_reminder
+from ..domain.cover import cover_event_id, cover_label
+from .calendar import CONFIDENTIAL, Write, event_time, popup_reminder
 from .drive import RecordFile
 from .sessions import DOC_MIME, LINK_TEXT, CalendarSession
-
-COVERED_BY = "covered_by"
+from .tags import CoverTags, extended
 
 
 def cover_body(
@@ -38,23 +38,19 @@ def cover_body(
     `start`-`end` (default the session's own time)."""
     own = session.instance.start
     start, end = start or own, end or session.instance.end
-    private = {
-        "app": APP,
-        "kind": KIND,
-        "covers": session.session_id,
-        "usual_supervisor": usual,
-        "pair": session.pair_id,
-        "series": session.series_key,
-        "cover_name": by_name,
-        "usual_name": usual_name,
-        "supervisor_label": cover_label(by_name, usual_name),
-    }
-    if start != own:  # placed elsewhere: the covering supervisor was busy at its own time
-        private["moved_from"] = own.isoformat()
-    for name in ("category", "phase"):
-        value = getattr(session, name)
-        if value:
-            private[name] = value
+    tags = CoverTags(
+        covers=session.session_id,
+        usual_supervisor=usual,
+        pair=session.pair_id,
+        series=session.series_key,
+        cover_name=by_name,
+        usual_name=usual_name,
+        supervisor_label=cover_label(by_name, usual_name),
+        category=session.category,
+        phase=session.phase,
+        # placed elsewhere: the covering supervisor was busy at its own time
+        moved_from=own if start != own else None,
+    )
     description = (
         f"Supervision: {supervisee_name} with {by_name}, covering for {usual_name} "
         "(Hillingdon 3.4: sessions continue at the prescribed frequency while a supervisor is "
@@ -66,7 +62,7 @@ def cover_body(
         "start": event_time(start, timezone),
         "end": event_time(end, timezone),
         "attendees": [{"email": supervisee, "displayName": supervisee_name}],
-        "extendedProperties": {"private": private},
+        "extendedProperties": extended(tags),
         "reminders": popup_reminder(),
         **CONFIDENTIAL,
     }
@@ -82,11 +78,12 @@ def cover_body(
     return body
 
 
+def cover_write(session: CalendarSession, **facts: Any) -> Write:
+    """Insert the cover event (`cover_body`'s arguments)."""
+    body = cover_body(session, **facts)
+    return Write("insert", body["id"], body)
+
+
 def cancel_write(session: CalendarSession, by: str) -> Write:
-    """Cancel the usual supervisor's instance, saying who holds the session now."""
-    body = {"status": "cancelled", "extendedProperties": {"private": {COVERED_BY: by}}}
-    return Write("patch", session.event_id, body)
-
-
-def covered_by(session: CalendarSession) -> str:
-    return session.private.get(COVERED_BY, "")
+    """Cancel the usual supervisor's instance (`by`'s cover event now holds the session)."""
+    return Write("patch", session.event_id, {"status": "cancelled"})

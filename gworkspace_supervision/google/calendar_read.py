@@ -2,10 +2,10 @@
 
 `book` (the app's series), `records` and `cover` (sessions), `sync` and `export` (the year's
 sessions) and `rearrange` (cancellations and replacements) all list the app's events the same
-way: tagged `app=<APP>` in the private extended properties, deleted ones shown, 2500 a page.
+way: tagged as ours in the private extended properties (tags.event_filter), deleted ones shown, 2500 a page.
 They differ only in the `fields` they ask Google for (each asks for what it reads) and in what
 they keep, so `list_events` takes the fields and yields the items; `instance_from`, `span`,
-`private_of`, `attendees_of` and `stamp` turn an item's JSON into the domain's terms.
+`attendees_of` and `stamp` turn an item's JSON into the domain's terms (our tags: tags.py).
 """
 
 from __future__ import annotations
@@ -20,9 +20,13 @@ from dateutil.parser import isoparse
 
 from .connect import Connection
 from .retry import execute
+from .tags import event_filter
 
-APP = "gws-supervision"  # the private extended property `app` every event of ours carries
 PAGE = 2500  # Calendar's largest page
+# A cancelled occurrence of a recurring event is "only guaranteed to have values for the id,
+# recurringEventId and originalStartTime fields" (Events reference, Event.status), so no
+# privateExtendedProperty filter ever matches it: it is listed unfiltered, these fields only.
+CANCELLED_FIELDS = "nextPageToken,items(id,status,recurringEventId,originalStartTime)"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,15 @@ class BookedInstance:
     description: str
     attachments: tuple[dict[str, str], ...]
     html_link: str
+
+
+@dataclass(frozen=True)
+class CancelledOccurrence:
+    """A cancelled occurrence as Google lists it: its id, its series and its original start."""
+
+    session_id: str
+    series_event_id: str
+    original_start: datetime
 
 
 def utc_text(moment: datetime) -> str:
@@ -67,12 +80,6 @@ def span(item: Mapping[str, Any]) -> tuple[datetime, datetime, str]:
 def stamp(value: Any) -> datetime | None:
     """An RFC 3339 `updated`/`created`, or None when Google left it out."""
     return isoparse(str(value)) if value else None
-
-
-def private_of(item: Mapping[str, Any]) -> dict[str, str]:
-    """The event's private extended properties (the app's tags), as strings."""
-    raw = (item.get("extendedProperties") or {}).get("private") or {}
-    return {str(k): str(v) for k, v in raw.items()}
 
 
 def attendees_of(item: Mapping[str, Any]) -> tuple[str, ...]:
@@ -137,7 +144,7 @@ def list_events(
         "calendar.events.list",
         lambda token: resource.list(
             calendarId=connection.calendar_id(user),
-            privateExtendedProperty=[f"app={APP}", *props],
+            privateExtendedProperty=[*event_filter(), *props],
             singleEvents=single_events,
             showDeleted=True,
             **window,
@@ -146,3 +153,44 @@ def list_events(
             fields=fields,
         ),
     )
+
+
+def cancelled_occurrences(
+    connection: Connection,
+    user: str,
+    time_min: datetime,
+    time_max: datetime,
+    *,
+    events: Any = None,
+) -> list[CancelledOccurrence]:
+    """Every cancelled occurrence of a recurring event in `user`'s calendar in the window; one
+    events.list a page. Unfiltered (a cancelled occurrence carries no tags) and without
+    singleEvents (masters and their exceptions only), asking for the four fields that identify
+    one: the caller keeps those whose series is one of ours.
+    """
+    resource = events if events is not None else connection.calendar(user).events()
+    items = paged(
+        connection,
+        "calendar.events.list",
+        lambda token: resource.list(
+            calendarId=connection.calendar_id(user),
+            singleEvents=False,
+            showDeleted=True,
+            timeMin=utc_text(time_min),
+            timeMax=utc_text(time_max),
+            maxResults=PAGE,
+            pageToken=token,
+            fields=CANCELLED_FIELDS,
+        ),
+    )
+    return [
+        CancelledOccurrence(
+            session_id=str(item["id"]),
+            series_event_id=str(item["recurringEventId"]),
+            original_start=when(item["originalStartTime"])[0],
+        )
+        for item in items
+        if item.get("status") == "cancelled"
+        and item.get("recurringEventId")
+        and item.get("originalStartTime")
+    ]

@@ -1,9 +1,11 @@
 """Calendar JSON for rearranging cancelled sessions (Hillingdon 3.3).
 
 Reads, per supervisor: the app's series (to know each session's supervisee and pair, and which
-whole series were cancelled by `book` - those are not rearranged), then one events.list of the
-app's single sessions with showDeleted: cancelled instances (a cancelled exception is only
-guaranteed its id, originalStartTime and `updated`), and the replacements already booked.
+whole series were cancelled by `book` - those are not rearranged), one events.list of the app's
+events with showDeleted for the replacements already booked, and one unfiltered listing of the
+cancelled occurrences: a cancelled exception is only guaranteed its id, recurringEventId and
+originalStartTime (Events reference, Event.status), carries no tags and so never matches the
+app's filter; its series and original start say which session it was.
 A replacement is one single event in the supervisor's calendar, tagged
 `extendedProperties.private` {app, kind=rearrangement, rearranges=<cancelled session id>, pair};
 it carries no `year`, so `book` (which lists its series by year) never sees or retires it.
@@ -19,7 +21,6 @@ from typing import Any
 from ..domain.rearrange import rearrangement_event_id
 from ..domain.series import phase_at
 from .calendar import (
-    APP,
     CONFIDENTIAL,
     BookedSeries,
     CalendarAdapter,
@@ -27,9 +28,15 @@ from .calendar import (
     event_time,
     popup_reminder,
 )
-from .calendar_read import list_events, private_of, span, stamp, when
+from .calendar_read import (
+    CancelledOccurrence,
+    cancelled_occurrences,
+    list_events,
+    span,
+    stamp,
+)
+from .tags import RearrangementTags, SeriesTags, event_tags, extended
 
-KIND = "rearrangement"
 SESSION_FIELDS = (
     "nextPageToken,items(id,status,updated,created,start,end,recurringEventId,"
     "originalStartTime,extendedProperties)"
@@ -49,8 +56,8 @@ class CancelledSession:
     start: datetime  # the cancelled session's own (original) start, in the policy's zone
     end: datetime
     timezone: str
-    cancelled_at: datetime | None  # Calendar's `updated` of the cancelled instance
-    private: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    cancelled_at: datetime | None  # unknown on Google (a cancelled occurrence has no time)
+    tags: SeriesTags = field(default_factory=lambda: SeriesTags("", "", ""), compare=False)
 
 
 @dataclass(frozen=True)
@@ -75,54 +82,55 @@ class CalendarState:
 def read_state(
     adapter: CalendarAdapter, user: str, time_min: datetime, time_max: datetime
 ) -> CalendarState:
-    """Cancelled sessions and replacements in `user`'s calendar; two calls (plus pages)."""
+    """Cancelled sessions and replacements in `user`'s calendar; three calls (plus pages)."""
     masters = {b.event_id: b for b in adapter.list_app_series(user) if b.recurrence}
     state = CalendarState()
     items = list_events(
         adapter.connection, user, fields=SESSION_FIELDS, time_min=time_min, time_max=time_max
     )
     for item in items:
-        _read_item(item, user.lower(), masters, state)
+        _read_replacement(item, user.lower(), state)
+    for gone in cancelled_occurrences(adapter.connection, user, time_min, time_max):
+        master = masters.get(gone.series_event_id)
+        if master is None or master.cancelled:
+            continue  # not ours, or a whole series `book` ended (a leaver): not rearranged
+        if master.kind != "supervision":
+            continue  # an observation, appraisal or review: 3.3 is about supervision sessions
+        state.cancelled.append(_cancelled(gone, master))
     return state
 
 
-def _read_item(
-    item: Mapping[str, Any], user: str, masters: Mapping[str, BookedSeries], state: CalendarState
-) -> None:
-    private = private_of(item)
-    if private.get("kind") == KIND and private.get("rearranges"):
+def _read_replacement(item: Mapping[str, Any], user: str, state: CalendarState) -> None:
+    tags = event_tags(item)
+    if isinstance(tags, RearrangementTags) and tags.rearranges:
         start, end, _ = span(item)
         replacement = Replacement(
             event_id=str(item["id"]),
             calendar_user=user,
-            rearranges=private["rearranges"],
+            rearranges=tags.rearranges,
             start=start,
             end=end,
             status=str(item.get("status", "confirmed")),
             created=stamp(item.get("created")),
         )
         state.replacements[replacement.rearranges] = replacement
-        return
-    master = masters.get(str(item.get("recurringEventId", "")))
-    if item.get("status") != "cancelled" or master is None or master.cancelled:
-        return  # a held session, or a whole series `book` ended (a leaver): not rearranged
-    if master.private.get("type", "supervision") != "supervision":
-        return  # an observation, appraisal or review: 3.3 is about supervision sessions
-    start = when(item.get("originalStartTime") or item.get("start"), master.timezone)[0]
-    state.cancelled.append(
-        CancelledSession(
-            session_id=str(item["id"]),
-            calendar_user=user,
-            series_event_id=master.event_id,
-            pair_id=master.pair_id,
-            supervisee_email=master.attendees[0] if master.attendees else "",
-            summary=master.summary,
-            start=start,
-            end=start + (master.end - master.start),
-            timezone=master.timezone,
-            cancelled_at=stamp(item.get("updated")),
-            private=master.private,
-        )
+
+
+def _cancelled(gone: CancelledOccurrence, master: BookedSeries) -> CancelledSession:
+    """The cancelled session, from its series; when it was cancelled Google does not say."""
+    start = gone.original_start.astimezone(master.start.tzinfo)
+    return CancelledSession(
+        session_id=gone.session_id,
+        calendar_user=master.calendar_user,
+        series_event_id=master.event_id,
+        pair_id=master.pair_id,
+        supervisee_email=master.attendees[0] if master.attendees else "",
+        summary=master.summary,
+        start=start,
+        end=start + (master.end - master.start),
+        timezone=master.timezone,
+        cancelled_at=None,
+        tags=master.tags,
     )
 
 
@@ -132,22 +140,15 @@ def replacement_body(
     """The event booking the rearranged session: a single event linked to the cancelled one."""
     tz = cancelled.timezone
     was = cancelled.start
-    private = {
-        "app": APP,
-        "kind": KIND,
-        "rearranges": cancelled.session_id,
-        "pair": cancelled.pair_id,
-        "series_event": cancelled.series_event_id,
-    }
-    if cancelled.private.get("category"):
-        private["category"] = cancelled.private["category"]
-    phase = phase_at(  # a folded series: the cancelled session's own phase
-        cancelled.private.get("phases", ""),
-        cancelled.session_id,
-        cancelled.private.get("phase", ""),
+    series = cancelled.tags
+    tags = RearrangementTags(
+        rearranges=cancelled.session_id,
+        pair=cancelled.pair_id,
+        series_event=cancelled.series_event_id,
+        category=series.category,
+        # a folded series: the cancelled session's own phase
+        phase=phase_at(series.phases, cancelled.session_id, series.phase),
     )
-    if phase:
-        private["phase"] = phase
     title = cancelled.summary.replace("Supervision:", "Supervision (rearranged):", 1)
     return {
         "id": rearrangement_event_id(cancelled.session_id),
@@ -163,16 +164,25 @@ def replacement_body(
         "start": event_time(start, tz),
         "end": event_time(end, tz),
         "attendees": [{"email": cancelled.supervisee_email}],
-        "extendedProperties": {"private": private},
+        "extendedProperties": extended(tags),
         "reminders": popup_reminder(),
         **CONFIDENTIAL,
     }
 
 
 def book_replacement(
-    adapter: CalendarAdapter, user: str, body: dict[str, Any], *, send_updates: str = "all"
+    adapter: CalendarAdapter,
+    cancelled: CancelledSession,
+    start: datetime,
+    end: datetime,
+    *,
+    policy_name: str = "",
+    send_updates: str = "all",
 ) -> Any:
-    """Insert the replacement (the supervisee is emailed an invitation with sendUpdates=all).
-    A 409 means the id is taken: booked by an earlier run, so nothing new is written."""
-    answers = adapter.write(user, [Write("insert", body["id"], body)], send_updates=send_updates)
-    return answers[f"insert:{body['id']}"]
+    """Insert the replacement in the supervisor's calendar (the supervisee is emailed an
+    invitation with sendUpdates=all). A 409 means the id is taken: booked by an earlier run, so
+    nothing new is written."""
+    body = replacement_body(cancelled, start, end, policy_name)
+    write = Write("insert", body["id"], body)
+    answers = adapter.write(cancelled.calendar_user, [write], send_updates=send_updates)
+    return answers[f"insert:{write.event_id}"]

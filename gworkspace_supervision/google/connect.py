@@ -43,7 +43,9 @@ def parse_workspace(spec: str) -> WorkspaceSpec:
     if text == "google":
         return WorkspaceSpec("google")
     if text.startswith("local:") and text[len("local:") :].strip():
-        return WorkspaceSpec("local", Path(text[len("local:") :].strip()))
+        directory = Path(text[len("local:") :].strip())
+        _check_local_folder(directory)
+        return WorkspaceSpec("local", directory)
     raise InputError(
         Problem(
             "--workspace",
@@ -54,6 +56,29 @@ def parse_workspace(spec: str) -> WorkspaceSpec:
             "the settings' [google] section says)",
         )
     )
+
+
+def _check_local_folder(directory: Path) -> None:
+    """InputError unless `directory` is a folder (or can become one) whose database, if any,
+    is a regular SQLite file: a file given as the folder used to end in a traceback."""
+    where = f"--workspace local:{directory}"
+    if directory.exists() and not directory.is_dir():
+        raise InputError(
+            Problem(where, None, None, "is a file, not a folder; give local:FOLDER (a new or "
+                    "existing folder where the local Workspace is kept)")
+        )  # fmt: skip
+    above = next((p for p in directory.absolute().parents if p.exists()), None)
+    if not directory.exists() and above is not None and not above.is_dir():
+        raise InputError(Problem(where, None, None, f"{above} is a file, not a folder"))
+    database = directory / "workspace.sqlite3"
+    if database.is_symlink() or (database.exists() and not database.is_file()):
+        raise InputError(Problem(where, None, None, f"{database} is not a regular file"))
+    if database.is_file() and database.stat().st_size:
+        with database.open("rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                raise InputError(
+                    Problem(where, None, None, f"{database} is not a local Workspace database")
+                )
 
 
 # What Google's token endpoint answers when a scope is not authorised for the client
@@ -190,7 +215,7 @@ def local_scopes(settings: Any = None) -> list[str]:
 def _connect_local(directory: Path, policy: RetryPolicy, scopes: list[str]) -> Connection:
     import gspread
 
-    from ..emulator.server import LocalWorkspace
+    from ..emulator import LocalWorkspace
 
     ws = LocalWorkspace(directory)
     return Connection(

@@ -16,9 +16,9 @@ from dateutil.parser import isoparse
 from googleapiclient.http import MediaInMemoryUpload
 
 from .batch import DRIVE_BATCH, run_batch
-from .calendar import APP
 from .connect import Connection
 from .retry import execute
+from .tags import FOLDER, RECORD, TEMPLATE, FileTags, file_query, kind_query
 
 DOC_MIME = "application/vnd.google-apps.document"
 FOLDER_MIME = "application/vnd.google-apps.folder"
@@ -28,7 +28,7 @@ FILE_FIELDS = (
     f"permissions({PERMISSION_FIELDS})"
 )
 LIST_FIELDS = f"nextPageToken,files({FILE_FIELDS})"
-APP_TAG = f"appProperties has {{ key='app' and value='{APP}' }}"
+APP_TAG = file_query()
 
 
 @dataclass(frozen=True)
@@ -99,21 +99,21 @@ def permission_from(raw: Mapping[str, Any]) -> Permission:
 
 
 def record_from(raw: Mapping[str, Any]) -> RecordFile:
-    props = raw.get("appProperties") or {}
+    tags = FileTags.parse(raw)
     owners = raw.get("owners") or [{}]
     modified = raw.get("modifiedTime")
     return RecordFile(
         file_id=str(raw["id"]),
         name=str(raw.get("name", "")),
-        session_id=str(props.get("session", "")),
+        session_id=tags.session,
         link=doc_link(str(raw["id"])),
         owner=str(owners[0].get("emailAddress", "")).lower(),
         modified_time=isoparse(modified) if modified else None,
         permissions=tuple(permission_from(p) for p in raw.get("permissions") or ()),
-        pair=str(props.get("pair", "")),
+        pair=tags.pair,
         parent=(raw.get("parents") or [None])[0],
-        template=str(props.get("template", "")),
-        digest=str(props.get("hash", "")),
+        template=tags.template,
+        digest=tags.hash,
     )
 
 
@@ -190,7 +190,7 @@ class DriveAdapter:
         """The app's records `user` owns (one call a 1000 records), with their ACLs; with
         `folders`, the app's folders come in the same listing and are cached for ensure_folders
         (saving prefetch_folders' own call)."""
-        record = "appProperties has { key='kind' and value='record' }"
+        record = kind_query(RECORD)
         kinds = f"({record} or mimeType = '{FOLDER_MIME}')" if folders else record
         query = f"{APP_TAG} and {kinds} and 'me' in owners and trashed = false"
         found = self._list(user, query)
@@ -200,10 +200,7 @@ class DriveAdapter:
 
     def list_templates(self, user: str) -> list[RecordFile]:
         """The app's installed templates `user` owns (or can see when `mine` is False)."""
-        query = (
-            f"{APP_TAG} and appProperties has {{ key='kind' and value='template' }} "
-            "and 'me' in owners and trashed = false"
-        )
+        query = f"{file_query(TEMPLATE)} and 'me' in owners and trashed = false"
         return [record_from(f) for f in self._list(user, query)]
 
     def get(self, user: str, file_id: str) -> RecordFile:
@@ -284,7 +281,7 @@ class DriveAdapter:
                     "name": path[-1],
                     "mimeType": FOLDER_MIME,
                     "parents": [out[path[:-1]]],
-                    "appProperties": {"app": APP, "kind": "folder"},
+                    "appProperties": FileTags(FOLDER).app_properties(),
                 }
                 create["/".join(path)] = self._files(user).create(body=body, fields="id")
             made = self._batch(user, list(create.items()), "drive.files.create")
@@ -307,7 +304,7 @@ class DriveAdapter:
             "name": name,
             "mimeType": FOLDER_MIME,
             "parents": [parent],
-            "appProperties": {"app": APP, "kind": "folder"},
+            "appProperties": FileTags(FOLDER).app_properties(),
         }
         request = self._files(user).create(body=body, fields="id")
         return str(self._execute(request, "drive.files.create")["id"])
@@ -322,7 +319,7 @@ class DriveAdapter:
             "name": name,
             "mimeType": DOC_MIME,
             "parents": [folder_id],
-            "appProperties": {"app": APP, "kind": "record", **props},
+            "appProperties": {**FileTags(RECORD).app_properties(), **props},
         }
         return self._files(user).create(body=body, fields=FILE_FIELDS)
 

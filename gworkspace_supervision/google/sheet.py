@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import random
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,7 +30,7 @@ from gspread.utils import a1_to_rowcol, absolute_range_name, rowcol_to_a1
 
 from ..domain.status import Status, TrackedSession
 from ..errors import APIError, SupervisionError
-from .calendar import APP
+from . import sync_lock
 from .connect import Connection
 from .retry import execute
 from .sheet_client import SheetCalls
@@ -52,10 +51,11 @@ from .sheet_layout import (
     format_requests,
     setup_requests,
 )
+from .tags import APP, TRACKER, FileTags, file_query
 
 TITLE = "Supervision tracker"
 LOCK_KEY = f"{APP}.sync-lock"
-LOCK_TTL = timedelta(minutes=30)  # a crashed sync's lock is ignored after this
+LOCK_TTL = timedelta(seconds=sync_lock.LOCK_TTL_SECONDS)  # real time; see sync_lock
 EPOCH = date(1899, 12, 30)  # Sheets' day 0
 META_RANGE = f"{STATE}!K1:L"
 SHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -79,6 +79,14 @@ def from_serial(value: Any) -> date | None:
         except ValueError:
             return None
     return None
+
+
+class LockBusy(SupervisionError):
+    """Another run holds the workspace's lock (exit 1: try again later)."""
+
+
+class TrackerMissing(SupervisionError):
+    """The tracker is not there (Sheets 404): a wrong id, or a twin deleted by its maker."""
 
 
 @dataclass
@@ -123,6 +131,7 @@ class TrackerSheet:
         self.calls = SheetCalls(connection, operator, spreadsheet_id)
         self.grid: dict[str, tuple[int, int]] = {}
         self._lock_id: int | None = None
+        self._lock_nonce = ""
         self._set_up = False  # the tabs were made by this object's write
         self.existing: list[dict[str, Any]] = []  # sheets' rules, protections, charts
 
@@ -159,22 +168,9 @@ class TrackerSheet:
         if spreadsheet_id:
             return cls(connection, operator, spreadsheet_id, sleep=sleep)
         drive = connection.drive(operator)
-        query = (
-            f"appProperties has {{ key='app' and value='{APP}' }} and "
-            "appProperties has { key='kind' and value='tracker' } and "
-            "'me' in owners and trashed = false"
-        )
-        found = execute(
-            drive.files().list(
-                q=query, spaces="drive", pageSize=10, fields="files(id,createdTime)"
-            ),
-            what="drive.files.list",
-            policy=connection.retry,
-            meter=connection.meter,
-        ).get("files", [])
+        found = tracker_ids(connection, operator)
         if found:
-            first = sorted(found, key=lambda f: (f.get("createdTime", ""), f["id"]))[0]
-            return cls(connection, operator, str(first["id"]), sleep=sleep)
+            return cls(connection, operator, found[0], sleep=sleep)
         if not create:
             return None
         made = execute(
@@ -182,7 +178,7 @@ class TrackerSheet:
                 body={
                     "name": TITLE,
                     "mimeType": SHEET_MIME,
-                    "appProperties": {"app": APP, "kind": "tracker"},
+                    "appProperties": FileTags(TRACKER).app_properties(),
                 },
                 fields="id",
             ),
@@ -191,6 +187,16 @@ class TrackerSheet:
             meter=connection.meter,
         )
         return cls(connection, operator, str(made["id"]), created=True, sleep=sleep)
+
+    def discard(self) -> None:
+        """Delete this tracker: it was made by this run and lost a race to an earlier one
+        (new and empty; the caller holds its lock, so nobody else is using it)."""
+        execute(
+            self.connection.drive(self.operator).files().delete(fileId=self.spreadsheet_id),
+            what="drive.files.delete",
+            policy=self.connection.retry,
+            meter=self.connection.meter,
+        )
 
     def share(self, readers: Sequence[str], previous: Sequence[str], notify: bool) -> list[str]:
         """Readers (each person, role reader) added and people we shared with before but who
@@ -250,16 +256,17 @@ class TrackerSheet:
         return wanted
 
     # -- the lock ----------------------------------------------------------------------------------
-    def acquire(self, holder: str, now: datetime, attempts: int = 6) -> None:
+    def acquire(self, attempts: int = 6, what: str = "sync") -> None:
         """Take the sync lock: create our entry, then look; if anyone else holds a live entry,
         withdraw ours and try again after a jittered wait.
 
         Safe without compare-and-swap: each side looks only after its own entry exists, so two
-        syncs can both back off but never both go on. Entries carry an expiry, so a crashed
-        sync blocks others for at most LOCK_TTL. Also learns every tab's grid size.
+        syncs can both back off but never both go on. An entry whose process died on this host
+        is taken over at once; any other expires after LOCK_TTL of real time, whatever the
+        workspace clock says (see sync_lock). Also learns every tab's grid size.
         """
         for attempt in range(attempts):
-            value = f"{holder}|{uuid.uuid4().hex}|{(now + LOCK_TTL).isoformat()}"
+            value, nonce = sync_lock.new_entry(what=what)
             reply = self._first_write([_create_lock(value)])
             mine = int(
                 reply["replies"][0]["createDeveloperMetadata"]["developerMetadata"]["metadataId"]
@@ -273,18 +280,21 @@ class TrackerSheet:
                 for s in info.get("sheets", [])
             }
             self.existing = info.get("sheets", [])
-            live, stale = _locks(info.get("developerMetadata", []), now, mine)
+            live, stale = _locks(info.get("developerMetadata", []), mine)
             if not live:
-                self._lock_id = mine
+                self._lock_id, self._lock_nonce = mine, nonce
+                sync_lock.held(nonce)
                 if stale:
                     self._delete_metadata(stale)
                 return
             self._delete_metadata([mine])
-            self.sleep(min(30.0, 0.5 * 2**attempt) * (0.5 + random.random()))
-        holder_text = live[0][1].split("|")[0] if live else "another sync"
-        raise SupervisionError(
-            f"The tracker is being synced by {holder_text}; try again in a few minutes "
-            f"(a stuck lock expires after {int(LOCK_TTL.total_seconds() // 60)} minutes)."
+            if attempt + 1 < attempts:  # no wait after the last look
+                self.sleep(min(30.0, 0.5 * 2**attempt) * (0.5 + random.random()))
+        holder_text = sync_lock.describe(live[0][1]) if live else "another run"
+        raise LockBusy(
+            f"The workspace is busy: {holder_text}; nothing was changed, try again when it has "
+            f"finished (a lock left by a run that stopped on another computer expires after "
+            f"{int(LOCK_TTL.total_seconds() // 60)} minutes)."
         )
 
     def _first_write(self, requests: list[dict[str, Any]]) -> dict[str, Any]:
@@ -300,7 +310,7 @@ class TrackerSheet:
                 if err.status == 403
                 else "does not exist (check the id)"
             )
-            raise SupervisionError(
+            raise (TrackerMissing if err.status == 404 else SupervisionError)(
                 f"The tracking Sheet {self.url} {what}. Share it with {self.operator} as an "
                 "editor, or remove tracker_sheet_id from the settings' [supervision] section "
                 "so that sync finds or creates the tracker."
@@ -308,8 +318,9 @@ class TrackerSheet:
 
     def release(self) -> None:
         if self._lock_id is not None:
-            self._delete_metadata([self._lock_id])
-            self._lock_id = None
+            sync_lock.released(self._lock_nonce)  # first: the delete below may fail
+            lock_id, self._lock_id = self._lock_id, None
+            self._delete_metadata([lock_id])
 
     def _delete_metadata(self, ids: Sequence[int]) -> None:
         self.calls.batch_update(
@@ -473,6 +484,27 @@ def _grow(tab: str, rows: int) -> dict[str, Any]:
     }
 
 
+def tracker_ids(connection: Connection, operator: str) -> list[str]:
+    """The operator's tagged trackers, earliest first (one Drive call). More than one exists
+    only when two first-ever runs each made one at the same moment."""
+    return [tracker_id for tracker_id, _created in tracker_listing(connection, operator)]
+
+
+def tracker_listing(connection: Connection, operator: str) -> list[tuple[str, str]]:
+    """(id, createdTime) of the operator's tagged trackers, earliest first."""
+    query = f"{file_query(TRACKER)} and 'me' in owners and trashed = false"
+    found = execute(
+        connection.drive(operator)
+        .files()
+        .list(q=query, spaces="drive", pageSize=10, fields="files(id,createdTime)"),
+        what="drive.files.list",
+        policy=connection.retry,
+        meter=connection.meter,
+    ).get("files", [])
+    pairs = [(str(f["id"]), str(f.get("createdTime", ""))) for f in found]
+    return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
+
+
 def _create_lock(value: str) -> dict[str, Any]:
     return {
         "createDeveloperMetadata": {
@@ -487,20 +519,16 @@ def _create_lock(value: str) -> dict[str, Any]:
 
 
 def _locks(
-    metadata: Sequence[Mapping[str, Any]], now: datetime, mine: int
+    metadata: Sequence[Mapping[str, Any]], mine: int
 ) -> tuple[list[tuple[int, str]], list[int]]:
-    """(other live lock entries, expired entries) among the spreadsheet's metadata."""
+    """(other live lock entries, stale entries) among the spreadsheet's metadata."""
     live: list[tuple[int, str]] = []
     stale: list[int] = []
     for meta in metadata:
         if meta.get("metadataKey") != LOCK_KEY or int(meta["metadataId"]) == mine:
             continue
         value = str(meta.get("metadataValue", ""))
-        try:
-            expires = datetime.fromisoformat(value.rsplit("|", 1)[-1])
-        except ValueError:
-            expires = now  # unreadable: treat as expired
-        if expires <= now:
+        if sync_lock.is_stale(value):
             stale.append(int(meta["metadataId"]))
         else:
             live.append((int(meta["metadataId"]), value))

@@ -1,9 +1,12 @@
 """What `sync` reads besides the Sheet: each supervisor's sessions and their Drive changes.
 
-Calendar: one events.list per supervisor (singleEvents, showDeleted, filtered by the app's
-private property) gives every session of the year as Calendar holds it, with `updated` (when a
-cancelled instance was cancelled), `created` and the organiser (a supervisor's calendar also
-shows the sessions they attend as a supervisee; only their own count).
+Calendar, per supervisor: one events.list (singleEvents, showDeleted, filtered by the app's
+private property) gives every live session of the year as Calendar holds it, with `created` and
+the organiser (a supervisor's calendar also shows the sessions they attend as a supervisee; only
+their own count). A cancelled occurrence is only its id, series and original start on Google (no
+tags, no `updated`): the app's series (one listing) and the cancelled occurrences (one unfiltered
+listing, four fields) rebuild each cancelled session from its series. A series `book` withdrew
+(cancelled whole) has no sessions any more.
 Drive: changes.list from a stored page token, per supervisor (each has their own Drive), gives
 the records changed since the last sync; only those are exported again.
 """
@@ -15,10 +18,28 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .calendar_read import APP, attendees_of, instance_from, list_events, private_of, stamp
+from .calendar import BookedSeries, CalendarAdapter
+from .calendar_read import (
+    CancelledOccurrence,
+    attendees_of,
+    cancelled_occurrences,
+    instance_from,
+    list_events,
+    stamp,
+)
 from .connect import Connection
 from .drive import RecordFile, record_from
 from .retry import execute
+from .tags import (
+    RECORD,
+    SUPERVISION,
+    CoverTags,
+    EventTags,
+    RearrangementTags,
+    SeriesTags,
+    event_tags,
+    is_ours,
+)
 
 EVENT_FIELDS = (
     "nextPageToken,items(id,status,start,end,recurringEventId,originalStartTime,updated,created,"
@@ -47,13 +68,34 @@ class SessionEvent:
     updated: datetime | None
     created: datetime | None
     replaces: str | None = None  # the cancelled session this one rearranges (`rearranges` tag)
-    private: Mapping[str, str] = field(default_factory=dict, compare=False)
+    tags: EventTags | None = field(default=None, compare=False)
+
+    @property
+    def covers(self) -> bool:
+        """A cover event (Hillingdon 3.4): it holds the session `session_id` of a colleague."""
+        return isinstance(self.tags, CoverTags)
+
+    @property
+    def type(self) -> str:
+        """Supervision, or an [[events]] type (observation, appraisal, review)."""
+        return self.tags.type if isinstance(self.tags, SeriesTags) else SUPERVISION
+
+    @property
+    def event_kind(self) -> str:
+        """An [[events]] event's kind, e.g. an observation's "direct work with a child"."""
+        return self.tags.event_kind if isinstance(self.tags, SeriesTags) else ""
+
+    @property
+    def supervisor_label(self) -> str:
+        """A cover session's supervisor as the tracker shows it: "Tom (cover for Sam)"."""
+        return self.tags.supervisor_label if isinstance(self.tags, CoverTags) else ""
 
 
 def list_year_sessions(
     connection: Connection, user: str, time_min: datetime, time_max: datetime
 ) -> list[SessionEvent]:
-    """The app's sessions organised by `user` in the window, cancelled ones included."""
+    """The app's sessions organised by `user` in the window, cancelled ones included (three
+    calls a page: live sessions, the app's series, the cancelled occurrences)."""
     me = user.lower()
     out: list[SessionEvent] = []
     items = list_events(connection, user, fields=EVENT_FIELDS, time_min=time_min, time_max=time_max)
@@ -61,33 +103,61 @@ def list_year_sessions(
         organizer = item.get("organizer") or {}
         if organizer and str(organizer.get("email", me)).lower() != me:
             continue  # a session this user attends as supervisee
-        if item.get("status") == "cancelled" and private_of(item).get("covered_by"):
-            continue  # Hillingdon 3.4: held by a colleague; their cover event is the session
-        out.append(_session(item, me))
+        one = _session(item, me)
+        if one.cancelled and (item.get("recurringEventId") or isinstance(one.tags, SeriesTags)):
+            continue  # a whole series `book` withdrew, or one of its occurrences (whichever
+            # Google lists); a cancelled occurrence of a live series is read below
+        out.append(one)
+    masters = {b.event_id: b for b in CalendarAdapter(connection).list_app_series(user)}
+    for gone in cancelled_occurrences(connection, user, time_min, time_max):
+        master = masters.get(gone.series_event_id)
+        if master is not None and not master.cancelled:
+            out.append(_cancelled(gone, master))
     return out
 
 
+def _cancelled(gone: CancelledOccurrence, master: BookedSeries) -> SessionEvent:
+    """A cancelled session, rebuilt from its series: Google keeps only its id and original
+    start, so when it was cancelled is unknown (`updated` None)."""
+    start = gone.original_start.astimezone(master.start.tzinfo)
+    tags = master.tags
+    return SessionEvent(
+        session_id=gone.session_id,
+        series_event_id=master.event_id,
+        supervisor=master.calendar_user,
+        supervisee=master.attendees[0] if master.attendees else "",
+        pair_id=master.pair_id,
+        category=tags.category,
+        start=start,
+        end=start + (master.end - master.start),
+        cancelled=True,
+        updated=None,
+        created=None,
+        tags=tags,
+    )
+
+
 def _session(item: Mapping[str, Any], user: str) -> SessionEvent:
-    private = private_of(item)
+    tags = event_tags(item)
     series = str(item.get("recurringEventId") or item["id"])
     instance = instance_from(item, series)
     # a cover event (services/cover.py) is the session it covers, held by this user
-    covers = private.get("covers") if private.get("kind") == "cover" else None
+    covers = tags.covers if isinstance(tags, CoverTags) else None
     attendees = attendees_of(item)
     return SessionEvent(
         session_id=covers or instance.session_id,
         series_event_id=series,
         supervisor=user,
         supervisee=attendees[0] if attendees else "",
-        pair_id=private.get("pair", ""),
-        category=private.get("category", ""),
+        pair_id=tags.pair if tags is not None else "",
+        category=tags.category if tags is not None else "",
         start=instance.start,
         end=instance.end,
         cancelled=instance.status == "cancelled",
         updated=stamp(item.get("updated")),
         created=stamp(item.get("created")),
-        replaces=private.get("rearranges") or private.get("replaces") or None,
-        private=private,
+        replaces=(tags.rearranges or None) if isinstance(tags, RearrangementTags) else None,
+        tags=tags,
     )
 
 
@@ -132,12 +202,7 @@ def record_changes(connection: Connection, user: str, token: str) -> RecordChang
             if change.get("removed") or file.get("trashed"):
                 removed.append(str(change.get("fileId")))
                 continue
-            props = file.get("appProperties") or {}
-            if (
-                file.get("mimeType") == RECORD_MIME
-                and props.get("app") == APP
-                and props.get("kind") == "record"
-            ):
+            if file.get("mimeType") == RECORD_MIME and is_ours(file, RECORD):
                 records.append(record_from(file))
         if page.get("newStartPageToken"):
             return RecordChanges(records, removed, str(page["newStartPageToken"]))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from dateutil.rrule import rrulestr
@@ -22,17 +22,19 @@ from ..domain.absences import Absence
 from ..domain.planner import Plan, plan_year
 from ..domain.policy import Policy
 from ..domain.roster import RosterEntry
-from ..domain.series import Series, expand, series_id_for
+from ..domain.series import WEEKDAY_CODES, Series, expand, series_id_for
 from ..errors import APIError, InputError, Problem
 from ..google.batch import BatchError
 from ..google.calendar import (
     BookedSeries,
     CalendarAdapter,
     Write,
+    book_write,
+    cancel_write,
     event_hash,
     event_summary,
-    series_to_event,
-    truncate_recurrence,
+    revive_write,
+    truncate_write,
 )
 
 SEND_UPDATES = ("all", "none")
@@ -51,9 +53,14 @@ class Change:
     title: str
     sessions: int  # future sessions booked (create/update) or removed (cancel/truncate)
     reason: str = ""
-    kind: str | None = None  # the write: "insert" | "patch" | "delete"; None = no write
-    body: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    write: Write | None = field(default=None, compare=False, repr=False)  # None: no write
     notifies: int = 0  # guests Calendar emails about this change when sendUpdates=all
+    first: datetime | None = None  # the first session booked (create/update)
+
+    @property
+    def kind(self) -> str | None:
+        """The write: "insert" | "patch" | "delete"; None = no write."""
+        return self.write.kind if self.write is not None else None
 
     @property
     def key(self) -> str:
@@ -271,34 +278,32 @@ def _reconcile(
     rest = live
     if live and not _future(live[0], now)[1]:
         primary, rest = live[0], live[1:]
-        body = _body(target, primary.event_id, s, plan, settings)
+        write = _write(target, primary.event_id, s, plan, settings, "patch")
         out.append(
             Change("update", cal, primary.event_id, s.series_id, s.supervisee_email, title,
-                   sessions, "plan changed", "patch", body, notifies=1)
+                   sessions, "plan changed", write, notifies=1, first=target.start)
         )  # fmt: skip
     else:
         if live:
             out += _retire(cal, live[0], now, "plan changed; past sessions kept")
             rest = live[1:]
         event_id, revive = _free_id(s, events, now)
-        body = _body(target, event_id, s, plan, settings)
-        if revive:
-            body["status"] = "confirmed"
+        write = _write(target, event_id, s, plan, settings, "insert")
         out.append(
             Change("create", cal, event_id, s.series_id, s.supervisee_email, title, sessions,
-                   "new" if not events else "rebooked", "patch" if revive else "insert",
-                   body if not revive else {k: v for k, v in body.items() if k != "id"},
-                   notifies=1)
+                   "new" if not events else "rebooked", revive_write(write) if revive else write,
+                   notifies=1, first=target.start)
         )  # fmt: skip
     for b in rest:
         out += _retire(cal, b, now, "superseded")
     return out
 
 
-def _body(target: Series, event_id: str, s: Series, plan: Plan, settings: Any) -> dict[str, Any]:
-    body = series_to_event(target, plan.policy, settings, year=plan.year, series_key=s.series_id)
-    body["id"] = event_id  # a tail or reused id: the plan's series id stays in `series`
-    return body
+def _write(target: Series, event_id: str, s: Series, plan: Plan, settings: Any, kind: str) -> Write:
+    return book_write(
+        target, event_id, policy=plan.policy, settings=settings, year=plan.year,
+        series_key=s.series_id, kind=kind,
+    )  # fmt: skip
 
 
 def _free_id(s: Series, events: Sequence[BookedSeries], now: datetime) -> tuple[str, bool]:
@@ -330,14 +335,9 @@ def _retire(cal: str, b: BookedSeries, now: datetime, reason: str) -> list[Chang
     guests = len(b.attendees)
     if not started:
         return [Change("cancel", cal, b.event_id, b.series_key, who, b.summary, later, reason,
-                       "delete", notifies=guests)]  # fmt: skip
-    private = dict(b.private) | {"truncated": now.isoformat(timespec="seconds")}
-    body = {
-        "recurrence": truncate_recurrence(b.recurrence, b.timezone, now),
-        "extendedProperties": {"private": private},
-    }
+                       cancel_write(b.event_id), notifies=guests)]  # fmt: skip
     return [Change("truncate", cal, b.event_id, b.series_key, who, b.summary, later, reason,
-                   "patch", body, notifies=guests)]  # fmt: skip
+                   truncate_write(b, now), notifies=guests)]  # fmt: skip
 
 
 def future_part(s: Series, now: datetime) -> Series | None:
@@ -363,9 +363,36 @@ def future_part(s: Series, now: datetime) -> Series | None:
         )
         if expand(tail) == future:
             return tail
-    return replace(
-        s, start=future[0], rrule="FREQ=DAILY;COUNT=1", exdates=(), rdates=tuple(future[1:])
-    )
+    return _from_first(s, future)
+
+
+def _from_first(s: Series, future: list[datetime]) -> Series:
+    """`future` as one series starting at its first session, none of it after the rule's end
+    (Google Calendar would not show it; domain.calendar_safe): a weekly rule on the first
+    session's weekday and time, else a daily one at its time, gaps excluded. RDATEs only
+    when neither fits the last session (then the last ones may not show on Google)."""
+    first, tz = future[0], future[0].tzinfo
+    for step, code in ((7, f"WEEKLY;BYDAY={WEEKDAY_CODES[first.weekday()]}"), (1, "DAILY")):
+
+        def fits(moment: datetime, step: int = step) -> bool:
+            local = moment.astimezone(tz)
+            days = (local.date() - first.date()).days
+            return local.time() == first.time() and days % step == 0
+
+        if not fits(future[-1]):
+            continue
+        count = (future[-1].astimezone(tz).date() - first.date()).days // step + 1
+        pattern = [
+            datetime.combine(first.date() + timedelta(days=step * k), first.time(), tzinfo=tz)
+            for k in range(count)
+        ]
+        wanted = set(future)
+        return replace(
+            s, start=first, rrule=f"FREQ={code};COUNT={count}",
+            exdates=tuple(p for p in pattern if p not in wanted),
+            rdates=tuple(o for o in future if not fits(o)),
+        )  # fmt: skip
+    return replace(s, start=first, rrule="FREQ=DAILY;COUNT=1", exdates=(), rdates=tuple(future[1:]))
 
 
 # -- applying -------------------------------------------------------------------------------------
@@ -385,7 +412,7 @@ def _apply(adapter: CalendarAdapter, result: BookingResult, progress: Progress |
     if progress is not None and total:
         progress(0, total)
     for cal, cs in sorted(by_cal.items()):
-        writes = [Write(c.kind or "", c.event_id, c.body) for c in cs]
+        writes = [c.write for c in cs if c.write is not None]
         try:
             answers = adapter.write(cal, writes, send_updates=result.send_updates, progress=tick)
         except BatchError as err:
@@ -398,7 +425,7 @@ def _apply(adapter: CalendarAdapter, result: BookingResult, progress: Progress |
                 continue
         retry = [c for c in cs if _status(answers.get(c.key)) == 409]
         if retry:  # the id exists though we did not list it: bring it to the plan's content
-            again = [Write("patch", c.event_id, _revive(c.body)) for c in retry]
+            again = [revive_write(c.write) for c in retry if c.write is not None]
             try:
                 adapter.write(cal, again, send_updates=result.send_updates)
             except BatchError as err:
@@ -416,10 +443,6 @@ def _apply(adapter: CalendarAdapter, result: BookingResult, progress: Progress |
 
 def _status(answer: Any) -> int | None:
     return answer.status if isinstance(answer, APIError) else None
-
-
-def _revive(body: dict[str, Any] | None) -> dict[str, Any]:
-    return {k: v for k, v in (body or {}).items() if k != "id"} | {"status": "confirmed"}
 
 
 def _setting(settings: Any, name: str) -> Any:

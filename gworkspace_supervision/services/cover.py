@@ -37,8 +37,8 @@ from ..domain.roster import RosterEntry
 from ..domain.series import pair_id_for
 from ..domain.workdays import WorkingDays
 from ..errors import APIError, InputError, Problem, SupervisionError
-from ..google.calendar import CalendarAdapter, Write
-from ..google.calendar_cover import cancel_write, cover_body
+from ..google.calendar import CalendarAdapter
+from ..google.calendar_cover import cancel_write, cover_write
 from ..google.drive import DriveAdapter, RecordFile, Share
 from ..google.sessions import list_sessions
 
@@ -191,13 +191,13 @@ def cover(
             continue
         s, entry = by_id[c.session_id], pairs[by_id[c.session_id].pair_id]
         if not c.booked:
-            body = cover_body(
+            cover = cover_write(
                 s, timezone=policy.timezone, by=window.by, by_name=result.by_name,
                 usual=window.supervisor, usual_name=entry.supervisor_name,
                 supervisee=entry.supervisee_email, supervisee_name=entry.supervisee_name,
                 record=records.get(c.session_id), start=c.placed.start, end=c.placed.end,
             )  # fmt: skip
-            inserts.append(Write("insert", body["id"], body))
+            inserts.append(cover)
         if not c.cancelled:
             cancels.append(cancel_write(s, window.by))
     result.booked = [w.event_id for w in inserts]

@@ -3,13 +3,17 @@
 calendars/<email>.ics (each supervisor's sessions as Calendar holds them), records/<title>.html
 (each Doc as Drive exports it), tracker.csv and tracker.xlsx (the Sessions tab as the Sheet
 holds it, statuses in the Sheet's colours) and summary.png (on-time % by month, from Summary).
+
+Every file name made from an email or a title goes through `files.file_in` (so `../../x/y@...`
+stays inside the folder), every file is written whole and only over a regular file or at a new
+path, and every cell of the CSV and xlsx goes through `cell_text` (no formula from any input).
 """
 
 from __future__ import annotations
 
 import csv
 import importlib.util
-import re
+import io
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +22,9 @@ from typing import Any
 from icalendar import Calendar, Event
 
 from ..context import RunContext
-from ..errors import SupervisionError
+from ..domain.text import cell_text
+from ..errors import InputError, Problem, SupervisionError
+from ..files import check_output, file_in, write_output
 from ..google.drive import DriveAdapter
 from ..google.sheet import from_serial, rows_from
 from ..google.sheet_layout import COLOURS, DATE_COLUMNS, HEADER, STATUS_COLUMN, SUMMARY
@@ -44,8 +50,23 @@ def require_export_extra() -> None:
         )
 
 
-def _safe(name: str) -> str:
-    return re.sub(r"[^\w .,()-]+", "_", name).strip() or "untitled"
+FIXED = ("tracker.csv", "tracker.xlsx", "summary.png")
+
+
+def _folders(directory: Path) -> tuple[Path, Path]:
+    """calendars/ and records/ inside `directory`, made if missing; InputError if `directory`
+    (or one of them) is a file, so nothing is written until all three are usable folders."""
+    for folder in (directory, directory / "calendars", directory / "records"):
+        if folder.exists() and not folder.is_dir():
+            raise InputError(
+                Problem(str(folder), None, None, "is not a folder; give --to a folder")
+            )
+    if directory.is_dir():
+        for name in FIXED:
+            check_output(directory / name)
+    (directory / "calendars").mkdir(parents=True, exist_ok=True, mode=0o700)
+    (directory / "records").mkdir(parents=True, exist_ok=True, mode=0o700)
+    return directory / "calendars", directory / "records"
 
 
 def export(ctx: RunContext, directory: Path, *, progress: Progress | None = None) -> dict[str, int]:
@@ -59,8 +80,7 @@ def export(ctx: RunContext, directory: Path, *, progress: Progress | None = None
     content = sheet.read()
     rows = rows_from(content)
     counts = {"calendars": 0, "records": 0}
-    (directory / "calendars").mkdir(parents=True, exist_ok=True)
-    (directory / "records").mkdir(parents=True, exist_ok=True)
+    calendars, records = _folders(directory)
     names = {r.session_id: r for r in rows}
     years = sorted({r.start.year for r in rows}) or [connection.now().year]
     lo = datetime(years[0], 1, 1, tzinfo=UTC)
@@ -83,7 +103,7 @@ def export(ctx: RunContext, directory: Path, *, progress: Progress | None = None
             vevent.add("dtend", event.end)
             vevent.add("dtstamp", connection.now())
             calendar.add_component(vevent)
-        (directory / "calendars" / f"{supervisor}.ics").write_bytes(calendar.to_ical())
+        write_output(file_in(calendars, supervisor, ".ics"), calendar.to_ical())
         counts["calendars"] += 1
     say(f"calendars: {counts['calendars']}")
     drive = DriveAdapter(connection)
@@ -93,24 +113,25 @@ def export(ctx: RunContext, directory: Path, *, progress: Progress | None = None
         for record in drive.list_records(owner):
             if record.file_id in wanted:
                 html = export_html(connection, owner, record.file_id)
-                name = _safe(record.name)
-                if name in taken:
-                    name = f"{name} ({record.file_id[:8]})"
-                taken.add(name)
-                (directory / "records" / f"{name}.html").write_bytes(html)
+                path = file_in(records, record.name, ".html")
+                if path.name.lower() in taken:
+                    path = file_in(records, f"{path.stem} ({record.file_id[:8]})", ".html")
+                taken.add(path.name.lower())
+                write_output(path, html)
                 counts["records"] += 1
     say(f"records: {counts['records']}")
     shown = sheet.values()
-    with (directory / "tracker.csv").open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(shown)
-    _xlsx(directory / "tracker.xlsx", content.sessions)
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows([[cell_text(v) for v in row] for row in shown])
+    write_output(directory / "tracker.csv", text.getvalue().encode("utf-8"))
+    write_output(directory / "tracker.xlsx", _xlsx(content.sessions))
     months = sheet.values(f"{SUMMARY}!A2:B13", "UNFORMATTED_VALUE")
-    _chart(directory / "summary.png", months)
+    write_output(directory / "summary.png", _chart(months))
     say("tracker.csv, tracker.xlsx, summary.png")
     return counts | {"rows": len(rows)}
 
 
-def _xlsx(path: Path, sessions: list[list[Any]]) -> None:
+def _xlsx(sessions: list[list[Any]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -125,7 +146,7 @@ def _xlsx(path: Path, sessions: list[list[Any]]) -> None:
         values = list(cells)
         for column in DATE_COLUMNS:
             values[column] = from_serial(values[column])
-        sheet.append(["" if v is None else v for v in values])
+        sheet.append(["" if v is None else cell_text(v) for v in values])
         row = sheet.max_row
         for column in DATE_COLUMNS:
             sheet.cell(row=row, column=column + 1).number_format = "yyyy-mm-dd"
@@ -135,10 +156,12 @@ def _xlsx(path: Path, sessions: list[list[Any]]) -> None:
             status.fill = PatternFill("solid", start_color=colour, end_color=colour)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    book.save(path)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
-def _chart(path: Path, months: list[list[Any]]) -> None:
+def _chart(months: list[list[Any]]) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -157,5 +180,7 @@ def _chart(path: Path, months: list[list[Any]]) -> None:
     axes.set_title("Supervision records completed within 5 working days, by month")
     axes.tick_params(axis="x", labelrotation=45)
     figure.tight_layout()
-    figure.savefig(path)
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
     pyplot.close(figure)
+    return out.getvalue()

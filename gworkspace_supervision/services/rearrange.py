@@ -34,7 +34,6 @@ from ..google.calendar_rearrange import (
     CancelledSession,
     book_replacement,
     read_state,
-    replacement_body,
 )
 
 BOOKED = "booked"
@@ -173,10 +172,7 @@ def _one(
     if dry_run:
         return Outcome(cancelled, WOULD_BOOK, pending, start, end, event_id)
     answer = book_replacement(
-        adapter,
-        cancelled.calendar_user,
-        replacement_body(cancelled, start, end, policy.name),
-        send_updates=send_updates,
+        adapter, cancelled, start, end, policy_name=policy.name, send_updates=send_updates
     )
     if isinstance(answer, APIError):  # 409: the id was taken by an earlier, deleted replacement
         return Outcome(cancelled, REPLACEMENT_CANCELLED, NOT_REARRANGED, event_id=event_id)

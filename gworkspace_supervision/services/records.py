@@ -52,6 +52,7 @@ from ..google.connect import Connection
 from ..google.docs import DocsAdapter, TemplateContent
 from ..google.drive import DriveAdapter, RecordFile, Share, doc_link
 from ..google.sessions import CalendarSession, attach_write, list_sessions
+from ..google.tags import RECORD, FileTags
 from .templates import find_template, read_template
 
 Progress = Callable[[int, int], None]
@@ -224,9 +225,7 @@ def _plan_supervisor(
         if cover_by is not None:  # 3.4: held by a colleague; the record stays the usual
             entry = replace(  # supervisor's (4.4), and names who held the session
                 entry,
-                supervisor_name=held[0].private.get("supervisor_label")
-                or held[0].private.get("cover_name")
-                or cover_by,
+                supervisor_name=held[0].supervisor_label or held[0].cover_name or cover_by,
             )
         held.sort(key=lambda s: s.instance.start)
         agendas = _agendas(held, entry, caseload, tz)
@@ -393,7 +392,8 @@ def _apply_supervisor(
     creates = []
     for p in creating:
         folder = folders[folder_path(p.entry.supervisee_name)]
-        props = {"session": p.session.session_id, "pair": p.session.pair_id}
+        tags = FileTags(RECORD, session=p.session.session_id, pair=p.session.pair_id)
+        props = tags.app_properties()
         creates.append(
             (p.session.session_id,
              drive.create_doc_request(sup, name=p.title, folder_id=folder, props=props))

@@ -21,10 +21,10 @@ from ..context import RunContext
 from ..data import shipped_dir
 from ..domain.records import PLACEHOLDERS, TEMPLATE_FILES
 from ..errors import APIError, InputError, Problem, SupervisionError
-from ..google.calendar import APP
 from ..google.connect import Connection
 from ..google.docs import DocsAdapter, TemplateContent, placeholders_in
 from ..google.drive import DriveAdapter, RecordFile
+from ..google.tags import TEMPLATE, FileTags
 from ..settings import DEFAULT_DOMAINS
 
 TEMPLATE_FOLDER = "Supervision record templates"
@@ -91,10 +91,11 @@ def install_templates(
     out: list[Installed] = []
     for name, path in files.items():
         content = path.read_bytes()
-        props = {"app": APP, "kind": "template", "template": name, "hash": digest(content)}
+        tags = FileTags(TEMPLATE, template=name, hash=digest(content))
+        props = tags.app_properties()
         title = f"Supervision record template: {name}"
         found = existing.get(name)
-        if found is not None and found.digest == props["hash"]:
+        if found is not None and found.digest == tags.hash:
             out.append(Installed(name, found.file_id, "unchanged"))
             continue
         if dry_run:

@@ -12,9 +12,8 @@ Completed date = the Doc's modifiedTime at the sync that first reads COMPLETE.
 
 from __future__ import annotations
 
-import os
-import socket
-from collections import defaultdict
+import random
+import time as time_module
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -40,7 +39,15 @@ from ..domain.workdays import WorkingDays
 from ..errors import InputError, Problem, SupervisionError
 from ..google.connect import Connection
 from ..google.drive import DriveAdapter, RecordFile
-from ..google.sheet import Content, TrackerSheet, rows_from, session_cells
+from ..google.sheet import (
+    Content,
+    LockBusy,
+    TrackerMissing,
+    TrackerSheet,
+    rows_from,
+    session_cells,
+    tracker_listing,
+)
 from ..google.tracking_reads import (
     SessionEvent,
     list_year_sessions,
@@ -55,7 +62,7 @@ from .tracking_events import (
     observation_window,
     type_summary,
 )
-from .tracking_tabs import build_tabs
+from .tracking_tabs import build_tabs, safe_tabs
 
 Progress = Callable[[str], None]
 
@@ -123,6 +130,69 @@ def open_tracker(connection: Connection, settings: Any, *, create: bool) -> Trac
     )
 
 
+def locked_tracker(
+    connection: Connection,
+    settings: Any,
+    what: str,
+    *,
+    attempts: int = 6,
+    sleep: Callable[[float], None] | None = None,
+) -> TrackerSheet:
+    """The tracker (made if there is none) with the workspace's lock held for command `what`.
+
+    The lock lives on the tracker, and two first-ever runs may each make a tracker at the same
+    moment, so a run holds the lock of EVERY tracker it sees, trying each once and, if any is
+    busy, letting all go and trying again after a jittered wait. The trackers held are one
+    whole listing taken after this run's own tracker (if it made one) was tagged, so two runs
+    that both went on would each have listed before the other's tracker existed: impossible.
+    The earliest tracker is used; one this run made in vain is deleted (its lock held, so
+    nobody else is using it; a run that listed it meets a 404 and looks again).
+    """
+    chosen = setting(settings, "supervision", "tracker_sheet_id")
+    operator = operator_of(settings, connection)
+    wait = sleep or time_module.sleep
+    if chosen:
+        sheet = TrackerSheet(connection, operator, str(chosen), sleep=wait)
+        sheet.acquire(attempts=attempts, what=what)
+        return sheet
+    busy: SupervisionError | None = None
+    mine: set[str] = set()  # trackers this run made
+    for attempt in range(attempts):
+        listing = tracker_listing(connection, operator)
+        if not listing:  # made, then listed again: the list holds it and any twin tagged before
+            new = TrackerSheet.open(connection, operator, create=True)
+            assert new is not None
+            mine.add(new.spreadsheet_id)
+            listing = tracker_listing(connection, operator) or [(new.spreadsheet_id, "")]
+        # earliest first; of twins made in the same instant, another run's first (it may
+        # already have been used), so a tracker this run made is the one that goes
+        listing.sort(key=lambda pair: (pair[1], pair[0] in mine, pair[0]))
+        ids = [tracker_id for tracker_id, _created in listing]
+        held: list[TrackerSheet] = []
+        try:
+            for tracker_id in ids:
+                sheet = TrackerSheet(
+                    connection, operator, tracker_id, created=tracker_id in mine, sleep=wait
+                )
+                sheet.acquire(attempts=1, what=what)
+                held.append(sheet)
+        except (LockBusy, TrackerMissing) as exc:  # missing: a twin its maker deleted
+            busy = exc
+            for sheet in held:
+                sheet.release()
+            if attempt + 1 < attempts:
+                wait(min(30.0, 0.5 * 2**attempt) * (0.5 + random.random()))
+            continue
+        winner, rest = held[0], held[1:]
+        for sheet in rest:
+            sheet.release()
+            if sheet.spreadsheet_id in mine:
+                sheet.discard()
+        return winner
+    assert busy is not None
+    raise busy
+
+
 def sync(
     ctx: RunContext,
     year: int,
@@ -166,14 +236,9 @@ def sync(
                 "--workspace names the folder (or Google domain) you booked in, and --year; "
                 "book first with `gws-supervision book`."
             )
-        if not dry_run:
-            sheet = open_tracker(connection, settings, create=True)
-            assert sheet is not None
-    if sheet is not None and sleep is not None:
-        sheet.sleep = sleep
+    if not dry_run:
+        sheet = locked_tracker(connection, settings, "sync", sleep=sleep)
     say(f"Tracker: {sheet.url}" if sheet is not None else "Tracker: not made yet (dry run)")
-    if sheet is not None and not dry_run:
-        sheet.acquire(f"{socket.gethostname()} pid {os.getpid()}", connection.now())
     try:
         previous = sheet.read() if sheet is not None else Content()
         old_rows = {r.session_id: r for r in rows_from(previous)}
@@ -240,9 +305,9 @@ def sync(
             if policy.events:  # issue 8: a tab per event type, Observations, Summary per type
                 tabs.extra = event_tabs(in_year, roster, policy, now.date(), year)
                 tabs.summary += [[], *type_summary(summary, in_year, policy, year)]
-            sheet.write(tabs, previous)
+            sheet.write(safe_tabs(tabs), previous)
     finally:
-        if sheet is not None:
+        if sheet is not None and not dry_run:
             sheet.release()
     before = {r.session_id: r for r in rows_from(previous)}
     return SyncResult(
@@ -267,18 +332,15 @@ def sync(
     )
 
 
-def _withdrawn(events: Sequence[SessionEvent]) -> set[str]:
-    """Instances `book` withdrew with their whole series (a leaver's future sessions): a series
-    whose every instance is cancelled; its latest cancellation is the series' deletion."""
-    by_series: dict[str, list[SessionEvent]] = defaultdict(list)
-    for e in events:
-        by_series[e.series_event_id].append(e)
-    gone: set[str] = set()
-    for series in by_series.values():
-        if all(e.cancelled for e in series):
-            last = max((e.updated for e in series if e.updated), default=None)
-            gone |= {e.session_id for e in series if e.updated == last}
-    return gone
+def _cancelled_at(event: SessionEvent, old: TrackedSession | None, now: datetime) -> datetime:
+    """When a session was cancelled, as well as can be known: Google keeps no time on a
+    cancelled occurrence, so the first sync that saw it cancelled (kept in the Sheet), or this
+    one, and never later than the session itself (a session cancelled after it happened)."""
+    if event.updated is not None:  # a single event of ours (cover, rearrangement) keeps it
+        return event.updated
+    if old is not None and old.cancelled_at is not None:
+        return old.cancelled_at
+    return min(now, event.start)
 
 
 def _read_window(
@@ -296,7 +358,10 @@ def _read_window(
 
 
 def _rearrangements(
-    events: Sequence[SessionEvent], policy: Policy, now: datetime
+    events: Sequence[SessionEvent],
+    policy: Policy,
+    now: datetime,
+    cancelled_at: Mapping[str, datetime],
 ) -> dict[str, str]:
     """Cancelled session id -> REARRANGED | NOT REARRANGED | PENDING, by the one rule of
     Hillingdon 3.3 (`domain.rearrange.rearrangement_status`): a live event tagged
@@ -313,7 +378,7 @@ def _rearrangements(
         if e.cancelled:
             found = replacement.get(e.session_id)
             out[e.session_id] = rearrangement_status(
-                e.updated or e.start,
+                cancelled_at[e.session_id],
                 e.start,
                 found.start if found else None,
                 now,
@@ -335,14 +400,21 @@ def _rows(
     now: datetime,
 ) -> list[TrackedSession]:
     people = {e.supervisee_email: e for e in roster}
-    gone = _withdrawn(events)
-    rearranged = _rearrangements(events, policy, now)
+    # Hillingdon 3.4: a session held by a colleague is cancelled in its usual supervisor's
+    # calendar; the live cover event (same session id) is the session
+    covered = {e.session_id for e in events if e.covers and not e.cancelled}
+    cancelled_at = {
+        e.session_id: _cancelled_at(e, old_rows.get(e.session_id), now)
+        for e in events
+        if e.cancelled
+    }
+    rearranged = _rearrangements(events, policy, now, cancelled_at)
     types = event_types(events)
     seen: set[str] = set()
     out: list[TrackedSession] = []
     tz = policy.tz
     for event in events:
-        if event.session_id in seen:
+        if event.session_id in seen or (event.cancelled and event.session_id in covered):
             continue
         seen.add(event.session_id)
         entry = people.get(event.supervisee)
@@ -350,8 +422,6 @@ def _rows(
         if type_kind[0] != SUPERVISION:  # an observation, appraisal or review: no record;
             out.append(event_row(event, type_kind, entry, policy, now))  # a single event: a
             continue  # cancelled one is CANCELLED whoever cancelled it
-        if event.session_id in gone:
-            continue
         old = old_rows.get(event.session_id)
         start, end = event.start.astimezone(tz), event.end.astimezone(tz)
         due = record_due(start.date(), workdays, policy.record_due_working_days)
@@ -361,7 +431,7 @@ def _rows(
             team=entry.team if entry else (old.team if old else ""),
             supervisor_email=event.supervisor,
             # a cover session (Hillingdon 3.4) names who covered: "Tom (cover for Sam)"
-            supervisor_name=event.private.get("supervisor_label")
+            supervisor_name=event.supervisor_label
             or _name(entry, "supervisor", event.supervisor, old),
             supervisee_email=event.supervisee,
             supervisee_name=_name(entry, "supervisee", event.supervisee, old),
@@ -388,7 +458,7 @@ def _rows(
             row.completed_at = modified or now
         row.completed = row.completed_at.astimezone(tz).date() if row.completed_at else None
         if event.cancelled:  # Hillingdon 3.3, by domain.rearrange's rule
-            row.cancelled_at = event.updated or event.start
+            row.cancelled_at = cancelled_at[event.session_id]
             breached = rearranged.get(event.session_id) == NOT_REARRANGED
             row.status = Status.NOT_REARRANGED if breached else Status.CANCELLED
         else:

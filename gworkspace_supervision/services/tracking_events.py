@@ -40,11 +40,8 @@ def event_types(events: Sequence[SessionEvent]) -> dict[str, tuple[str, str]]:
     cancelled ones included, carries the app's tags: the listing filters on them)."""
     out: dict[str, tuple[str, str]] = {}
     for e in events:
-        if e.private.get("app"):
-            out[e.series_event_id] = (
-                e.private.get("type", SUPERVISION),
-                e.private.get("event_kind", ""),
-            )
+        if e.tags is not None:
+            out[e.series_event_id] = (e.type, e.event_kind)
     return out
 
 

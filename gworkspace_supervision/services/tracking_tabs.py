@@ -8,9 +8,11 @@ that moved carries the note it had, as text.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..domain.status import Summary, Tally, TrackedSession
+from ..domain.text import cell_text
 from ..google.sheet import Content, Tabs, record_link, serial, session_cells, state_cells
 from ..google.sheet_layout import SUMMARY_TABLE_ROW
 
@@ -58,6 +60,28 @@ def build_tabs(
             for r, days in overdue
         ],
         meta=dict(meta),
+    )
+
+
+NOTE_COLUMN = 11  # Sessions' Note: what people typed, carried as they typed it
+
+
+def safe_tabs(tabs: Tabs) -> Tabs:
+    """Every cell through `cell_text`, so no name, team, label or setting (roster, policy,
+    settings, caseload) can reach the Sheet as something a spreadsheet evaluates: the Sheet is
+    written RAW, but a person may download it as CSV or xlsx. People's notes stay as typed."""
+
+    def rows(block: Sequence[Sequence[Any]], keep: int | None = None) -> list[list[Any]]:
+        return [[v if i == keep else cell_text(v) for i, v in enumerate(r)] for r in block]
+
+    return replace(
+        tabs,
+        sessions=rows(tabs.sessions, NOTE_COLUMN),
+        state=rows(tabs.state),
+        summary=rows(tabs.summary),
+        overdue=rows(tabs.overdue),
+        meta={k: cell_text(v) for k, v in tabs.meta.items()},
+        extra={title: rows(block) for title, block in tabs.extra.items()},
     )
 
 

@@ -565,8 +565,8 @@ def _apply_drive(
 def _apply_calendar(calendar: CalendarAdapter, changes: list[Change], send_updates: str) -> None:
     by_cal: dict[str, list[Write]] = {}
     for c in changes:
-        if c.kind is not None:
-            by_cal.setdefault(c.calendar, []).append(Write(c.kind, c.event_id, c.body))
+        if c.write is not None:
+            by_cal.setdefault(c.calendar, []).append(c.write)
     for cal, writes in by_cal.items():  # in the plan's order: the new calendar first
         answers = calendar.write(cal, writes, send_updates=send_updates, tolerate=(404, 410))
         del answers

@@ -13,7 +13,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from gworkspace_supervision.cli.main import cli
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
 
 D = "example-council.gov.uk"
 ANN, BO, CY, LM, HEAD = (f"{n}@{D}" for n in ("ann", "bo", "cy", "lm", "head"))

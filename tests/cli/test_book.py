@@ -8,14 +8,15 @@ import pytest
 from click.testing import CliRunner
 
 from gworkspace_supervision.cli.main import cli
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
 from gworkspace_supervision.services.demo import example_roster
 
 EXAMPLE = str(example_roster())
 # The example roster under Hillingdon: 40 supervision series (one per pair: ASYE and probation
-# phases folded into one) and 123 single events from the policy's [[events]] (practice
-# observations 5.2 f, PADA appraisals and reviews 6).
-SERIES = 163
+# phases folded into one), 3 single events for sessions moved past their series' last rule
+# occurrence (Google would not show them as RDATEs: domain.calendar_safe) and 123 single events
+# from the policy's [[events]] (practice observations 5.2 f, PADA appraisals and reviews 6).
+SERIES = 166
 
 
 @pytest.fixture

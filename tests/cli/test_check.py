@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from gworkspace_supervision.cli.main import cli
 from gworkspace_supervision.context import RunContext
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
 from gworkspace_supervision.google.connect import connect, local_scopes
 from gworkspace_supervision.services.check import run_check
 from gworkspace_supervision.services.demo import example_roster

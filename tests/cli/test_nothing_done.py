@@ -20,7 +20,9 @@ def test_records_before_book_says_to_book_first(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert "No sessions are booked for 2027" in result.stderr
     assert "gws-supervision book" in result.stderr and "--workspace" in result.stderr
-    assert writes(directory) == before  # nothing shared, nothing copied
+    after = writes(directory)  # the run's lock lives on the tracking Sheet (services/run_lock)
+    for method in ("drive.files.copy", "drive.permissions.create", "docs.documents.batchUpdate"):
+        assert after.get(method, 0) == before.get(method, 0), method  # no record, no share
 
 
 def test_sync_in_the_wrong_folder_makes_no_sheet_and_says_why(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from cli_support import ROSTER, run, set_clock, setup
 
 from gworkspace_supervision.cli.main import hoist_global_options
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
 
 
 def test_the_demo_never_touches_the_default_workspace(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

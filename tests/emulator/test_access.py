@@ -25,8 +25,8 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaInMemoryUpload
 
-from gworkspace_supervision.emulator.access import grant
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
+from gworkspace_supervision.emulator.core.access import grant
 
 G = "https://www.googleapis.com/auth/"
 LEAST = [G + "calendar.events.owned", G + "calendar.events.freebusy", G + "drive.file"]

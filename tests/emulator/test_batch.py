@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from googleapiclient.errors import HttpError
 
-from gworkspace_supervision.emulator.api import Call
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
+from gworkspace_supervision.emulator.core.api import Call
 
 ALICE = "alice@example-council.gov.uk"
 

@@ -13,8 +13,8 @@ import pytest
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from gworkspace_supervision.emulator.api import Call
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
+from gworkspace_supervision.emulator.core.api import Call
 
 ALICE = "alice@example-council.gov.uk"
 BASE = "https://www.googleapis.com/calendar/v3"
@@ -220,7 +220,7 @@ def test_counters_count_calls_methods_and_errors(
 WRITER = """
 import sys
 from googleapiclient.discovery import build
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
 ws = LocalWorkspace(sys.argv[1])
 events = build("calendar", "v3", http=ws.http(sys.argv[2]), static_discovery=True).events()
 for i in range(30):

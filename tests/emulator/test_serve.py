@@ -16,8 +16,8 @@ from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from gworkspace_supervision.emulator.httpserver import serve_in_thread
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
+from gworkspace_supervision.emulator.core.httpserver import serve_in_thread
 
 ALICE = "alice@example-council.gov.uk"
 

@@ -9,7 +9,6 @@ creating the file is finished by the next run.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,6 @@ from gworkspace_supervision.google.sheet import Content, Tabs, TrackerSheet
 from gworkspace_supervision.google.sheet_layout import COLOURS, HEADER
 
 OPERATOR = "business.support@example-council.gov.uk"
-NOW = datetime(2027, 5, 3, 18, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -45,7 +43,7 @@ def _tabs(rows: int) -> Tabs:
 def _sync(conn: Connection, rows: int) -> TrackerSheet:
     sheet = TrackerSheet.open(conn, OPERATOR)
     assert sheet is not None
-    sheet.acquire("test", NOW)
+    sheet.acquire()
     try:
         sheet.write(_tabs(rows), sheet.read())
     finally:
@@ -120,14 +118,14 @@ def test_growing_the_sessions_tab_sets_the_filter_again(conn: Connection) -> Non
 def test_a_run_cut_off_after_creating_the_file_is_finished_next_time(conn: Connection) -> None:
     first = TrackerSheet.open(conn, OPERATOR)
     assert first is not None and first.created
-    first.acquire("test", NOW)
+    first.acquire()
     first.release()  # killed here: the file exists, its tabs do not
     reader = TrackerSheet.open(conn, OPERATOR, create=False)  # `report`, before any sync
     assert reader is not None and reader.read() == Content()
     again = TrackerSheet.open(conn, OPERATOR)
     assert again is not None and again.spreadsheet_id == first.spreadsheet_id
     assert not again.created
-    again.acquire("test", NOW)
+    again.acquire()
     assert again.read() == Content()  # nothing to read yet, and no call for it
     again.write(_tabs(2), Content())
     again.release()
@@ -141,7 +139,7 @@ def test_sheets_calls_go_through_gspread_and_are_metered(conn: Connection) -> No
     sheet = _sync(conn, 2)
     conn.workspace.reset_counters()
     before = conn.meter.round_trips
-    sheet.acquire("test", NOW)
+    sheet.acquire()
     sheet.read()
     sheet.release()
     methods = conn.workspace.counters()["methods"]
@@ -161,12 +159,12 @@ def test_a_tracker_the_operator_cannot_edit_is_said_plainly(conn: Connection) ->
     sheet = TrackerSheet.open(conn, OPERATOR, spreadsheet_id=other.id)
     assert sheet is not None
     with pytest.raises(SupervisionError, match="cannot be edited by business.support@") as err:
-        sheet.acquire("test", NOW)
+        sheet.acquire()
     assert "remove tracker_sheet_id" in str(err.value)
     missing = TrackerSheet.open(conn, OPERATOR, spreadsheet_id="no-such-sheet")
     assert missing is not None
     with pytest.raises(SupervisionError, match="does not exist"):
-        missing.acquire("test", NOW)
+        missing.acquire()
     assert other.fetch_sheet_metadata().get("developerMetadata") is None
 
 

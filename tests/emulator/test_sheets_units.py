@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from gworkspace_supervision.emulator.sheets_a1 import Box, format_range, parse_cells, split_sheet
-from gworkspace_supervision.emulator.sheets_formula import FormulaError, Uncomputed, evaluate
-from gworkspace_supervision.emulator.sheets_values import format_date, format_number, parse_input
+from gworkspace_supervision.emulator.sheets.a1 import Box, format_range, parse_cells, split_sheet
+from gworkspace_supervision.emulator.sheets.formula import FormulaError, Uncomputed, evaluate
+from gworkspace_supervision.emulator.sheets.values import format_date, format_number, parse_input
 
 
 @pytest.mark.parametrize(

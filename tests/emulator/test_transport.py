@@ -11,9 +11,9 @@ import pytest
 import requests
 from googleapiclient.http import MediaIoBaseUpload
 
-from gworkspace_supervision.emulator.api import Call, Raw
-from gworkspace_supervision.emulator.server import LocalWorkspace
-from gworkspace_supervision.emulator.transport import EmulatorAdapter
+from gworkspace_supervision.emulator import LocalWorkspace
+from gworkspace_supervision.emulator.core.api import Call, Raw
+from gworkspace_supervision.emulator.core.transport import EmulatorAdapter
 
 BOB = "bob@example-council.gov.uk"
 SHEET = {

@@ -19,7 +19,7 @@ import vcr
 from google.oauth2.credentials import Credentials
 from google_auth_httplib2 import AuthorizedHttp
 
-from gworkspace_supervision.emulator.access import token_for
+from gworkspace_supervision.emulator.core.access import token_for
 from gworkspace_supervision.google.auth import scopes_for
 from gworkspace_supervision.google.connect import Connection
 from gworkspace_supervision.google.retry import RetryPolicy
@@ -100,7 +100,7 @@ class Loopback(httplib2.Http):
 
 def connection(base: str | None, now: datetime) -> Connection:
     """Services at Google's URLs acting as each user, with the toolkit's least-privilege scopes
-    (the emulator's bearer is the email and the scopes, see emulator/access.py)."""
+    (the emulator's bearer is the email and the scopes, see emulator/core/access.py)."""
     scopes = scopes_for("service_account")
 
     def http_for(user: str) -> dict[str, Any]:
@@ -120,8 +120,8 @@ def connection(base: str | None, now: datetime) -> Connection:
 @contextmanager
 def served(directory: Path, now: datetime, cassette: Path) -> Iterator[str]:
     """A fresh local Workspace served on loopback, for recording `cassette` anew."""
-    from gworkspace_supervision.emulator.httpserver import make_server
-    from gworkspace_supervision.emulator.server import LocalWorkspace
+    from gworkspace_supervision.emulator import LocalWorkspace
+    from gworkspace_supervision.emulator.core.httpserver import make_server
 
     cassette.unlink(missing_ok=True)  # a fresh recording, not appended to the old one
     workspace = LocalWorkspace(directory)

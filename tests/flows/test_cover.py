@@ -69,12 +69,25 @@ class World:
                 timeMin="2027-03-01T00:00:00Z", timeMax="2027-04-10T00:00:00Z",
             ).execute()["items"]
         )  # fmt: skip
+        # A cancelled occurrence is only {id, status, recurringEventId, originalStartTime} on
+        # Google (Events reference, Event.status) and matches no property filter: list those
+        # unfiltered and name the supervisee from their series.
+        events = self.conn.calendar(user).events()
+        masters = events.list(
+            calendarId="primary", privateExtendedProperty=["app=gws-supervision"]
+        ).execute()["items"]
+        guest = {m["id"]: m["attendees"][0]["email"] for m in masters if m.get("attendees")}
+        gone = events.list(
+            calendarId="primary", singleEvents=True, showDeleted=True,
+            timeMin="2027-03-01T00:00:00Z", timeMax="2027-04-10T00:00:00Z",
+        ).execute()["items"]  # fmt: skip
+        items += [i for i in gone if i["status"] == "cancelled" and i["recurringEventId"] in guest]
         out = {}
         for item in items:
             when = item.get("originalStartTime") or item["start"]
             day = datetime.fromisoformat(when["dateTime"]).astimezone(LONDON).date()
             who = item["attendees"][0]["email"] if item.get("attendees") else ""
-            out[(who, day)] = item
+            out[(who or guest.get(item.get("recurringEventId", ""), ""), day)] = item
         return out
 
 

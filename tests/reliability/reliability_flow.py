@@ -28,7 +28,7 @@ from gworkspace_supervision.cli.main import cli
 from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import load_roster
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
 from gworkspace_supervision.google.connect import Connection, connect
 from gworkspace_supervision.google.drive import DriveAdapter
 from gworkspace_supervision.google.retry import RetryPolicy

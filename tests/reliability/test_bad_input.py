@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gworkspace_supervision.cli.main import cli
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad"
 MANIFEST = tomllib.loads((CORPUS / "MANIFEST.toml").read_text(encoding="utf-8"))

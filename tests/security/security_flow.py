@@ -12,7 +12,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from gworkspace_supervision.cli.main import cli
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
 from gworkspace_supervision.services.demo import example_roster
 
 EXAMPLE = example_roster()

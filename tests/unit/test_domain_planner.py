@@ -259,12 +259,16 @@ def test_a_phased_pair_is_one_series_whose_phases_follow_from_each_session(
     hillingdon: Policy,
 ) -> None:
     # Hillingdon 4.3: ASYE weekly 6 weeks, fortnightly to 6 months, monthly to 12 months; one
-    # calendar event for the pair: the fortnightly rule (most sessions), the rest as RDATEs.
+    # calendar event for the pair. Folded, the fortnightly rule (most sessions) would end in
+    # June with the monthly sessions as RDATEs after it, which Google Calendar does not show
+    # (esrg-knights/Squire issue 107): so one weekly rule on Mondays to the last session, the
+    # weeks without one excluded (domain.calendar_safe), moved sessions as RDATEs before its end.
     entry = person("new", category="asye", start_date=date(2027, 1, 4))
     plan = plan_year([entry], hillingdon, 2027)
     [series] = [s for s in plan.series if s.type == "supervision"]
     sessions = of(plan, "new")
-    assert series.rrule.startswith("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO")
+    assert series.rrule.startswith("FREQ=WEEKLY;BYDAY=MO;COUNT=")
+    assert max(series.rdates) < sessions[-1].start == expand(series)[-1]
     assert series.start == sessions[0].start and series.phase == "asye_weekly"
     assert expand(series) == [s.start for s in sessions]
     assert {s.series_id for s in sessions} == {series.series_id}

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from gworkspace_supervision.emulator.server import LocalWorkspace
+from gworkspace_supervision.emulator import LocalWorkspace
 from gworkspace_supervision.errors import APIError
 from gworkspace_supervision.google.batch import BatchError, run_batch
 from gworkspace_supervision.google.retry import Meter, RetryPolicy

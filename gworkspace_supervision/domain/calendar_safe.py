@@ -1,0 +1,175 @@
+"""Series that Google Calendar shows exactly as planned: no session after the rule's last
+occurrence.
+
+Google Calendar does not show an RDATE occurrence after its RRULE's end (the public report is
+esrg-knights/Squire issue 107: "Google Calendar does not display RDATEs occurring after an
+RRULEs UNTIL"; the local Workspace does the same). A planned series breaks that in two ways:
+its last session was moved (EXDATE the nominal date, RDATE the new time, which may be later),
+or its phases were folded (the RRULE carries one phase; a later phase's sessions are RDATEs
+after it ends). `calendar_safe` re-encodes every such series so that its last session is an
+occurrence of its rule (so no RDATE comes after the rule's end, whichever way Google reads
+"end"), choosing the cheaper of:
+
+  A. the series' own rule, cut at its last session that the rule makes;
+  B. a weekly rule on the series' weekday and time (folded phases of one weekday all fit it),
+     with EXDATEs for the weeks without a session;
+
+and any session after that rule's last occurrence (rare: a moved last session) becomes a
+single-occurrence series of its own. The session keeps its time; its id follows its new event
+(plan session id == Google instance id stays true). A pure function of the plan, so a re-run
+re-encodes identically and `book` writes nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from dateutil.rrule import rrulestr
+
+from .series import WEEKDAY_CODES, Series, expand, phase_at, series_id_for, session_id_for
+
+if TYPE_CHECKING:
+    from .planner import Plan, Session
+
+SINGLE_RULE = "FREQ=DAILY;COUNT=1"
+
+
+def calendar_safe(plan: Plan) -> Plan:
+    """The plan with every series re-encoded so that Google shows all of its sessions."""
+    unsafe = {s.series_id for s in plan.series if not is_safe(s)}
+    if not unsafe:
+        return plan
+    starts: dict[str, list[datetime]] = {key: [] for key in unsafe}
+    for session in plan.sessions:
+        if session.series_id in unsafe:
+            starts[session.series_id].append(session.start)
+    series: list[Series] = []
+    renamed: dict[str, tuple[str, str]] = {}  # old session id -> (new session id, series id)
+    for s in plan.series:
+        if s.series_id not in unsafe:
+            series.append(s)
+            continue
+        parts = safe_parts(s, sorted(starts[s.series_id]) or None)
+        series += parts
+        for part in parts[1:]:
+            old = session_id_for(s.series_id, part.start)
+            renamed[old] = (part.session_ids[0], part.series_id)
+    sessions: list[Session] = []
+    for session in plan.sessions:
+        new = renamed.get(session.session_id)
+        if new is None:
+            sessions.append(session)
+        else:
+            sessions.append(replace(session, session_id=new[0], series_id=new[1]))
+    return replace(plan, series=tuple(series), sessions=tuple(sessions))
+
+
+def rule_occurrences(s: Series) -> list[datetime]:
+    """What the series' RRULE generates (COUNT/UNTIL bound, EXDATEs not applied)."""
+    return list(rrulestr(s.rrule, dtstart=s.start))  # type: ignore[arg-type]
+
+
+def is_safe(s: Series) -> bool:
+    """No session after the last session the rule itself makes."""
+    if not s.rdates:
+        return True
+    if s.session_ids:  # the plan's own series: safe when its last session is no RDATE
+        return max(i[-16:] for i in s.session_ids) > _stamp(max(s.rdates))
+    excluded = set(s.exdates)
+    kept = [o for o in rule_occurrences(s) if o not in excluded]
+    return bool(kept) and max(s.rdates) <= kept[-1]
+
+
+def safe_parts(s: Series, sessions: list[datetime] | None = None) -> list[Series]:
+    """[the series, re-encoded if needed] + one single-occurrence series per session left
+    after its rule's last occurrence. `sessions`: its session starts, sorted, when known."""
+    if is_safe(s):
+        return [s]
+    sessions = sessions or expand(s)
+    own = _own_rule(s, sessions)
+    options: list[tuple[Series, list[datetime]] | None] = (
+        [own] if own is not None and not own[1] else [own, _weekly_rule(s, sessions)]
+    )
+    if all(o is None for o in options):  # every session moved off the rule's day or time
+        options.append(_weekly_rule(replace(s, start=sessions[0]), sessions))
+    main, tail = min(
+        (o for o in options if o is not None),
+        key=lambda o: (len(o[1]), len(o[0].exdates) + len(o[0].rdates)),
+    )
+    kept = tuple(i for i in s.session_ids if i[-16:] not in {_stamp(t) for t in tail})
+    main = replace(main, session_ids=kept)
+    return [main, *(_single(s, moment) for moment in tail)]
+
+
+def _own_rule(s: Series, sessions: list[datetime]) -> tuple[Series, list[datetime]] | None:
+    # what the rule generates is its sessions that are no RDATE, and its EXDATEs
+    extra = set(s.rdates)
+    inside = [o for o in sessions if o not in extra]
+    if not inside:
+        return None
+    last = inside[-1]
+    count = len(inside) + sum(1 for x in s.exdates if x < last)
+    parts = [p for p in s.rrule.split(";") if not p.startswith(("COUNT=", "UNTIL="))]
+    main = replace(
+        s,
+        rrule=";".join([*parts, f"COUNT={count}"]),
+        exdates=tuple(x for x in s.exdates if x <= last),
+        rdates=tuple(r for r in s.rdates if r < last),
+    )
+    return main, [o for o in sessions if o > last]
+
+
+def _weekly_rule(s: Series, sessions: list[datetime]) -> tuple[Series, list[datetime]] | None:
+    """Every week on the first session's weekday and time, gaps excluded."""
+    tz = s.start.tzinfo
+    first = s.start
+    wall = (first.weekday(), first.time())
+
+    def on_pattern(moment: datetime) -> bool:
+        local = moment.astimezone(tz)
+        return (local.weekday(), local.time()) == wall
+
+    fits = [o for o in sessions if on_pattern(o)]
+    if not fits:
+        return None
+    last = fits[-1]
+    weeks = (last.astimezone(tz).date() - first.date()).days // 7
+    pattern = [
+        datetime.combine(first.date() + timedelta(weeks=k), first.time(), tzinfo=tz)
+        for k in range(weeks + 1)
+    ]
+    fitting = set(fits)
+    main = replace(
+        s,
+        rrule=f"FREQ=WEEKLY;BYDAY={WEEKDAY_CODES[first.weekday()]};COUNT={weeks + 1}",
+        exdates=tuple(p for p in pattern if p not in fitting),
+        rdates=tuple(o for o in sessions if not on_pattern(o) and o < last),
+    )
+    return main, [o for o in sessions if o > last]
+
+
+def _stamp(moment: datetime) -> str:
+    return session_id_for("", moment)[1:]
+
+
+def _single(s: Series, moment: datetime) -> Series:
+    """One session of `s` as a series of its own (an event with one occurrence)."""
+    stamp = _stamp(moment)
+    series_id = series_id_for(s.series_id, "single", stamp)
+    digest = hashlib.sha256(f"{s.plan_hash}\x1f{stamp}".encode()).hexdigest()[:16]
+    phase = phase_at(s.phases_text(), stamp, s.phase)
+    return replace(
+        s,
+        series_id=series_id,
+        start=moment,
+        rrule=SINGLE_RULE,
+        exdates=(),
+        rdates=(),
+        plan_hash=digest,
+        session_ids=(series_id + "_" + stamp,),
+        phase=phase,
+        phases=(),
+    )

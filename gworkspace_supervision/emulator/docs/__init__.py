@@ -1,0 +1,1 @@
+"""Docs v1: documents.* (documents.py) over the document model (model.py)."""

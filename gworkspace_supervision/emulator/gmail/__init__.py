@@ -1,0 +1,1 @@
+"""Gmail v1: users.messages.send into the workspace outbox (messages.py)."""
