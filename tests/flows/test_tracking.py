@@ -186,7 +186,8 @@ def test_incremental_sync_reads_only_changed_records(world: World) -> None:
     assert methods["calendar.events.list"] == 3
     assert methods["sheets.spreadsheets.values.batchUpdate"] == 1
     assert "sheets.spreadsheets.values.update" not in methods
-    assert daily.api_calls <= 12
+    # 13: one tracker listing before the lock decides whether a first sync has anything booked
+    assert daily.api_calls <= 13
     done = {r.session_id: r.status for r in daily.rows}
     assert done[open_records[0].session_id] == "COMPLETE LATE"  # March's, completed in May
     # a COMPLETE record is not read again, even when edited afterwards
