@@ -51,7 +51,8 @@ def conn(tmp_path: Path) -> Iterator[Connection]:
     connection = connect(f"local:{tmp_path / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
     try:
         connection.workspace.clock.set("2027-03-31T09:00:00Z")  # frozen, as in the demo
-        run_sync(connection)  # makes the tracker
+        # the tracker, made directly: `sync` refuses to make one where nothing is booked
+        TrackerSheet.open(connection, operator_of(Settings(), connection), create=True)
         yield connection
     finally:
         connection.close()
