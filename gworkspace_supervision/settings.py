@@ -1,12 +1,19 @@
-"""The organisation's settings file (TOML), read as strictly as a roster.
+"""The organisation's settings file (TOML), read as strictly as a roster, into ONE typed object.
 
-With no settings file the defaults serve the demo organisation: allowed_domains is
-["example-council.gov.uk"], so a real council must name its own domain before any roster of
-real staff validates (safe by default: records are never shared outside allowed domains).
+Every default lives here, once: the dataclass field defaults below are what every command and
+service gets when a key (or the whole file) is missing; nothing else in the package supplies
+its own fallback. With no settings file the defaults serve the demo organisation:
+allowed_domains is ["example-council.gov.uk"], so a real council must name its own domain
+(`gws-supervision init --roster FILE` writes the file) before any roster of real staff
+validates: safe by default, records are never shared outside the allowed domains.
+
+`refusal` / `check_recipients` are the one rule deciding whether an address may receive
+anything at all (a calendar invitation, a share of a record or of the tracking Sheet, an email).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,13 +22,14 @@ from typing import Any
 from .domain.policy import REGIONS, decode_text, located, parse_closure_days, read_toml
 from .domain.roster import check_email
 from .domain.text import text_problem
-from .errors import InputError, Problem
+from .errors import InputError, PrivacyError, Problem
 from .files import MAX_TOML_BYTES, read_input
 
 DEFAULT_DOMAINS = ("example-council.gov.uk",)
 ROLES = ("commenter", "reader", "writer")
 AUTH = ("service_account", "oauth", "adc")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DEFAULT_AUTH = "service_account"  # the usual council deployment (domain-wide delegation)
 DRIVE_SCOPES = ("drive.file", "drive")  # [google] drive_scope: least privilege, or the broad one
 
 
@@ -52,7 +60,7 @@ class SupervisionSettings:
 
 @dataclass(frozen=True)
 class GoogleSettings:
-    auth: str = "adc"
+    auth: str = DEFAULT_AUTH
     service_account_key: str | None = None
     oauth_client_secrets: str | None = None
     token_path: str | None = None
@@ -66,7 +74,48 @@ class Settings:
     organisation: Organisation = field(default_factory=Organisation)
     supervision: SupervisionSettings = field(default_factory=SupervisionSettings)
     google: GoogleSettings = field(default_factory=GoogleSettings)
-    source: str | None = None
+    source: str | None = None  # the settings file read; None: the defaults, no file
+
+    @property
+    def allowed_domains(self) -> tuple[str, ...] | None:
+        return self.organisation.allowed_domains
+
+    def refusal(self, address: str) -> str | None:
+        """Why `address` may not receive anything from the toolkit, or None if it may.
+
+        The one allowed-address rule: a well-formed address in one of the allowed domains.
+        """
+        return check_email(address.strip().lower(), self.organisation.allowed_domains)
+
+    def check_recipients(self, recipients: Iterable[tuple[str, str]]) -> None:
+        """Refuse, before the first write, every (address, who it is) that may not receive.
+
+        PrivacyError (exit 2) listing every refused address and what it would have received,
+        with what to change; nothing has been written when it is raised.
+        """
+        problems: list[Problem] = []
+        seen: set[tuple[str, str]] = set()
+        for address, role in recipients:
+            key = (address.strip().lower(), role)
+            if key in seen:
+                continue
+            seen.add(key)
+            wrong = self.refusal(address)
+            if wrong:
+                problems.append(Problem(role, None, None, f"{wrong}; {self._widen_hint()}"))
+        if problems:
+            raise PrivacyError(problems)
+
+    def _widen_hint(self) -> str:
+        if self.source is None:
+            return (
+                "nothing was sent or shared (no settings file: only the example domain is "
+                "allowed; `gws-supervision init --roster FILE` writes one for your domains)"
+            )
+        return (
+            f"nothing was sent or shared (correct the address, or add its domain to "
+            f"[organisation] allowed_domains in {self.source})"
+        )
 
 
 _KEYS = {
@@ -81,6 +130,9 @@ _KEYS = {
         "drive_scope",
     },
 }  # fmt: skip
+
+
+_ORGANISATION, _SUPERVISION, _GOOGLE = Organisation(), SupervisionSettings(), GoogleSettings()
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -157,6 +209,13 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
     if operator and check_email(operator.lower(), domains):
         bad("organisation.operator", check_email(operator.lower(), domains) or "")
     heads = emails("organisation", "heads_of_service", org.get("heads_of_service", []))
+    for head in heads:  # they are given the tracking Sheet: inside the organisation only
+        outside = check_email(head, domains)
+        if outside and not check_email(head, None):
+            bad(
+                "organisation.heads_of_service",
+                f"{outside}: they would be given the tracking Sheet",
+            )
     closures = parse_closure_days(org.get("closure_days", []), bad, "organisation.closure_days")
     region = text("organisation", "region", None)
     if region is not None and region.upper() not in REGIONS:
@@ -164,24 +223,26 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
     caseload = text("supervision", "caseload", None)
     if caseload is not None and not caseload.lower().endswith(".csv"):
         bad("supervision.caseload", f"must name a caseload .csv file, got {caseload!r}")
-    weekday = str(text("supervision", "digest_weekday", "monday") or "monday").lower()
+    weekday = str(text("supervision", "digest_weekday", _SUPERVISION.digest_weekday)).lower()
     if weekday not in (*WEEKDAYS, "off"):
         bad("supervision.digest_weekday", f"must be a day like monday, or off, got {weekday!r}")
-        weekday = "monday"
-    notify = table("supervision").get("notify", True)
+        weekday = _SUPERVISION.digest_weekday
+    notify = table("supervision").get("notify", _SUPERVISION.notify)
     if not isinstance(notify, bool):
         bad("supervision.notify", f"must be true or false, got {notify!r}")
-        notify = True
-    keep_old = table("supervision").get("transfer_keep_old_supervisor_access", False)
+        notify = _SUPERVISION.notify
+    keep_old = table("supervision").get(
+        "transfer_keep_old_supervisor_access", _SUPERVISION.transfer_keep_old_supervisor_access
+    )
     if not isinstance(keep_old, bool):
         bad(
             "supervision.transfer_keep_old_supervisor_access",
             f"must be true or false, got {keep_old!r}",
         )
-        keep_old = False
+        keep_old = _SUPERVISION.transfer_keep_old_supervisor_access
     settings = Settings(
         organisation=Organisation(
-            name=text("organisation", "name", "Example Council"),
+            name=text("organisation", "name", _ORGANISATION.name),
             allowed_domains=domains,
             operator=operator.lower() if operator else None,
             heads_of_service=heads,
@@ -189,10 +250,12 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
             region=region.upper() if region else None,
         ),
         supervision=SupervisionSettings(
-            policy=text("supervision", "policy", "hillingdon"),
+            policy=text("supervision", "policy", _SUPERVISION.policy),
             roster=text("supervision", "roster", None),
             notify=notify,
-            line_manager_role=text("supervision", "line_manager_role", "commenter", ROLES),
+            line_manager_role=text(
+                "supervision", "line_manager_role", _SUPERVISION.line_manager_role, ROLES
+            ),
             template_folder_id=text("supervision", "template_folder_id", None),
             template_doc_id=text("supervision", "template_doc_id", None),
             tracker_sheet_id=text("supervision", "tracker_sheet_id", None),
@@ -201,12 +264,12 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
             transfer_keep_old_supervisor_access=keep_old,
         ),
         google=GoogleSettings(
-            auth=text("google", "auth", "adc", AUTH),
+            auth=text("google", "auth", _GOOGLE.auth, AUTH),
             service_account_key=text("google", "service_account_key", None),
             oauth_client_secrets=text("google", "oauth_client_secrets", None),
             token_path=text("google", "token_path", None),
             subject=text("google", "subject", None),
-            drive_scope=text("google", "drive_scope", "drive.file", DRIVE_SCOPES),
+            drive_scope=text("google", "drive_scope", _GOOGLE.drive_scope, DRIVE_SCOPES),
         ),
         source=name,
     )

@@ -36,6 +36,7 @@ sys.path.insert(0, str(HERE))
 
 from make_roster import generate, write  # noqa: E402
 
+from gworkspace_supervision.context import RunContext  # noqa: E402
 from gworkspace_supervision.domain.policy import load_policy  # noqa: E402
 from gworkspace_supervision.domain.roster import load_roster  # noqa: E402
 from gworkspace_supervision.google.calendar import series_to_event  # noqa: E402
@@ -109,21 +110,21 @@ def toolkit(folder: Path, roster: Path, latency_ms: float, changed: list[int]) -
     result = SizeResult(len(entries))
     with fresh(folder, latency_ms) as conn:
         with Meter(conn) as m:
-            booked = book(conn, entries, policy, YEAR, settings, send_updates="none")
+            booked = book(RunContext.of(conn, entries, policy, settings), YEAR, send_updates="none")
         assert booked.complete
         result.toolkit["book"] = m.cost
         result.sessions, result.series = len(booked.plan.sessions), len(booked.plan.series)
         with Meter(conn) as m:
-            install_templates(conn, settings)
+            install_templates(RunContext.of(conn, settings=settings))
         result.toolkit["templates"] = m.cost
         conn.workspace.clock.set(APRIL)
         with Meter(conn) as m:
-            made = create_records(conn, entries, policy, YEAR, THROUGH, settings)
+            made = create_records(RunContext.of(conn, entries, policy, settings), YEAR, THROUGH)
         assert not made.failures
         result.toolkit["records"] = m.cost
         result.records = made.created
         with Meter(conn) as m:
-            sync(conn, entries, policy, YEAR, settings, today=TODAY)
+            sync(RunContext.of(conn, entries, policy, settings), YEAR, today=TODAY)
         result.toolkit["sync"] = m.cost
         files = [(p.entry.supervisor_email, p.file_id) for p in made.plans if p.file_id]
         day, done = TODAY, 0
@@ -136,7 +137,7 @@ def toolkit(folder: Path, roster: Path, latency_ms: float, changed: list[int]) -
             done += len(batch)
             conn.workspace.clock.set(f"{day.isoformat()}T18:00:00Z")
             with Meter(conn) as m:
-                sync(conn, entries, policy, YEAR, settings, today=day)
+                sync(RunContext.of(conn, entries, policy, settings), YEAR, today=day)
             result.daily_sync[len(batch)] = m.cost
     return result
 
@@ -155,9 +156,9 @@ def naive(folder: Path, roster: Path, latency_ms: float, result: SizeResult) -> 
     policy, settings = load_policy(POLICY[0]), Settings()
     entries = load_roster(roster, policy, settings.organisation.allowed_domains)
     with fresh(folder, 0.0) as conn:
-        installed = install_templates(conn, settings)  # setup, not timed
+        installed = install_templates(RunContext.of(conn, settings=settings))  # setup, not timed
         template = next(i.file_id for i in installed if i.name == "hillingdon")
-        plan = book(conn, entries, policy, YEAR, settings, dry_run=True).plan
+        plan = book(RunContext.of(conn, entries, policy, settings), YEAR, dry_run=True).plan
         conn.workspace.faults.set(latency_ms=latency_ms, quota_per_minute=QUOTA_PER_MINUTE)
         series = {s.series_id: s for s in plan.series}
 

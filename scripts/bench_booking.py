@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.series import Series
 from gworkspace_supervision.google.calendar import series_to_event
 from gworkspace_supervision.google.connect import connect
@@ -93,13 +94,13 @@ def main() -> None:
             rows = []
             with fresh(root / f"toolkit{staff}", args.latency_ms) as conn:
                 started = time.perf_counter()
-                result = book(conn, roster, "hillingdon", args.year, Settings())
+                result = book(RunContext.of(conn, roster, "hillingdon", Settings()), args.year)
                 took = time.perf_counter() - started
                 counters = conn.workspace.counters()
                 rows.append(("toolkit", counters, took))
                 conn.workspace.reset_counters()
                 started = time.perf_counter()
-                again = book(conn, roster, "hillingdon", args.year, Settings())
+                again = book(RunContext.of(conn, roster, "hillingdon", Settings()), args.year)
                 rows.append(("re-run", conn.workspace.counters(), time.perf_counter() - started))
                 assert not again.writes, "a re-run must write nothing"
             with fresh(root / f"naive{staff}", args.latency_ms) as conn:

@@ -11,7 +11,6 @@ import click
 from ..domain.absences import load_absences
 from ..domain.planner import plan_year
 from ..errors import SupervisionError
-from ..google.connect import connect
 from ..services.booking import BookingResult, Change, book
 from .main import Context, cli
 from .options import (
@@ -21,6 +20,7 @@ from .options import (
     load_inputs,
     policy_option,
     roster_option,
+    run_context,
     year_option,
 )
 from .preflight import plan_or_input_error
@@ -59,9 +59,12 @@ def render(result: BookingResult) -> str:
     for calendar in sorted(by_calendar):
         lines.append(f"{calendar}:")
         lines += [describe(c) for c in by_calendar[calendar]]
+    emailed = sorted({c.supervisee for c in result.writes if c.notifies})
     if result.send_updates == "all":
         would = "that would be " if result.dry_run else ""
         mails = f"  invitations, updates and cancellations {would}emailed: {result.invitations}"
+        if result.dry_run:
+            mails += "".join(f"\n    would be emailed: {e}" for e in emailed)
     else:
         mails = "  emails to supervisees: none (--send-updates none)"
     dry = result.dry_run
@@ -155,14 +158,11 @@ def book_command(
         roster or inputs.settings.supervision.roster,
     )  # exit 2 before any call
     bar = ProgressBar("Booking")
-    with connect(obj.workspace, inputs.settings) as connection:
+    with run_context(obj, inputs) as ctx:
         try:
             result = book(
-                connection,
-                inputs.roster,
-                inputs.policy,
+                ctx,
                 year,
-                inputs.settings,
                 dry_run=dry_run,
                 send_updates=send_updates,
                 progress=bar,

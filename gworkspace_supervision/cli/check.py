@@ -9,14 +9,14 @@ from typing import Any
 
 import click
 
+from ..context import Inputs, policy_for
 from ..domain.roster import check_email
 from ..errors import InputError, Problem
-from ..google.connect import connect
 from ..services.check import run_check
 from ..services.tracking import operator_of
 from ..settings import load_settings
 from .main import Context, cli
-from .options import load_inputs, roster_option
+from .options import load_inputs, roster_option, run_context
 
 
 @cli.command("check")
@@ -63,11 +63,11 @@ def check_command(obj: Context, as_user: str | None, roster: Path | None, digest
         settings = dataclasses.replace(
             settings, google=dataclasses.replace(settings.google, digest=True)
         )
-    with connect(obj.workspace, settings) as connection:
+    inputs = Inputs(settings, policy_for(settings, None))
+    with run_context(obj, inputs) as ctx:
         result = run_check(
-            connection,
-            settings,
-            operator=operator_of(settings, connection),
+            ctx,
+            operator=operator_of(settings, ctx.connection),
             supervisor=supervisor,
             digest=digest,
             tracker_sheet_id=settings.supervision.tracker_sheet_id,

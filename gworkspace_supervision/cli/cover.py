@@ -8,10 +8,9 @@ from typing import Any
 
 import click
 
-from ..google.connect import connect
 from ..services.cover import CoverResult, cover
 from .main import Context, cli
-from .options import DAY, YEAR, as_date, load_inputs, policy_option, roster_option
+from .options import DAY, YEAR, as_date, load_inputs, policy_option, roster_option, run_context
 
 
 def _count(n: int) -> str:
@@ -99,12 +98,9 @@ def cover_command(
     --roster roster.csv
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy)
-    with connect(obj.workspace, inputs.settings) as connection:
+    with run_context(obj, inputs) as ctx:
         result = cover(
-            connection,
-            inputs.roster,
-            inputs.policy,
-            inputs.settings,
+            ctx,
             supervisor=supervisor,
             start=as_date(start) or start,
             end=as_date(end) or end,

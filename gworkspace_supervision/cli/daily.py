@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 
 from ..errors import SupervisionError
-from ..google.connect import connect
 from ..services.daily import daily, render
 from .main import Context, cli
-from .options import load_inputs, policy_option, roster_option
+from .options import load_inputs, policy_option, roster_option, run_context
 
 
 @cli.command("daily")
@@ -22,9 +21,9 @@ from .options import load_inputs, policy_option, roster_option
 )
 @click.pass_obj
 def daily_command(obj: Context, roster: Path | None, policy: str | None, dry_run: bool) -> None:
-    """Run the day's work once: rearrange cancelled sessions (Hillingdon 3.3), create the
-    records of every session up to the end of the next working day (4.4), sync the tracking
-    Sheet, and on [supervision] digest_weekday email the line managers' digest.
+    """Run the day's work once: rearrange cancelled sessions, create the records of every
+    session up to the end of the next working day, sync the tracking Sheet, and on
+    [supervision] digest_weekday email the line managers' digest.
 
     Meant for cron or a systemd timer: safe to run twice a day or to miss a day (the next
     run catches up; the week's digest goes once). Prints nothing when nothing happened, one
@@ -40,12 +39,8 @@ def daily_command(obj: Context, roster: Path | None, policy: str | None, dry_run
         settings = dataclasses.replace(  # ask Google for gmail.send as well: the digest mails
             settings, google=dataclasses.replace(settings.google, digest=True)
         )
-    roster_file = str(roster or settings.supervision.roster or "roster")
-    with connect(obj.workspace, settings) as connection:
-        result = daily(
-            connection, inputs.roster, inputs.policy, settings, dry_run=dry_run,
-            roster_file=roster_file,
-        )  # fmt: skip
+    with run_context(obj, dataclasses.replace(inputs, settings=settings)) as ctx:
+        result = daily(ctx, dry_run=dry_run)
     for line in render(result):
         click.echo(line)
     if result.failed:

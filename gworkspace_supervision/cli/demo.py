@@ -12,10 +12,11 @@ from ..google.connect import connect, parse_workspace
 from ..services.demo import DEFAULT_TODAY, describe, run_demo
 from ..services.export import export, require_export_extra
 from ..services.report import render
-from ..settings import load_settings
 from .main import Context, cli
-from .options import DAY, load_inputs
+from .options import DAY, load_inputs, run_context
 from .view import DEFAULT_PORT as VIEW_PORT
+
+DEMO_WORKSPACE = "local:.gws-demo"  # never the default workspace: the demo sets its clock
 
 
 def _say(text: str) -> None:
@@ -38,24 +39,29 @@ def demo_command(obj: Context, today: Any) -> None:
     templates, makes each week's records, has supervisors finish them (some on time, some
     late, some not yet), syncs the tracking Sheet and prints the report. Local only.
 
-    Example: gws-supervision --workspace local:demo-workspace demo
+    Without --workspace it uses a folder of its own, .gws-demo (never the default workspace
+    folder: the demo sets that folder's clock to its "today").
 
-    Example: gws-supervision --workspace local:demo-workspace export --to demo-export
+    Example: gws-supervision demo
+
+    Example: gws-supervision --workspace local:.gws-demo export --to demo-export
     """
-    spec = parse_workspace(obj.workspace)
+    workspace = obj.workspace if obj.workspace_given else DEMO_WORKSPACE
+    spec = parse_workspace(workspace)
     if spec.kind != "local":
         raise click.UsageError("the demo runs on a local Workspace only: --workspace local:DIR")
+    _say(f"Demo workspace: {workspace} (its clock is set to the demo's today)")
     started = time.monotonic()
-    with connect(obj.workspace) as connection:
+    with connect(workspace) as connection:
         result = run_demo(connection, today=today.date(), progress=_say)
     for key, value in describe(result).items():
         _say(f"{key}: {value}")
     assert result.report is not None
     click.echo(render(result.report, "table"))
     _say(f"Done in {time.monotonic() - started:.1f} s. Next: gws-supervision --workspace "
-         f"{obj.workspace} export --to demo-export")  # fmt: skip
+         f"{workspace} export --to demo-export")  # fmt: skip
     _say(f"See it in a browser, as any of the people in it: gws-supervision --workspace "
-         f"{obj.workspace} view  (then open http://127.0.0.1:{VIEW_PORT}/)")  # fmt: skip
+         f"{workspace} view  (then open http://127.0.0.1:{VIEW_PORT}/)")  # fmt: skip
 
 
 @cli.command("export")
@@ -78,20 +84,14 @@ def export_command(obj: Context, directory: Path, roster: Path | None) -> None:
 
     Before the first sync, with --roster, the calendars are exported and what is missing said.
 
-    Example: gws-supervision --workspace local:demo-workspace export --to demo-export
+    Example: gws-supervision --workspace local:.gws-demo export --to demo-export
     """
     require_export_extra()  # before the workspace is opened: nothing is written without the extra
-    settings = load_settings(obj.config if obj else None)
-    supervisors: list[str] = []
-    if roster is not None:
-        inputs = load_inputs(obj.config if obj else None, roster, None)
-        supervisors = sorted({e.supervisor_email for e in inputs.roster})
+    inputs = load_inputs(obj.config if obj else None, roster, None, roster_required=False)
+    supervisors = sorted({e.supervisor_email for e in inputs.roster})
     missing: list[str] = []
-    with connect(obj.workspace, settings) as connection:
-        counts = export(
-            connection, settings, directory, progress=_say, supervisors=supervisors,
-            missing=missing,
-        )  # fmt: skip
+    with run_context(obj, inputs) as ctx:
+        counts = export(ctx, directory, progress=_say, supervisors=supervisors, missing=missing)
     tracker = (
         "" if missing else f", tracker.csv, .xlsx and .html ({counts['rows']} rows), summary.png"
     )

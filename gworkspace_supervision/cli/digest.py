@@ -12,16 +12,16 @@ from typing import Any
 
 import click
 
-from ..google.connect import connect
 from ..services.digest import DUE_WITHIN, digest, render, summary
 from .main import Context, cli
 from .options import (
     YEAR,
     WholeNumber,
     as_date,
-    load_settings_policy,
+    load_inputs,
     policy_option,
     roster_option,
+    run_context,
     today_option,
 )
 
@@ -39,6 +39,11 @@ from .options import (
     help="'Due soon': records due within this many working days.",
 )
 @click.option("--send", is_flag=True, help="Email each line manager (else only print).")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="With --send: list who would be emailed, check their addresses, send nothing.",
+)
 @click.pass_obj
 def digest_command(
     obj: Context,
@@ -48,6 +53,7 @@ def digest_command(
     today: Any,
     due_within: int,
     send: bool,
+    dry_run: bool,
 ) -> None:
     """Each line manager's overdue and due-soon records, and cancelled sessions not rearranged.
 
@@ -55,22 +61,22 @@ def digest_command(
 
     Example: gws-supervision digest --policy hillingdon --today 2027-03-15
 
-    Example: gws-supervision digest --roster roster.csv --send
+    Example: gws-supervision digest --roster roster.csv --send --dry-run
     """
-    settings, the_policy = load_settings_policy(obj.config if obj else None, roster, policy)
-    if send:  # ask Google for gmail.send as well, only when mail will go
-        settings = dataclasses.replace(
-            settings, google=dataclasses.replace(settings.google, digest=True)
+    inputs = load_inputs(obj.config if obj else None, roster, policy, roster_required=False)
+    if send and not dry_run:  # ask Google for gmail.send as well, only when mail will go
+        google = dataclasses.replace(inputs.settings.google, digest=True)
+        inputs = dataclasses.replace(
+            inputs, settings=dataclasses.replace(inputs.settings, google=google)
         )
-    with connect(obj.workspace, settings) as connection:
+    with run_context(obj, inputs) as ctx:
         result = digest(
-            connection,
-            settings,
-            the_policy,
+            ctx,
             year=year,
             today=as_date(today),
             due_within=due_within,
             send=send,
+            dry_run=dry_run,
         )
     click.echo(render(result))
     click.echo(summary(result), err=True)

@@ -35,9 +35,16 @@ def _local_dir(ctx: click.Context) -> Path:
 
 
 def _open(ctx: click.Context) -> Any:
+    from ..context import clock_notice
     from ..emulator import LocalWorkspace
 
-    return LocalWorkspace(_local_dir(ctx))
+    ws = LocalWorkspace(_local_dir(ctx))
+    if ctx.parent is None or ctx.parent.info_name != "clock":  # clock commands print it anyway
+        obj = ctx.find_object(Context)
+        text = clock_notice(ws, obj.workspace if obj else f"local:{_local_dir(ctx)}")
+        if text:
+            click.echo(text, err=True)
+    return ws
 
 
 @cli.group("emulator")
@@ -53,7 +60,10 @@ def emulator() -> None:
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 @click.pass_context
 def serve_cmd(ctx: click.Context, port: int, quiet: bool) -> None:
-    """Serve the local Workspace at Google's paths on http://127.0.0.1:PORT/ until Ctrl-C."""
+    """Serve the local Workspace at Google's paths on http://127.0.0.1:PORT/ until Ctrl-C.
+
+    Example: gws-supervision --workspace local:.gws-workspace emulator serve --port 8765
+    """
     from ..emulator.core.httpserver import make_server
 
     ws = _open(ctx)
@@ -83,6 +93,10 @@ def clock() -> None:
 @clock.command("show")
 @click.pass_context
 def clock_show(ctx: click.Context) -> None:
+    """Print the workspace clock and whether it is real, frozen or running from a set time.
+
+    Example: gws-supervision --workspace local:.gws-workspace emulator clock show
+    """
     ws = _open(ctx)
     try:
         click.echo(f"{ws.clock.now().isoformat()} ({ws.clock.mode})")
@@ -95,7 +109,12 @@ def clock_show(ctx: click.Context) -> None:
 @click.option("--running", is_flag=True, help="Start there and move on with real time.")
 @click.pass_context
 def clock_set(ctx: click.Context, instant: str, running: bool) -> None:
-    """Freeze the clock at INSTANT (ISO 8601, e.g. 2027-03-10T12:00:00Z)."""
+    """Freeze the clock at INSTANT (ISO 8601, for example 2027-03-10T12:00:00Z).
+
+    Every command on this workspace then says so on its first line.
+
+    Example: gws-supervision --workspace local:.gws-workspace emulator clock set 2027-03-10T12:00:00Z
+    """
     from ..emulator.core.clock import parse_instant
 
     try:
@@ -129,7 +148,10 @@ def _check_clock_year(year: int, option: str) -> None:
 @click.option("--minutes", type=Amount(-52_704_000, 52_704_000), default=0.0)
 @click.pass_context
 def clock_advance(ctx: click.Context, days: float, hours: float, minutes: float) -> None:
-    """Move the clock forward (negative values move it back)."""
+    """Move the clock forward (negative values move it back).
+
+    Example: gws-supervision --workspace local:.gws-workspace emulator clock advance --days 7
+    """
     ws = _open(ctx)
     try:
         step = timedelta(days=days, hours=hours, minutes=minutes)
@@ -147,7 +169,10 @@ def clock_advance(ctx: click.Context, days: float, hours: float, minutes: float)
 @clock.command("reset")
 @click.pass_context
 def clock_reset(ctx: click.Context) -> None:
-    """Back to real time."""
+    """Back to real time.
+
+    Example: gws-supervision --workspace local:.gws-workspace emulator clock reset
+    """
     ws = _open(ctx)
     try:
         ws.clock.reset()
@@ -180,6 +205,10 @@ def faults() -> None:
 )
 @click.pass_context
 def faults_set(ctx: click.Context, **options: Any) -> None:
+    """Inject latency, transient errors or quota limits into every later call.
+
+    Example: gws-supervision --workspace local:.gws-workspace emulator faults set --latency-ms 50 --error-rate 0.1 --seed 1
+    """
     changes = {k: v for k, v in options.items() if v is not None}
     if "quota_status" in changes:
         changes["quota_status"] = int(changes["quota_status"])
@@ -194,6 +223,10 @@ def faults_set(ctx: click.Context, **options: Any) -> None:
 @faults.command("show")
 @click.pass_context
 def faults_show(ctx: click.Context) -> None:
+    """Print the faults being injected (JSON).
+
+    Example: gws-supervision --workspace local:.gws-workspace emulator faults show
+    """
     ws = _open(ctx)
     try:
         click.echo(json.dumps(vars(ws.faults.settings()), indent=2))
@@ -204,6 +237,10 @@ def faults_show(ctx: click.Context) -> None:
 @faults.command("clear")
 @click.pass_context
 def faults_clear(ctx: click.Context) -> None:
+    """Stop injecting faults.
+
+    Example: gws-supervision --workspace local:.gws-workspace emulator faults clear
+    """
     ws = _open(ctx)
     try:
         ws.faults.clear()
@@ -216,7 +253,10 @@ def faults_clear(ctx: click.Context) -> None:
 @click.option("--reset", is_flag=True, help="Zero the counters after printing them.")
 @click.pass_context
 def counters_cmd(ctx: click.Context, reset: bool) -> None:
-    """HTTP round trips, API calls by method, errors by status, emails sent (JSON)."""
+    """HTTP round trips, API calls by method, errors by status, emails sent (JSON).
+
+    Example: gws-supervision --workspace local:.gws-workspace emulator counters --reset
+    """
     ws = _open(ctx)
     try:
         click.echo(json.dumps(ws.counters(), indent=2, sort_keys=True))
@@ -229,7 +269,10 @@ def counters_cmd(ctx: click.Context, reset: bool) -> None:
 @emulator.command("outbox")
 @click.pass_context
 def outbox_cmd(ctx: click.Context) -> None:
-    """The notification emails the local Workspace 'sent' (JSON lines)."""
+    """The notification emails the local Workspace 'sent' (JSON lines).
+
+    Example: gws-supervision --workspace local:.gws-workspace emulator outbox
+    """
     ws = _open(ctx)
     try:
         for email in ws.outbox():

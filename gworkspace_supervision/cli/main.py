@@ -13,6 +13,7 @@ import click
 from ..errors import SupervisionError
 
 DEFAULT_WORKSPACE = "local:.gws-workspace"
+GLOBAL_OPTIONS = ("--workspace", "--config")  # accepted before or after the command name
 
 # Command modules, each adding its commands to `cli` when imported (one module per verb group).
 COMMAND_MODULES = [
@@ -30,6 +31,7 @@ COMMAND_MODULES = [
     "check",
     "daily",
     "view",
+    "init",
 ]
 
 
@@ -39,10 +41,44 @@ class Context:
 
     workspace: str
     config: Path | None
+    workspace_given: bool = True  # False: the default folder (the demo then uses its own)
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move `--workspace X` / `--config X` (or `--workspace=X`) found after the command name to
+    the front, where click reads them, so `gws-supervision book --workspace local:w ...` works
+    as well as `gws-supervision --workspace local:w book ...`. Their order is kept, so the last
+    one given still wins; nothing after `--` is touched."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            if "=" in arg or i + 1 >= len(args):
+                front.append(arg)
+                i += 1
+            else:
+                front += [arg, args[i + 1]]
+                i += 2
+            continue
+        rest.append(arg)
+        i += 1
+    return front + rest
 
 
 class SupervisionGroup(click.Group):
-    """Turns the package's errors into a plain message and an exit status (2 input, 1 runtime)."""
+    """Turns the package's errors into a plain message and an exit status (2 input, 1 runtime).
+
+    It also accepts the global options after the command name (hoist_global_options).
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(list(args)))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -77,9 +113,13 @@ class SupervisionGroup(click.Group):
 def cli(ctx: click.Context, workspace: str, config: Path | None) -> None:
     """Book, record and track supervision for children's social care on Google Workspace.
 
+    --workspace and --config may be given before or after the command name.
+
     Example: gws-supervision plan --roster roster.csv --policy hillingdon --year 2027
     """
-    ctx.obj = Context(workspace=workspace, config=config)
+    source = ctx.get_parameter_source("workspace")
+    given = source not in (None, click.core.ParameterSource.DEFAULT)
+    ctx.obj = Context(workspace=workspace, config=config, workspace_given=given)
 
 
 for _name in COMMAND_MODULES:

@@ -1,30 +1,33 @@
 """Click options and input loading shared by the commands.
 
-`load_inputs` is the one place a command turns --config/--policy/--roster into validated
-settings, policy and roster, so every command validates the same way (exit 2, all problems);
-`load_settings_policy` does the same for commands that read the Sheet, where --roster is
-optional.
+`load_inputs` (context.py) is the one place a command turns --config/--policy/--roster into
+validated settings, policy and roster, so every command validates the same way (exit 2, all
+problems); `run_context` then connects and hands the services their one `RunContext`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from ..domain.policy import Policy, load_policy
-from ..domain.roster import RosterEntry, load_roster
+from ..context import Inputs, RunContext, open_context, policy_for
+from ..context import load_inputs as load_context_inputs
+from ..domain.policy import Policy
+from ..domain.roster import RosterEntry
 from ..domain.roster_sheet import is_sheet, sheet_ref
 from ..errors import InputError, Problem
 from ..settings import Settings, load_settings
 from .preflight import check_plannable
+
+__all__ = ["Inputs", "RunContext", "load_inputs", "run_context"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a date or --year from a person may name
@@ -167,45 +170,30 @@ def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
     return decorate
 
 
-@dataclasses.dataclass(frozen=True)
-class Inputs:
-    settings: Settings
-    policy: Policy
-    roster: list[RosterEntry]
-
-    @property
-    def closure_days(self) -> frozenset[date]:
-        return self.settings.organisation.closure_days
-
-
 def load_inputs(
     config: Path | None,
     roster: Path | None,
     policy: str | None,
     *,
+    roster_required: bool = True,
     year: int | None = None,
     start: date | None = None,
 ) -> Inputs:
-    """Settings, then policy, then roster (which needs the policy's categories); given the
-    `year` (and `start`) a command will plan, also whether it can be planned at all."""
+    """Settings, then policy, then roster (context.load_inputs, or the roster Sheet that
+    `--roster sheet:ID[/TAB]` names); given the `year` (and `start`) a command will plan, also
+    whether it can be planned at all."""
     settings = load_settings(config)
-    chosen_policy = load_policy(policy or settings.supervision.policy)
-    if settings.organisation.region and settings.organisation.region != chosen_policy.region:
-        chosen_policy = dataclasses.replace(chosen_policy, region=settings.organisation.region)
-    roster_path = roster or (
-        Path(settings.supervision.roster) if settings.supervision.roster else None
-    )
-    if roster_path is None:
-        raise InputError(
-            Problem("--roster", None, None, "no roster: give --roster FILE or [supervision] roster")
-        )
-    if is_sheet(roster_path):  # `sheet:ID[/TAB]`: read from Google, validated the same way
-        entries = _sheet_roster(str(roster_path), chosen_policy, settings)
+    spec = roster or (Path(settings.supervision.roster) if settings.supervision.roster else None)
+    if spec is not None and is_sheet(spec):  # read from Google, validated the same way
+        chosen = policy_for(settings, policy)
+        entries = _sheet_roster(str(spec), chosen, settings)
+        inputs = Inputs(settings, chosen, tuple(entries), str(spec))
     else:
-        entries = load_roster(roster_path, chosen_policy, settings.organisation.allowed_domains)
-    inputs = Inputs(settings, chosen_policy, entries)
+        inputs = load_context_inputs(
+            config, roster, policy, roster_required=roster_required, settings=settings
+        )
     if year is not None:
-        check_plannable(inputs, year, start, roster_path)
+        check_plannable(inputs, year, start, inputs.roster_file)
     return inputs
 
 
@@ -227,11 +215,15 @@ def load_settings_policy(
 ) -> tuple[Settings, Policy]:
     """Settings and policy for a command that reads the Sheet; a --roster given is validated
     like every command's, though it is not needed."""
-    if roster is not None:
-        inputs = load_inputs(config, roster, policy)
-        return inputs.settings, inputs.policy
-    settings = load_settings(config)
-    return settings, load_policy(policy or settings.supervision.policy)
+    inputs = load_inputs(config, roster, policy, roster_required=False)
+    return inputs.settings, inputs.policy
+
+
+@contextmanager
+def run_context(obj: Any, inputs: Inputs) -> Iterator[RunContext]:
+    """The run context for a command: connected to --workspace, the clock notice said first."""
+    with open_context(obj.workspace, inputs, notice=lambda text: click.echo(text, err=True)) as ctx:
+        yield ctx
 
 
 def as_date(value: Any) -> date | None:

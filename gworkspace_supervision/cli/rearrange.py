@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 
 from ..errors import InputError, Problem, SupervisionError
-from ..google.connect import connect
-from ..services.rearrange import RearrangeResult, rearrange
+from ..services.rearrange import WOULD_BOOK, RearrangeResult, rearrange
 from .main import Context, cli
-from .options import YEAR, load_inputs, policy_option, roster_option
+from .options import YEAR, load_inputs, policy_option, roster_option, run_context
 
 
 def render(result: RearrangeResult) -> str:
@@ -26,6 +25,8 @@ def render(result: RearrangeResult) -> str:
         if o.start is not None and o.end is not None:
             text += f" {o.start:%a %d %b %Y %H:%M}-{o.end:%H:%M}"
         lines.append(f"{text} ({o.status})")
+        if o.action == WOULD_BOOK:
+            lines.append(f"    would be emailed (invitation): {c.supervisee_email}")
     lines += [
         f"  invitations emailed to supervisees: {result.invitations}",
         f"  API calls: {result.api_calls} in {result.round_trips} HTTP round trips",
@@ -75,16 +76,14 @@ def rearrange_command(
     if year is not None:
         lo = datetime(year, 1, 1, tzinfo=inputs.policy.tz)
         hi = datetime(year + 1, 1, 1, tzinfo=inputs.policy.tz)
-    with connect(obj.workspace, inputs.settings) as connection:
+    with run_context(obj, inputs) as ctx:
         result = rearrange(
-            connection,
-            supervisors,
-            inputs.policy,
+            ctx,
+            supervisors=supervisors,
             session_id=session_id,
             time_min=lo,
             time_max=hi,
             dry_run=dry_run,
-            closure_days=inputs.closure_days,
         )
     click.echo(render(result))
     if result.manual:

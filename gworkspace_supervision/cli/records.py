@@ -9,8 +9,7 @@ from typing import Any
 import click
 
 from ..errors import SupervisionError
-from ..google.connect import connect
-from ..services.records import RecordsResult, create_records
+from ..services.records import RecordPlan, RecordsResult, create_records
 from ..services.run_lock import workspace_lock
 from ..services.transfer import TransferResult, transfer
 from .main import Context, cli
@@ -23,11 +22,19 @@ from .options import (
     load_inputs,
     policy_option,
     roster_option,
+    run_context,
     year_option,
 )
 
 
-def render(result: RecordsResult) -> str:
+def given_access(plan: RecordPlan) -> list[str]:
+    """Who a run gives access to this record: everyone on a new one, the missing on a mend."""
+    if plan.action == "create":
+        return [e for e, role in plan.acl.items() if role != "owner"]
+    return [e for e, _role in plan.drift.missing]
+
+
+def render(result: RecordsResult, notify: bool = True) -> str:
     dry = result.dry_run
     lines = []
     if dry:
@@ -40,6 +47,10 @@ def render(result: RecordsResult) -> str:
                 f"  {verb:<7}{p.title} (owner {p.entry.supervisor_email}; shared with "
                 f"{', '.join(p.shared_with)})"
             )
+        people = sorted({e for p in result.plans for e in given_access(p)})
+        lines += [f"  would be given access: {e}" for e in people]
+        if notify:
+            lines += [f"  would be emailed (share notice): {e}" for e in people]
     word = "to create" if dry else "created"
     lines += [
         f"Records for sessions up to {result.through:%Y-%m-%d}",
@@ -90,20 +101,29 @@ def records_command(
     """
     check_not_before_year("--through", as_date(through), year)
     inputs = load_inputs(obj.config if obj else None, roster, policy, year=year)  # exit 2 first
-    roster_file = str(roster or inputs.settings.supervision.roster or "roster")
+    last = _through(through)
     bar = ProgressBar("Records")
     with (
-        connect(obj.workspace, inputs.settings) as connection,
-        workspace_lock(connection, inputs.settings, "records", dry_run=dry_run),
+        run_context(obj, inputs) as ctx,
+        workspace_lock(ctx.connection, ctx.settings, "records", dry_run=dry_run),
     ):
+        today = ctx.now().astimezone(ctx.policy.tz).date()
+        if last > today:
+            click.echo(
+                f"Note: --through {last:%Y-%m-%d} is after today ({today:%Y-%m-%d}): records "
+                "will be made for sessions not yet held, and shared with their people now.",
+                err=True,
+            )
         try:
-            result = create_records(
-                connection, inputs.roster, inputs.policy, year, _through(through),
-                inputs.settings, dry_run=dry_run, progress=bar, roster_file=roster_file,
-            )  # fmt: skip
+            result = create_records(ctx, year, last, dry_run=dry_run, progress=bar)
         finally:
             bar.close()
-    click.echo(render(result))
+    click.echo(render(result, ctx.settings.supervision.notify))
+    ahead = [
+        p for p in result.plans if p.action == "create" and p.session.instance.start.date() > today
+    ]
+    if ahead:
+        click.echo(f"  of which for sessions not yet held (after {today:%Y-%m-%d}): {len(ahead)}")
     if result.failures:
         shown = [f"  {k}: {v}" for k, v in sorted(result.failures.items())[:20]]
         raise SupervisionError(
@@ -230,11 +250,10 @@ def transfer_command(
     noah.quinn@example-council.gov.uk --to-supervisor jamal.adams@example-council.gov.uk
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy)
-    with connect(obj.workspace, inputs.settings) as connection:
+    with run_context(obj, inputs) as ctx:
         result = transfer(
-            connection, inputs.roster, inputs.policy, year, inputs.settings,
-            supervisee=supervisee, to_supervisor=to_supervisor, line_manager=line_manager,
-            archive_to=archive_to, dry_run=dry_run,
-            send_updates="all" if inputs.settings.supervision.notify else "none",
+            ctx, year, supervisee=supervisee, to_supervisor=to_supervisor,
+            line_manager=line_manager, archive_to=archive_to, dry_run=dry_run,
+            send_updates="all" if ctx.settings.supervision.notify else "none",
         )  # fmt: skip
     click.echo(render_transfer(result))

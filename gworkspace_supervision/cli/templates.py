@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ..google.connect import connect
 from ..services.templates import install_templates, operator_of, templates_dir
-from ..settings import load_settings
 from .main import Context, cli
+from .options import load_inputs, run_context
 
 
 @cli.group("templates")
@@ -32,9 +31,10 @@ def install_command(obj: Context, folder_id: str | None, dry_run: bool) -> None:
 
     Example: gws-supervision --config council.toml templates install
     """
-    settings = load_settings(obj.config if obj else None)
-    with connect(obj.workspace, settings) as connection:
-        done = install_templates(connection, settings, folder_id=folder_id, dry_run=dry_run)
+    inputs = load_inputs(obj.config if obj else None, None, None, roster_required=False)
+    with run_context(obj, inputs) as ctx:
+        done = install_templates(ctx, folder_id=folder_id, dry_run=dry_run)
+    settings = inputs.settings
     head = "Dry run: nothing was written. " if dry_run else ""
     click.echo(f"{head}Templates from {templates_dir()} for {operator_of(settings)}:")
     for item in done:

@@ -9,7 +9,6 @@ from typing import Any
 import click
 
 from ..domain.absences import load_absences
-from ..google.connect import connect
 from ..services.report import render, report
 from ..services.tracking import SyncResult, sync
 from .main import Context, cli
@@ -18,9 +17,9 @@ from .options import (
     as_date,
     format_option,
     load_inputs,
-    load_settings_policy,
     policy_option,
     roster_option,
+    run_context,
     today_option,
     year_option,
 )
@@ -34,9 +33,24 @@ def describe(result: SyncResult) -> str:
     t = result.summary.total
     pct = f"{t.on_time_pct:.0%}" if t.on_time_pct is not None else "-"
     made = " (created)" if result.created else ""
+    head: list[str] = []
+    if result.dry_run:
+        shares = result.shares
+        head = [
+            "Dry run: nothing was written.",
+            f"Tracker: {result.url or 'none yet; it would be created'}",
+            f"  rows to add: {result.new_rows}, rows to change: {result.changed_rows}",
+        ]
+        if shares is not None:
+            head += [f"  would be given the Sheet (reader): {a}" for a in shares.added]
+            head += [f"  would lose access to the Sheet: {r}" for r in shares.removed]
+            head += [f"  would be emailed about the Sheet: {e}" for e in shares.emailed]
+            if not (shares.added or shares.removed):
+                head.append("  access to the Sheet: unchanged")
     return "\n".join(
         [
-            f"Tracker{made}: {result.url}",
+            *head,
+            *([] if result.dry_run else [f"Tracker{made}: {result.url}"]),
             f"As at {result.today:%a %d %b %Y}: {len(result.rows)} sessions, {t.held} held, "
             f"{t.on_time} records on time, {t.late} late, {t.overdue} overdue, {t.due} due; "
             f"on time so far: {pct}",
@@ -58,6 +72,12 @@ def describe(result: SyncResult) -> str:
     "and the sessions needing cover go to the tracker's 'Gaps and cover' tab, and the cover "
     "command to run is printed for each supervisor away.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read everything and list what would change and who would be given the Sheet; "
+    "write nothing.",
+)
 @click.pass_obj
 def sync_command(
     obj: Context,
@@ -65,6 +85,7 @@ def sync_command(
     policy: str | None,
     year: int,
     today: Any,
+    dry_run: bool,
     absences: Path | None = None,
 ) -> None:
     """Bring the tracking Sheet up to date: bookings, records and their status lines.
@@ -72,22 +93,20 @@ def sync_command(
     Incremental: records already COMPLETE are not read again, and only records changed since
     the last sync are read. Notes typed into the Sheet are kept.
 
-    Example: gws-supervision sync --roster roster.csv --policy hillingdon
-    --year 2027
+    Example: gws-supervision sync --roster roster.csv --policy hillingdon --year 2027
+    --dry-run
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy)
     domains = inputs.settings.organisation.allowed_domains
     away = load_absences(absences, domains) if absences else ()
-    with connect(obj.workspace, inputs.settings) as connection:
+    with run_context(obj, inputs) as ctx:
         result = sync(
-            connection,
-            inputs.roster,
-            inputs.policy,
+            ctx,
             year,
-            inputs.settings,
             today=as_date(today),
             progress=say,
             absences=away,
+            dry_run=dry_run,
         )
     click.echo(describe(result))
     if absences:
@@ -136,12 +155,10 @@ def report_command(
 
     Example: gws-supervision report --overdue --line-manager lena.manager@example-council.gov.uk
     """
-    settings, the_policy = load_settings_policy(obj.config if obj else None, roster, policy)
-    with connect(obj.workspace, settings) as connection:
+    inputs = load_inputs(obj.config if obj else None, roster, policy, roster_required=False)
+    with run_context(obj, inputs) as ctx:
         result = report(
-            connection,
-            settings,
-            the_policy,
+            ctx,
             year=year,
             today=as_date(today),
             overdue_only=overdue,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..context import clock_notice
 from ..errors import InputError, Problem
 from ..google.connect import parse_workspace
 from .main import Context, cli
@@ -32,7 +33,7 @@ def view_command(obj: Context, port: int, host: str, allow_remote: bool) -> None
     Records (open a record, edit it, set Record status to COMPLETE), Tracker (the tracking
     Sheet) and Outbox (invitations and share notices sent). Local Workspace only.
 
-    Example: gws-supervision --workspace local:demo-workspace view
+    Example: gws-supervision --workspace local:.gws-demo view
     """
     from ..emulator.view import make_view_server, open_workspace
     from ..emulator.view.refusal import Refused
@@ -49,6 +50,9 @@ def view_command(obj: Context, port: int, host: str, allow_remote: bool) -> None
         )
     assert spec.directory is not None
     connection = open_workspace(spec.directory)
+    notice = clock_notice(connection.workspace, obj.workspace)
+    if notice:  # what "today" is on the pages people click through
+        click.echo(notice, err=True)
     try:
         try:
             server = make_view_server(connection, host, port, allow_remote=allow_remote)

@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from ..errors import InputError, Problem
+from ..settings import DEFAULT_AUTH
 
 _G = "https://www.googleapis.com/auth/"
 
@@ -80,7 +81,7 @@ def scopes_for(mode: str, *, digest: bool = False, drive_scope: str = "drive.fil
 class GoogleAuthSettings:
     """The `[google]` settings that decide how to sign in."""
 
-    auth: str = "service_account"
+    auth: str = DEFAULT_AUTH
     service_account_key: Path | None = None  # JSON key with domain-wide delegation
     client_secrets: Path | None = None  # OAuth desktop client (oauth mode)
     operator: str | None = None  # the business-support account (oauth mode)

@@ -16,6 +16,7 @@ from typing import Any
 from googleapiclient.discovery import build
 
 from ..errors import InputError, Problem
+from ..settings import DEFAULT_AUTH
 from .auth import CredentialSource, GoogleAuthSettings, credentials, scopes_for
 from .retry import Meter, RetryPolicy
 
@@ -286,7 +287,7 @@ def auth_settings(settings: Any) -> GoogleAuthSettings:
 
     organisation = getattr(settings, "organisation", None)
     return GoogleAuthSettings(
-        auth=str(get("auth") or "service_account"),
+        auth=str(get("auth") or DEFAULT_AUTH),
         service_account_key=path("service_account_key"),
         client_secrets=path("oauth_client_secrets", "client_secrets"),
         operator=get("operator") or getattr(organisation, "operator", None),

@@ -13,15 +13,15 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from dateutil.rrule import rrulestr
 
+from ..context import RunContext
 from ..domain.absences import Absence
 from ..domain.planner import Plan, plan_year
-from ..domain.policy import Policy, load_policy
-from ..domain.roster import RosterEntry, load_roster
+from ..domain.policy import Policy
+from ..domain.roster import RosterEntry
 from ..domain.series import WEEKDAY_CODES, Series, expand, series_id_for
 from ..errors import APIError, InputError, Problem
 from ..google.batch import BatchError
@@ -36,7 +36,6 @@ from ..google.calendar import (
     revive_write,
     truncate_write,
 )
-from ..google.connect import Connection
 
 SEND_UPDATES = ("all", "none")
 Progress = Callable[[int, int], None]  # (writes done so far, writes in total)
@@ -116,11 +115,8 @@ class BookingResult:
 
 
 def book(
-    connection: Connection,
-    roster_path: str | Path | Sequence[RosterEntry],
-    policy: Policy | str,
+    ctx: RunContext,
     year: int,
-    settings: Any = None,
     *,
     dry_run: bool = False,
     send_updates: str = "all",
@@ -132,11 +128,9 @@ def book(
     a supervisee's sessions while away move to their return (domain.absences)."""
     if send_updates not in SEND_UPDATES:
         raise InputError(Problem("--send-updates", None, None, f"use one of {SEND_UPDATES}"))
-    the_policy = policy if isinstance(policy, Policy) else load_policy(str(policy))
-    if isinstance(roster_path, (str, Path)):
-        roster = load_roster(roster_path, the_policy, _setting(settings, "allowed_domains"))
-    else:  # already loaded and validated (cli.options.load_inputs)
-        roster = list(roster_path)
+    connection, the_policy, settings = ctx.connection, ctx.policy, ctx.settings
+    roster = list(ctx.roster)  # loaded and validated (context.load_inputs / RunContext.of)
+    ctx.check_recipients((e.supervisee_email, "supervisee (calendar invitation)") for e in roster)
     calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
     now = connection.now()
     adapter = CalendarAdapter(connection)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..context import RunContext
 from ..errors import APIError
 from ..google import preflight
 from ..google.auth import scopes_for
@@ -67,15 +68,19 @@ def _scope_fix(connection: Connection, scope: str, auth: str) -> str:
 
 
 def run_check(
-    connection: Connection,
-    settings: Any,
+    ctx: RunContext,
     *,
     operator: str,
     supervisor: str,
     digest: bool = False,
     tracker_sheet_id: str | None = None,
 ) -> CheckResult:
-    """Try every capability as the operator and one supervisor; never raises for a FAIL."""
+    """Try every capability as the operator and one supervisor; never raises for a FAIL.
+
+    The operator and the supervisor receive a share and (with `digest`) an email: both are
+    checked with the allowed-address rule first."""
+    connection, settings = ctx.connection, ctx.settings
+    ctx.check_recipients([(operator, "operator (test share and email)"), (supervisor, "--as")])
     auth = "service_account" if connection.kind == "local" else auth_settings(settings).auth
     scopes = needed_scopes(settings, digest) if connection.kind != "local" else _local(digest)
     calendar_scope = next(

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from ..context import RunContext
 from ..domain.cover import (
     COVER_ROLE,
     CoverWindow,
@@ -31,7 +32,6 @@ from ..domain.cover import (
     cover_event_id,
     place_cover,
 )
-from ..domain.policy import Policy
 from ..domain.records import check_address
 from ..domain.roster import RosterEntry
 from ..domain.series import pair_id_for
@@ -39,7 +39,6 @@ from ..domain.workdays import WorkingDays
 from ..errors import APIError, InputError, Problem, SupervisionError
 from ..google.calendar import CalendarAdapter
 from ..google.calendar_cover import cancel_write, cover_write
-from ..google.connect import Connection
 from ..google.drive import DriveAdapter, RecordFile, Share
 from ..google.sessions import list_sessions
 
@@ -86,10 +85,7 @@ class CoverResult:
 
 
 def cover(
-    connection: Connection,
-    roster: Sequence[RosterEntry],
-    policy: Policy,
-    settings: Any,
+    ctx: RunContext,
     *,
     supervisor: str,
     start: date,
@@ -99,8 +95,8 @@ def cover(
     send_updates: str = "all",
 ) -> CoverResult:
     """Have `by` hold `supervisor`'s sessions from `start` to `end` (inclusive)."""
-    org = getattr(settings, "organisation", None)
-    domains = getattr(org, "allowed_domains", None)
+    connection, roster, policy, settings = ctx.connection, ctx.roster, ctx.policy, ctx.settings
+    domains = settings.allowed_domains
     # -- validate everything before any call
     window = check_window(supervisor, by, start, end)
     for email, where in ((window.supervisor, "--supervisor"), (window.by, "--by")):
@@ -153,7 +149,7 @@ def cover(
     for s in theirs:
         if not s.cancelled:
             held[s.instance.start.astimezone(tz).date()] += 1
-    closures = set(policy.closure_days) | set(getattr(org, "closure_days", ()) or ())
+    closures = set(policy.closure_days) | set(settings.organisation.closure_days)
     workdays = WorkingDays(policy.region, closures)
     for s in sorted(mine, key=lambda s: s.instance.start):
         entry = pairs[s.pair_id]

@@ -20,22 +20,19 @@ nothing otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
-from ..domain.policy import Policy
-from ..domain.roster import RosterEntry
+from ..context import RunContext
 from ..domain.workdays import WorkingDays
 from ..errors import InputError, SupervisionError
 from ..google.calendar import APP
-from ..google.connect import Connection
 from ..settings import WEEKDAYS
 from .digest import KINDS, digest
 from .rearrange import BOOKED, NO_SLOT, REPLACEMENT_CANCELLED, WOULD_BOOK, rearrange
 from .records import create_records
-from .tracking import open_tracker, setting, sync
+from .tracking import open_tracker, sync
 
 DIGEST_KEY = f"{APP}.digest-sent"  # tracker developer metadata: the last digest day sent
 STEPS = ("rearrange", "records", "sync", "digest")
@@ -81,23 +78,18 @@ def digest_day(today: date, weekday: str) -> date | None:
 
 
 def daily(
-    connection: Connection,
-    roster: Sequence[RosterEntry],
-    policy: Policy,
-    settings: Any,
+    ctx: RunContext,
     *,
     dry_run: bool = False,
-    roster_file: str | None = None,
-    closure_days: Sequence[date] = (),
     progress: Callable[[str], None] | None = None,
 ) -> DailyResult:
     """Run the day's steps as at the workspace's now; never raises for a step's failure (see
     `DailyResult.failed`), only for bad input found before the first step."""
+    connection, roster, policy, settings = ctx.connection, ctx.roster, ctx.policy, ctx.settings
     say = progress or (lambda _text: None)
     now = connection.now().astimezone(policy.tz)
     today = now.date()
-    closures = set(policy.closure_days) | set(closure_days)
-    closures |= set(setting(settings, "organisation", "closure_days") or ())
+    closures = set(policy.closure_days) | set(settings.organisation.closure_days)
     workdays = WorkingDays(policy.region, closures)
     result = DailyResult(today, dry_run)
     supervisors = sorted({e.supervisor_email for e in roster})
@@ -115,10 +107,7 @@ def daily(
 
     def do_rearrange() -> str | None:
         back = timedelta(days=policy.rearrange_within_days + 2)  # older ones: window passed
-        found = rearrange(
-            connection, supervisors, policy, time_min=now - back, dry_run=dry_run,
-            closure_days=sorted(closures),
-        )  # fmt: skip
+        found = rearrange(ctx, supervisors=supervisors, time_min=now - back, dry_run=dry_run)
         booked = [o for o in found.outcomes if o.action in (BOOKED, WOULD_BOOK)]
         by_hand = [o for o in found.outcomes if o.action in (NO_SLOT, REPLACEMENT_CANCELLED)]
         if not booked and not by_hand:
@@ -137,10 +126,7 @@ def daily(
         created = mended = 0
         problems: list[str] = []
         for year in sorted({today.year, through.year}):
-            made = create_records(
-                connection, roster, policy, year, through, settings, dry_run=dry_run,
-                roster_file=roster_file,
-            )  # fmt: skip
+            made = create_records(ctx, year, through, dry_run=dry_run)
             created += made.created
             mended += made.mended
             problems += made.duplicates + made.reported + made.removed
@@ -161,7 +147,7 @@ def daily(
     def do_sync() -> str | None:
         if dry_run:
             return "not run: the tracking Sheet is left as it is"
-        done = sync(connection, roster, policy, today.year, settings)
+        done = sync(ctx, today.year)
         if not (done.created or done.records_read):
             return None
         t = done.summary.total
@@ -172,7 +158,7 @@ def daily(
         )
 
     def do_digest() -> str | None:
-        weekday = str(setting(settings, "supervision", "digest_weekday") or "monday")
+        weekday = settings.supervision.digest_weekday
         day = digest_day(today, weekday)
         if day is None:
             return None
@@ -185,13 +171,13 @@ def daily(
         if any(v >= day.isoformat() for v in sent_before):
             return None
         if dry_run:
-            found = digest(connection, settings, policy, year=today.year, send=False)
+            found = digest(ctx, year=today.year, send=False)
             return f"{len(found.digests)} line manager(s) to email ({weekday}'s digest)"
         sheet.acquire(what="digest")
         try:
             if any(v >= day.isoformat() for v in sheet.marks(DIGEST_KEY)):
                 return None  # another run sent it while we waited for the lock
-            found = digest(connection, settings, policy, year=today.year, send=True)
+            found = digest(ctx, year=today.year, send=True)
             sheet.mark(DIGEST_KEY, day.isoformat(), replace=bool(sent_before))
         finally:
             sheet.release()

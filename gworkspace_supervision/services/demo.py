@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..context import RunContext
 from ..data import shipped_dir
 from ..domain.policy import Policy, load_policy
 from ..domain.roster import load_roster
@@ -114,6 +115,7 @@ def run_demo(
     settings = Settings()
     roster_path = roster_path or example_roster()
     roster = load_roster(roster_path, policy, settings.organisation.allowed_domains)
+    ctx = RunContext(connection, settings, policy, tuple(roster), str(roster_path))
     year, clock = today.year, connection.workspace.clock
     tz = policy.tz
     workdays = WorkingDays(policy.region, policy.closure_days)
@@ -124,10 +126,10 @@ def run_demo(
 
     clock.set(at(date(year - 1, 12, 1), 9))
     say(f"Booking {year} for {len(roster)} people ({roster_path.name}, {policy.name})")
-    booked = book(connection, roster, policy, year, settings, send_updates="none")
+    booked = book(ctx, year, send_updates="none")
     result.booked = len(booked.plan.sessions)
     say(f"  {result.booked} sessions in {len(booked.plan.series)} series")
-    install_templates(connection, settings)
+    install_templates(ctx)
     say("Installed the record templates")
     finish = at(today, 17, 30)
     pending: list[tuple[datetime, str, str, str]] = []  # (when, session id, supervisor, file)
@@ -135,7 +137,7 @@ def run_demo(
     while monday <= today:
         clock.set(at(monday, 7))
         through = min(monday + timedelta(days=STEP_DAYS - 1), today)
-        made = create_records(connection, roster, policy, year, through, settings)
+        made = create_records(ctx, year, through)
         for plan in made.plans:
             if plan.action != "create" or not plan.file_id:
                 continue
@@ -161,8 +163,8 @@ def run_demo(
         monday += timedelta(days=STEP_DAYS)
     clock.set(finish)
     say("Syncing the tracking Sheet")
-    result.sync = sync(connection, roster, policy, year, settings, today=today, progress=say)
-    result.report = report(connection, settings, policy, year=year, today=today)
+    result.sync = sync(ctx, year, today=today, progress=say)
+    result.report = report(ctx, year=year, today=today)
     result.report.rows = [r for r in result.report.rows if r.status != Status.BOOKED]
     return result
 

@@ -14,17 +14,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
+from ..context import RunContext
 from ..domain.policy import Policy
-from ..domain.records import check_address
 from ..domain.status import Status, TrackedSession
 from ..domain.workdays import WorkingDays
 from ..google import gmail
-from ..google.connect import Connection
 from ..google.sheet import record_link
 from .report import Report, report
-from .tracking import operator_of, setting
+from .tracking import operator_of
 
 OVERDUE, DUE_SOON, NOT_REARRANGED = "overdue", "due soon", "not rearranged"
 KINDS = (OVERDUE, DUE_SOON, NOT_REARRANGED)
@@ -60,6 +58,8 @@ class DigestResult:
     sent: dict[str, str] = field(default_factory=dict)  # manager email -> Gmail message id
     sender: str = ""
     policy: Policy | None = None  # the policy in use: its own words in the headings
+    dry_run: bool = False
+    would_send: list[str] = field(default_factory=list)  # dry run: who would be emailed
 
 
 def build_digests(
@@ -96,31 +96,38 @@ def build_digests(
 
 
 def digest(
-    connection: Connection,
-    settings: Any,
-    policy: Policy,
+    ctx: RunContext,
     *,
     year: int | None = None,
     today: date | None = None,
     due_within: int = DUE_WITHIN,
     send: bool = False,
+    dry_run: bool = False,
 ) -> DigestResult:
     """Each line manager's digest as at `today`; with `send`, one email each from the operator.
 
-    Every recipient is checked against the allowed domains before the first email goes.
+    Every recipient is checked against the allowed domains before the first email goes. With
+    `dry_run` the recipients are checked and listed, and nothing is sent.
     """
-    found: Report = report(connection, settings, policy, year=year, today=today)
-    closures = setting(settings, "organisation", "closure_days") or ()
+    connection, settings, policy = ctx.connection, ctx.settings, ctx.policy
+    found: Report = report(ctx, year=year, today=today)
+    closures = settings.organisation.closure_days
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closures))
     digests, quiet = build_digests(found.rows, found.today, workdays, due_within)
-    result = DigestResult(found.today, found.url, due_within, digests, quiet, policy=policy)
+    result = DigestResult(
+        found.today, found.url, due_within, digests, quiet, policy=policy, dry_run=dry_run
+    )
     if not send:
         return result
-    domains = setting(settings, "organisation", "allowed_domains")
-    for d in digests:
-        check_address(d.email, domains, f"line manager {d.email} (tracking Sheet)")
+    settings.check_recipients(
+        [(d.email, f"line manager {d.email} (tracking Sheet): the digest email") for d in digests]
+    )
     sender = operator_of(settings, connection)
-    organisation = str(setting(settings, "organisation", "name") or "")
+    if dry_run:
+        result.sender = sender
+        result.would_send = [d.email for d in digests]
+        return result
+    organisation = settings.organisation.name
     result.sender = sender
     for d in digests:
         message = gmail.build_message(
@@ -210,6 +217,8 @@ def render(result: DigestResult) -> str:
     blocks: list[str] = []
     for d in result.digests:
         sent = f" (sent, id {result.sent[d.email]})" if d.email in result.sent else ""
+        if d.email in result.would_send:
+            sent = " (would be emailed; dry run)"
         head = f"To: {d.name} <{d.email}>{sent}\nSubject: {subject_of(d, result.today)}"
         blocks.append(head + "\n\n" + render_text(d, result.today, result.tracker_url,
                                                   result.due_within, result.policy))  # fmt: skip
@@ -221,5 +230,11 @@ def render(result: DigestResult) -> str:
 
 
 def summary(result: DigestResult) -> str:
+    if result.dry_run and result.would_send:
+        people = ", ".join(result.would_send)
+        return (
+            f"Dry run: nothing was sent. Would email {len(result.would_send)} line managers "
+            f"from {result.sender}: {people}; nothing to report: {len(result.quiet)}"
+        )
     what = "sent" if result.sent else "to send (run with --send)"
     return f"Digests {what}: {len(result.digests)}; nothing to report: {len(result.quiet)}"

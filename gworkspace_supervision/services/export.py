@@ -24,6 +24,7 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
+from ..context import RunContext
 from ..domain.chart import ChartData, chart_data
 from ..domain.text import cell_text
 from ..errors import InputError, Problem, SupervisionError
@@ -95,8 +96,7 @@ NO_TRACKER = (
 
 
 def export(
-    connection: Connection,
-    settings: Any,
+    ctx: RunContext,
     directory: Path,
     *,
     progress: Progress | None = None,
@@ -107,6 +107,7 @@ def export(
     calendars of `supervisors` (the roster's) can be exported: what could not be is appended
     to `missing`, in words that say what to run."""
     require_export_extra()
+    connection, settings = ctx.connection, ctx.settings
     say = progress or (lambda _text: None)
     sheet = open_tracker(connection, settings, create=False)
     content = sheet.read() if sheet is not None else None

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
+from ..context import RunContext
 from ..domain.policy import Policy
 from ..domain.rearrange import (
     LEAD,
@@ -34,7 +35,6 @@ from ..google.calendar_rearrange import (
     book_replacement,
     read_state,
 )
-from ..google.connect import Connection
 
 BOOKED = "booked"
 WOULD_BOOK = "would book"
@@ -75,20 +75,26 @@ class RearrangeResult:
 
 
 def rearrange(
-    connection: Connection,
-    supervisors: Iterable[str],
-    policy: Policy,
+    ctx: RunContext,
     *,
+    supervisors: Iterable[str] | None = None,
     session_id: str | None = None,
     time_min: datetime | None = None,
     time_max: datetime | None = None,
     dry_run: bool = False,
     send_updates: str = "all",
-    closure_days: Iterable[date] = (),
     lead: timedelta = LEAD,
 ) -> RearrangeResult:
     """Rearrange every cancelled session (or just `session_id`) in the supervisors' calendars
-    whose sessions start in [time_min, time_max) (default: 30 days ago to a year ahead)."""
+    whose sessions start in [time_min, time_max) (default: 30 days ago to a year ahead).
+
+    Every supervisee to be invited is checked against the allowed domains before the first
+    write (their address comes from the calendar, which anyone may have edited).
+    `supervisors` default: the roster's."""
+    connection, policy, settings = ctx.connection, ctx.policy, ctx.settings
+    closure_days = ctx.closure_days
+    if supervisors is None:
+        supervisors = ctx.supervisors
     calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
     now = connection.now()
     lo = time_min or now - timedelta(days=30)
@@ -96,8 +102,14 @@ def rearrange(
     adapter = CalendarAdapter(connection)
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closure_days))
     result = RearrangeResult(dry_run)
-    for supervisor in sorted({s.lower() for s in supervisors}):
-        state = read_state(adapter, supervisor, lo, hi)
+    states = {s: read_state(adapter, s, lo, hi) for s in sorted({s.lower() for s in supervisors})}
+    settings.check_recipients(
+        (c.supervisee_email, f"supervisee of cancelled session {c.session_id} (invitation)")
+        for state in states.values()
+        for c in state.cancelled
+        if session_id is None or c.session_id == session_id
+    )
+    for state in states.values():
         booked: list[Span] = []  # replacements made in this run, busy for the next ones
         for cancelled in sorted(state.cancelled, key=lambda c: c.start):
             if session_id is not None and cancelled.session_id != session_id:

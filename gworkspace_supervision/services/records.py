@@ -23,9 +23,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
-from pathlib import Path
 from typing import Any
 
+from ..context import RunContext
 from ..domain.agenda import AgendaRule, agenda_rule, plan_agendas
 from ..domain.caseload import Case, load_caseload
 from ..domain.cover import COVER_ROLE
@@ -42,10 +42,10 @@ from ..domain.records import (
     share_message,
     template_name,
 )
-from ..domain.roster import RosterEntry, load_roster
+from ..domain.roster import RosterEntry
 from ..domain.series import pair_id_for
 from ..domain.workdays import WorkingDays
-from ..errors import APIError
+from ..errors import APIError, SupervisionError
 from ..google.batch import BatchError
 from ..google.calendar import CalendarAdapter, Write
 from ..google.connect import Connection
@@ -120,28 +120,21 @@ class RecordsResult:
 
 
 def create_records(
-    connection: Connection,
-    roster: str | Path | Sequence[RosterEntry],
-    policy: Policy,
+    ctx: RunContext,
     year: int,
     through: date,
-    settings: Any = None,
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
-    roster_file: str | None = None,
 ) -> RecordsResult:
     """Make sure every session held on or before `through` has its record, shared and attached."""
-    org = getattr(settings, "organisation", None)
-    sup_settings = getattr(settings, "supervision", None)
-    domains = getattr(org, "allowed_domains", ("example-council.gov.uk",)) if org else None
-    lm_role = getattr(sup_settings, "line_manager_role", "commenter")
-    notify = bool(getattr(sup_settings, "notify", True))
-    if isinstance(roster, (str, Path)):
-        roster_file = roster_file or str(roster)
-        entries = load_roster(roster, policy, domains)
-    else:
-        entries = list(roster)
+    connection, policy, settings = ctx.connection, ctx.policy, ctx.settings
+    org, sup_settings = settings.organisation, settings.supervision
+    domains = settings.allowed_domains
+    lm_role = sup_settings.line_manager_role
+    notify = sup_settings.notify
+    roster_file = ctx.roster_file
+    entries = list(ctx.roster)
     # -- validate everything before reading or writing anything
     check_privacy(entries, domains, roster_file or "roster", lm_role)
     caseload = _caseload(sup_settings, policy, entries, domains)
@@ -162,9 +155,11 @@ def create_records(
     result = RecordsResult(through, dry_run, [])
     found: dict[str, list[RecordFile]] = {}
     calendars: dict[str, list[CalendarSession]] = {}
+    listed = 0
     records: dict[str, RecordFile] = {}  # every supervisor's: a cover session's record stays
     for sup in supervisors:  # in the usual supervisor's Drive (Hillingdon 4.4, services/cover)
         calendars[sup] = list_sessions(connection, sup, lo, hi)
+        listed += len(calendars[sup])
         found[sup] = drive.list_records(sup, folders=not dry_run)  # folders: for creating
         for sid, record in _by_session(found[sup], result).items():
             records.setdefault(sid, record)
@@ -174,6 +169,12 @@ def create_records(
             domains, result, caseload,
         )  # fmt: skip
     _link_previous(result.plans)
+    if not listed:  # nothing booked here: wrong workspace, wrong year, or `book` not run yet
+        raise SupervisionError(
+            f"No sessions are booked for {year} in the calendars of the roster's "
+            f"{len(supervisors)} supervisors in this workspace, so no record was made. Run "
+            "`gws-supervision book` first, or check --workspace and --year."
+        )
     if not dry_run:
         _apply(connection, drive, content, result, notify, progress)
     result.api_calls = connection.meter.api_calls - calls0

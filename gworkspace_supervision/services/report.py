@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from ..domain.policy import Policy
+from ..context import RunContext
 from ..domain.status import Status, Tally, TrackedSession, session_status, working_days_overdue
 from ..domain.workdays import WorkingDays
 from ..errors import SupervisionError
-from ..google.connect import Connection
 from ..google.sheet import rows_from
 from .tracking import open_tracker, setting
 
@@ -46,9 +45,7 @@ class Report:
 
 
 def report(
-    connection: Connection,
-    settings: Any,
-    policy: Policy,
+    ctx: RunContext,
     *,
     year: int | None = None,
     today: date | None = None,
@@ -59,6 +56,7 @@ def report(
 ) -> Report:
     """Rows of the Sheet (one year if given), statuses as at `today` (default: as at the last
     sync), totals per team, narrowed to a team, line manager or supervisor when given."""
+    connection, settings, policy = ctx.connection, ctx.settings, ctx.policy
     sheet = open_tracker(connection, settings, create=False)
     if sheet is None:
         raise SupervisionError(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..context import RunContext
 from ..data import shipped_dir
 from ..domain.records import PLACEHOLDERS, TEMPLATE_FILES
 from ..errors import APIError, InputError, Problem, SupervisionError
@@ -24,6 +25,7 @@ from ..google.connect import Connection
 from ..google.docs import DocsAdapter, TemplateContent, placeholders_in
 from ..google.drive import DriveAdapter, RecordFile
 from ..google.tags import TEMPLATE, FileTags
+from ..settings import DEFAULT_DOMAINS
 
 TEMPLATE_FOLDER = "Supervision record templates"
 
@@ -51,7 +53,7 @@ def operator_of(settings: Any) -> str:
     operator = getattr(org, "operator", None)
     if operator:
         return str(operator).lower()
-    domains = getattr(org, "allowed_domains", None) or ("example-council.gov.uk",)
+    domains = getattr(org, "allowed_domains", None) or DEFAULT_DOMAINS
     return f"business.support@{domains[0]}"
 
 
@@ -63,14 +65,14 @@ class Installed:
 
 
 def install_templates(
-    connection: Connection,
-    settings: Any = None,
+    ctx: RunContext,
     *,
     folder_id: str | None = None,
     operator: str | None = None,
     dry_run: bool = False,
 ) -> list[Installed]:
     """Upload every shipped *.html template as a Google Doc owned by the operator (idempotent)."""
+    connection, settings = ctx.connection, ctx.settings
     user = (operator or operator_of(settings)).lower()
     files = template_files()
     for path in files.values():  # validate everything before the first write

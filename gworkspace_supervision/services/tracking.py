@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from ..context import RunContext
 from ..domain.absences import Absence
 from ..domain.events import OBSERVATION, SUPERVISION
 from ..domain.planner import plan_year
@@ -47,6 +48,7 @@ from ..google.sheet import (
     TrackerMissing,
     TrackerSheet,
     rows_from,
+    session_cells,
     tracker_listing,
 )
 from ..google.sheet_layout import GAPS
@@ -57,6 +59,7 @@ from ..google.tracking_reads import (
     record_texts,
     start_page_token,
 )
+from ..settings import DEFAULT_DOMAINS
 from .absence_tracking import CoverProposal, absence_rows, cover_proposals
 from .tracking_events import (
     event_row,
@@ -85,6 +88,19 @@ class SyncResult:
     warnings: list[str] = field(default_factory=list)
     gaps: int = 0  # sessions not held, supervisee away (`absences`)
     cover: list[CoverProposal] = field(default_factory=list)  # supervisors away
+    dry_run: bool = False
+    shares: SharePreview | None = None
+    new_rows: int = 0  # sessions not in the Sheet before
+    changed_rows: int = 0  # sessions whose row changes
+
+
+@dataclass(frozen=True)
+class SharePreview:
+    """Who is (or would be) given the tracking Sheet, who loses it, who is emailed about it."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    emailed: list[str] = field(default_factory=list)
 
 
 def setting(settings: Any, section: str, name: str) -> Any:
@@ -98,7 +114,7 @@ def operator_of(settings: Any, connection: Connection) -> str:
     operator = setting(settings, "organisation", "operator")
     if operator:
         return str(operator).lower()
-    domains = setting(settings, "organisation", "allowed_domains") or ("example-council.gov.uk",)
+    domains = setting(settings, "organisation", "allowed_domains") or DEFAULT_DOMAINS
     if connection.kind == "local":
         return f"business.support@{domains[0]}"
     raise InputError(
@@ -186,45 +202,68 @@ def locked_tracker(
 
 
 def sync(
-    connection: Connection,
-    roster: Sequence[RosterEntry],
-    policy: Policy,
+    ctx: RunContext,
     year: int,
-    settings: Any = None,
     *,
     today: date | None = None,
     progress: Progress | None = None,
     sleep: Callable[[float], None] | None = None,
     absences: Sequence[Absence] = (),
+    dry_run: bool = False,
 ) -> SyncResult:
     """Bring the tracking Sheet up to date for `year`; safe to run at any time, any number
     of times, and from two places at once (the second waits for the first's lock).
 
+    Everyone the Sheet would be shared with is checked against the allowed domains before the
+    first write. `dry_run` reads everything and says what would change and who would be given
+    the Sheet, and writes nothing (no Sheet made, no lock taken, no share, no email).
+
     `absences` (the file `book` planned with): the gaps they leave and the sessions needing
     cover go to the "Gaps and cover" tab, and the result proposes each cover command. Without
-    it that tab is left as the last sync with absences wrote it."""
+    it that tab is left as the last sync with absences wrote it.
+    """
+    connection, roster, policy, settings = ctx.connection, ctx.roster, ctx.policy, ctx.settings
     say = progress or (lambda _text: None)
     calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
     now = as_at(today, connection, policy)
-    closures = setting(settings, "organisation", "closure_days") or ()
+    closures = settings.organisation.closure_days
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closures))
+    readers = sorted(
+        {e.line_manager_email for e in roster} | set(settings.organisation.heads_of_service)
+    )
+    settings.check_recipients(
+        [(r, "tracking Sheet reader (line manager or head of service)") for r in readers]
+    )
     away: tuple[int, list[CoverProposal], list[list[Any]]] | None = None
     if absences:  # planned before the first call, as `book` planned it: bad input writes nothing
         planned = plan_year(roster, policy, year, closure_days=closures, absences=absences)
         proposals = cover_proposals(planned, roster, absences)
         away = (len(planned.gaps), proposals, absence_rows(planned, roster, policy, proposals))
-    sheet = locked_tracker(connection, settings, "sync", sleep=sleep)
-    say(f"Tracker: {sheet.url}")
+    lo = datetime(year, 1, 1, tzinfo=policy.tz)
+    hi = datetime(year + 1, 1, 1, tzinfo=policy.tz)
+    read_lo, read_hi = _read_window(policy, now.date(), year, lo, hi)
+    read_first: dict[str, list[SessionEvent]] = {}
+    sheet = open_tracker(connection, settings, create=False)
+    if sheet is None:  # a first sync: is anything booked here, before a Sheet is made?
+        for supervisor in sorted({e.supervisor_email for e in roster}):
+            read_first[supervisor] = list_year_sessions(connection, supervisor, read_lo, read_hi)
+        if not any(lo <= e.start < hi for found in read_first.values() for e in found):
+            raise SupervisionError(
+                f"Nothing is booked for {year} in this workspace for the roster's "
+                f"{len(read_first)} supervisors, so no tracking Sheet was made. Check "
+                "--workspace names the folder (or Google domain) you booked in, and --year; "
+                "book first with `gws-supervision book`."
+            )
+    if not dry_run:
+        sheet = locked_tracker(connection, settings, "sync", sleep=sleep)
+    say(f"Tracker: {sheet.url}" if sheet is not None else "Tracker: not made yet (dry run)")
     try:
-        previous = sheet.read()
+        previous = sheet.read() if sheet is not None else Content()
         old_rows = {r.session_id: r for r in rows_from(previous)}
         supervisors = sorted(
             {e.supervisor_email for e in roster}
             | {r.supervisor_email for r in old_rows.values() if r.start.year == year}
         )
-        lo = datetime(year, 1, 1, tzinfo=policy.tz)
-        hi = datetime(year + 1, 1, 1, tzinfo=policy.tz)
-        read_lo, read_hi = _read_window(policy, now.date(), year, lo, hi)
         events: list[SessionEvent] = []
         meta = dict(previous.meta)
         records: dict[str, RecordFile] = {}
@@ -234,7 +273,9 @@ def sync(
         drive = DriveAdapter(connection)
         for number, supervisor in enumerate(supervisors, 1):
             say(f"[{number}/{len(supervisors)}] {supervisor}: sessions and records")
-            events += list_year_sessions(connection, supervisor, read_lo, read_hi)
+            events += read_first.get(supervisor) or list_year_sessions(
+                connection, supervisor, read_lo, read_hi
+            )
             token = meta.get(f"token:{supervisor}")
             if token:
                 changes = record_changes(connection, supervisor, token)
@@ -259,29 +300,36 @@ def sync(
         summary = summarise([r for r in rows if r.start.year == year], now.date(), year)
         overdue = overdue_rows(rows, now.date(), workdays)
         in_year = [r for r in everything if r.type != SUPERVISION] + rows
-        readers = sorted(
-            {e.line_manager_email for e in roster}
-            | set(setting(settings, "organisation", "heads_of_service") or ())
-        )
         shared = [e for e in meta.get("readers", "").split(",") if e]
-        notify = bool(setting(settings, "supervision", "notify"))
-        meta["readers"] = ",".join(sheet.share(readers, shared, notify))
-        meta["last_sync"] = connection.now().isoformat(timespec="seconds")
-        meta["as_at"] = now.date().isoformat()  # the day the statuses are for (report's default)
-        say(f"Writing {len(rows)} rows ({reads} records read)")
-        tabs = build_tabs(rows, previous, summary, overdue, meta)
-        if policy.events:  # issue 8: a tab per event type, Observations, Summary per type
-            tabs.extra = event_tabs(in_year, roster, policy, now.date(), year)
-            tabs.summary += [[], *type_summary(summary, in_year, policy, year)]
-        if away is not None:
-            tabs.extra[GAPS] = away[2]
-        sheet.write(safe_tabs(tabs), previous)
+        notify = settings.supervision.notify
+        owner = sheet.operator if sheet is not None else operator_of(settings, connection)
+        wanted = sorted({r.lower() for r in readers} - {owner.lower()})
+        preview = SharePreview(
+            added=sorted(set(wanted) - set(shared)),
+            removed=sorted(set(shared) - set(wanted)),
+            emailed=sorted(set(wanted) - set(shared)) if notify else [],
+        )
+        if not dry_run:
+            assert sheet is not None
+            meta["readers"] = ",".join(sheet.share(readers, shared, notify))
+            meta["last_sync"] = connection.now().isoformat(timespec="seconds")
+            meta["as_at"] = now.date().isoformat()  # the day the statuses are for (report)
+            say(f"Writing {len(rows)} rows ({reads} records read)")
+            tabs = build_tabs(rows, previous, summary, overdue, meta)
+            if policy.events:  # issue 8: a tab per event type, Observations, Summary per type
+                tabs.extra = event_tabs(in_year, roster, policy, now.date(), year)
+                tabs.summary += [[], *type_summary(summary, in_year, policy, year)]
+            if away is not None:
+                tabs.extra[GAPS] = away[2]
+            sheet.write(safe_tabs(tabs), previous)
     finally:
-        sheet.release()
+        if sheet is not None and not dry_run:
+            sheet.release()
+    before = {r.session_id: r for r in rows_from(previous)}
     return SyncResult(
-        spreadsheet_id=sheet.spreadsheet_id,
-        url=sheet.url,
-        created=sheet.created,
+        spreadsheet_id=sheet.spreadsheet_id if sheet is not None else "",
+        url=sheet.url if sheet is not None else "",
+        created=sheet.created if sheet is not None else True,
         today=now.date(),
         rows=rows,
         summary=summary,
@@ -291,6 +339,14 @@ def sync(
         round_trips=connection.meter.round_trips - trips0,
         gaps=away[0] if away else 0,
         cover=away[1] if away else [],
+        dry_run=dry_run,
+        shares=preview,
+        new_rows=sum(1 for r in rows if r.session_id not in before),
+        changed_rows=sum(
+            1
+            for r in rows
+            if r.session_id in before and session_cells(before[r.session_id]) != session_cells(r)
+        ),
     )
 
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..context import RunContext
 from ..domain.planner import plan_year
 from ..domain.policy import Policy
 from ..domain.records import check_address, folder_path
@@ -120,11 +121,8 @@ class TransferResult:
 
 
 def transfer(
-    connection: Connection,
-    roster: Sequence[RosterEntry],
-    policy: Policy,
+    ctx: RunContext,
     year: int | None,
-    settings: Any,
     *,
     supervisee: str,
     to_supervisor: str | None,
@@ -134,11 +132,10 @@ def transfer(
     send_updates: str = "all",
 ) -> TransferResult:
     """Hand a supervisee's records and future sessions over (or archive them for a leaver)."""
-    org = getattr(settings, "organisation", None)
-    sup_settings = getattr(settings, "supervision", None)
-    domains = getattr(org, "allowed_domains", None)
-    lm_role = str(getattr(sup_settings, "line_manager_role", "commenter"))
-    keep_old = bool(getattr(sup_settings, "transfer_keep_old_supervisor_access", False))
+    connection, roster, policy, settings = ctx.connection, ctx.roster, ctx.policy, ctx.settings
+    domains = settings.allowed_domains
+    lm_role = settings.supervision.line_manager_role
+    keep_old = settings.supervision.transfer_keep_old_supervisor_access
     drive_scope = _drive_scope(connection, settings)
     # -- validate everything before any call
     entry, new_owner, new_lm = _validate(

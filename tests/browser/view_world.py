@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import Policy, load_policy
 from gworkspace_supervision.domain.roster import RosterEntry, load_roster
 from gworkspace_supervision.emulator.view import make_view_server, open_workspace
@@ -56,7 +57,9 @@ class World:
     people: Connection  # full user scopes: what people reach at Google's own pages
 
     def sync(self) -> SyncResult:
-        return sync(self.conn, self.roster, self.policy, 2027, self.settings, today=TODAY)
+        return sync(
+            RunContext.of(self.conn, self.roster, self.policy, self.settings), 2027, today=TODAY
+        )
 
 
 @pytest.fixture
@@ -69,10 +72,10 @@ def world(tmp_path: Path) -> Iterator[World]:
     conn = connect(f"local:{tmp_path / 'workspace'}")
     clock = conn.workspace.clock
     clock.set(datetime(2027, 2, 1, 9, tzinfo=LONDON))
-    book(conn, roster, policy, 2027, settings, send_updates="all")
-    install_templates(conn, settings)
+    book(RunContext.of(conn, roster, policy, settings), 2027, send_updates="all")
+    install_templates(RunContext.of(conn, settings=settings))
     clock.set(datetime(2027, 3, 1, 7, tzinfo=LONDON))
-    create_records(conn, roster, policy, 2027, date(2027, 3, 26), settings)
+    create_records(RunContext.of(conn, roster, policy, settings), 2027, date(2027, 3, 26))
     clock.set(datetime(2027, 3, 15, 9, tzinfo=LONDON))
     people = open_workspace(tmp_path / "workspace")  # as people at Google's own pages
     try:

@@ -10,6 +10,7 @@ import gspread
 from click.testing import CliRunner
 
 from gworkspace_supervision.cli.main import cli
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.emulator import LocalWorkspace
 from gworkspace_supervision.google.connect import connect, local_scopes
 from gworkspace_supervision.services.check import run_check
@@ -44,7 +45,9 @@ def test_all_pass_on_the_local_workspace_and_nothing_is_left(tmp_path: Path) -> 
 def test_a_missing_scope_fails_with_the_admin_console_fix(tmp_path: Path) -> None:
     fewer = [s for s in local_scopes() if not s.endswith("/drive.file")]
     with connect(f"local:{tmp_path / 'ws'}", scopes=fewer) as conn:
-        result = run_check(conn, Settings(), operator=OPERATOR, supervisor=SUP)
+        result = run_check(
+            RunContext.of(conn, settings=Settings()), operator=OPERATOR, supervisor=SUP
+        )
     failed = {line.capability: line for line in result.lines if not line.passed}
     assert not result.passed
     assert set(failed) == {
@@ -64,8 +67,10 @@ def test_a_missing_scope_fails_with_the_admin_console_fix(tmp_path: Path) -> Non
 
 def test_the_digest_scope_is_checked_only_when_the_digest_is_on(tmp_path: Path) -> None:
     with connect(f"local:{tmp_path / 'ws'}") as conn:  # the digest is off: no gmail.send
-        off = run_check(conn, Settings(), operator=OPERATOR, supervisor=SUP)
-        on = run_check(conn, Settings(), operator=OPERATOR, supervisor=SUP, digest=True)
+        off = run_check(RunContext.of(conn, settings=Settings()), operator=OPERATOR, supervisor=SUP)
+        on = run_check(
+            RunContext.of(conn, settings=Settings()), operator=OPERATOR, supervisor=SUP, digest=True
+        )
     assert off.passed and not any("gmail" in line.capability for line in off.lines)
     failed = [line for line in on.lines if not line.passed]
     assert {line.capability for line in failed} == {
@@ -92,7 +97,12 @@ def test_a_tracking_sheet_the_toolkit_did_not_create_fails_with_what_to_do(
         session.close()
     with connect(f"local:{ws}") as conn:
         ours = conn.gspread(OPERATOR).create("Tracker").id  # made by the app as the operator
-        good = run_check(conn, Settings(), operator=OPERATOR, supervisor=SUP, tracker_sheet_id=ours)
+        good = run_check(
+            RunContext.of(conn, settings=Settings()),
+            operator=OPERATOR,
+            supervisor=SUP,
+            tracker_sheet_id=ours,
+        )
     assert good.passed
     config = tmp_path / "council.toml"
     config.write_text(f'[supervision]\ntracker_sheet_id = "{by_hand}"\n', encoding="utf-8")

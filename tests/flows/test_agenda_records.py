@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.records import NO_CASE_DUE
 from gworkspace_supervision.domain.roster import load_roster
@@ -77,10 +78,10 @@ def records_by_day(conn: Connection, policy_name: str, folder: Path) -> dict[tup
     policy = load_policy(policy_name)
     roster = load_roster(folder / "roster.csv", policy)
     settings = Settings(supervision=SupervisionSettings(caseload=str(folder / "cases.csv")))
-    install_templates(conn, settings)
-    book(conn, roster, policy, 2027, settings, send_updates="none")
+    install_templates(RunContext.of(conn, settings=settings))
+    book(RunContext.of(conn, roster, policy, settings), 2027, send_updates="none")
     conn.workspace.clock.set("2027-03-02T09:00:00Z")
-    result = create_records(conn, roster, policy, 2027, THROUGH, settings)
+    result = create_records(RunContext.of(conn, roster, policy, settings), 2027, THROUGH)
     assert result.created == 2 * 3 and not result.failures  # 4 Jan, 1 Feb, 1 Mar each
     drive = DriveAdapter(conn)
     return {
@@ -131,6 +132,6 @@ def test_a_bad_caseload_stops_before_any_write(setup: tuple[Connection, Path]) -
     settings = Settings(supervision=SupervisionSettings(caseload=str(folder / "cases.csv")))
     conn.workspace.reset_counters()
     with pytest.raises(InputError) as caught:
-        create_records(conn, roster, policy, 2027, THROUGH, settings)
+        create_records(RunContext.of(conn, roster, policy, settings), 2027, THROUGH)
     assert "case_number" in str(caught.value)
     assert conn.workspace.counters()["api"] == 0

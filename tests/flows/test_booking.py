@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.parser import isoparse
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.planner import Plan
 from gworkspace_supervision.errors import InputError
 from gworkspace_supervision.google.connect import Connection, connect
@@ -38,7 +39,7 @@ def conn(tmp_path: Path) -> Iterator[Connection]:
 
 
 def run(conn: Connection, roster: Path = EXAMPLE, **kw: Any) -> BookingResult:
-    return book(conn, roster, "hillingdon", YEAR, Settings(), **kw)
+    return book(RunContext.of(conn, roster, "hillingdon", Settings()), YEAR, **kw)
 
 
 def rows(path: Path = EXAMPLE) -> list[dict[str, str]]:
@@ -243,7 +244,7 @@ def test_roster_changes_reconcile_and_leave_the_past_alone(
     now = datetime(YEAR, 3, 10, 12, 0, tzinfo=UTC)
     conn.workspace.clock.set(now)
     past_before = {i for i in booked(conn, supervisors(before.plan)) if i[2] < now}
-    after = book(conn, roster, "hillingdon", YEAR, Settings())
+    after = book(RunContext.of(conn, roster, "hillingdon", Settings()), YEAR)
     assert after.complete
     actions = {(c.action, c.supervisee) for c in after.changes}
     assert ("truncate", leaver["supervisee_email"]) in actions

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from cassette_support import DOMAIN, GOOGLE, connection, recorder, served
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.google.retry import RetryPolicy
 from gworkspace_supervision.services.booking import book
 from gworkspace_supervision.settings import Organisation, Settings
@@ -63,7 +64,7 @@ def test_booking_one_pair_sends_exactly_the_recorded_requests(
         conn.clock = lambda: NOW
     with vcr_.use_cassette(str(CASSETTE)) as cassette:
         allowed = Settings(organisation=Organisation(allowed_domains=(REAL_DOMAIN.decode(),)))
-        result = book(conn, roster, "hillingdon", 2027, allowed)
+        result = book(RunContext.of(conn, roster, "hillingdon", allowed), 2027)
         conn.close()
     # one supervision series, two practice observations (5.2 f), a PADA appraisal and review (6)
     assert result.complete and result.count("create") == len(result.plan.series) == 5

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from test_booking import EXAMPLE, LONDON, YEAR, booked, rows, supervisors, write_roster
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.google.connect import Connection, connect
 from gworkspace_supervision.google.retry import RetryPolicy
 from gworkspace_supervision.services.booking import book
@@ -28,7 +29,7 @@ def conn(tmp_path: Path) -> Iterator[Connection]:
 
 
 def test_an_end_date_cancels_what_is_booked_after_it(conn: Connection, tmp_path: Path) -> None:
-    before = book(conn, EXAMPLE, "hillingdon", YEAR, Settings(), send_updates="none")
+    before = book(RunContext.of(conn, EXAMPLE, "hillingdon", Settings()), YEAR, send_updates="none")
     entries = rows()
     holders = [e for e in entries if e["category"] == "case_holding"]
     leaver, plan_person = holders[0], holders[1]
@@ -46,7 +47,7 @@ def test_an_end_date_cancels_what_is_booked_after_it(conn: Connection, tmp_path:
     conn.workspace.clock.set(now)
     everyone = supervisors(before.plan)
     past = {i for i in booked(conn, everyone) if i[2] < now}
-    after = book(conn, roster, "hillingdon", YEAR, Settings(), send_updates="none")
+    after = book(RunContext.of(conn, roster, "hillingdon", Settings()), YEAR, send_updates="none")
     assert after.complete
     now_booked = booked(conn, everyone | supervisors(after.plan))
     assert {i for i in now_booked if i[2] < now} == past  # the past is untouched
@@ -73,7 +74,7 @@ def test_an_end_date_cancels_what_is_booked_after_it(conn: Connection, tmp_path:
 
     assert ids(after.plan) == ids(before.plan)
     conn.workspace.reset_counters()
-    again = book(conn, roster, "hillingdon", YEAR, Settings(), send_updates="none")
+    again = book(RunContext.of(conn, roster, "hillingdon", Settings()), YEAR, send_updates="none")
     assert again.writes == []  # converged
 
 
@@ -86,8 +87,7 @@ def test_absences_move_the_booked_session_to_the_return(conn: Connection, tmp_pa
     entries = rows()
     who = next(e for e in entries if e["category"] == "case_holding")["supervisee_email"]
     away = [Absence(who, date(2027, 3, 1), date(2027, 4, 20), "sickness")]
-    result = book(conn, EXAMPLE, "hillingdon", YEAR, Settings(), send_updates="none",
-                  absences=away)  # fmt: skip
+    result = book(RunContext.of(conn, EXAMPLE, "hillingdon", Settings()), YEAR, send_updates="none", absences=away)  # fmt: skip
     assert result.complete
     theirs = [s for s in result.plan.supervision if s.supervisee_email == who]
     assert not [s for s in theirs if date(2027, 3, 1) <= s.start.date() <= date(2027, 4, 20)]

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from gworkspace_supervision.cli.main import cli
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.cover import cover_event_id
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import RosterEntry, load_roster
@@ -58,8 +59,7 @@ class World:
 
     def cover(self, **kw: Any) -> Any:
         kw.setdefault("send_updates", "none")
-        return cover(self.conn, self.roster, POLICY, self.settings, supervisor=SAM,
-                     start=date(2027, 3, 15), end=date(2027, 3, 31), by=TOM, **kw)  # fmt: skip
+        return cover(RunContext.of(self.conn, self.roster, POLICY, self.settings), supervisor=SAM, start=date(2027, 3, 15), end=date(2027, 3, 31), by=TOM, **kw)  # fmt: skip
 
     def instances(self, user: str) -> dict[tuple[str, date], dict]:  # type: ignore[type-arg]
         items = (
@@ -99,10 +99,10 @@ def world(tmp_path: Path) -> Iterator[World]:
         roster = load_roster(tmp_path / "roster.csv", POLICY)
         w = World(conn, roster, tmp_path)
         w.at("2027-02-01T09:00")
-        book(conn, roster, POLICY, 2027, w.settings, send_updates="none")
-        install_templates(conn, w.settings)
+        book(RunContext.of(conn, roster, POLICY, w.settings), 2027, send_updates="none")
+        install_templates(RunContext.of(conn, settings=w.settings))
         w.at("2027-03-12T18:00")  # the absence is known on Friday 12 March
-        create_records(conn, roster, POLICY, 2027, date(2027, 3, 12), w.settings)
+        create_records(RunContext.of(conn, roster, POLICY, w.settings), 2027, date(2027, 3, 12))
         yield w
     finally:
         conn.close()
@@ -179,7 +179,9 @@ def test_a_cover_arranged_afterwards_keeps_held_sessions_and_shares_their_record
     (Tom held them); their records, already made, stay in Sam's Drive and Tom is given access
     by their owner (the app acts as Sam, who it created them as: drive.file)."""
     world.at("2027-03-19T18:00")
-    create_records(world.conn, world.roster, POLICY, 2027, date(2027, 3, 19), world.settings)
+    create_records(
+        RunContext.of(world.conn, world.roster, POLICY, world.settings), 2027, date(2027, 3, 19)
+    )
     sam_before = world.instances(SAM)
     result = world.cover()
     assert len(result.booked) == 4 and result.records_shared == 2
@@ -277,8 +279,7 @@ def test_cover_by_the_absent_supervisors_own_supervisee_is_refused(tmp_path: Pat
     roster = load_roster(tmp_path / "roster.csv", POLICY)
     with connect(f"local:{tmp_path / 'ws'}") as conn:
         with pytest.raises(InputError, match="cannot hold their own supervision"):
-            cover(conn, roster, POLICY, Settings(), supervisor=SAM, start=date(2027, 3, 15),
-                  end=date(2027, 3, 31), by=pri)  # fmt: skip
+            cover(RunContext.of(conn, roster, POLICY, Settings()), supervisor=SAM, start=date(2027, 3, 15), end=date(2027, 3, 31), by=pri)  # fmt: skip
         assert conn.workspace.counters()["api"] == 0
     args = ["--workspace", f"local:{tmp_path / 'ws'}", "cover", "--supervisor", SAM,
             "--from", "2027-03-15", "--to", "2027-03-31", "--by", pri,
@@ -293,8 +294,7 @@ def test_records_for_cover_sessions_stay_in_the_usual_drive_and_sync_shows_who(
 ) -> None:
     world.cover()
     world.at("2027-04-06T18:00")
-    made = create_records(world.conn, world.roster, POLICY, 2027, date(2027, 4, 5),
-                          world.settings)  # fmt: skip
+    made = create_records(RunContext.of(world.conn, world.roster, POLICY, world.settings), 2027, date(2027, 4, 5))  # fmt: skip
     assert not made.failures
     drive = DriveAdapter(world.conn)
     assert not [r for r in drive.list_records(TOM) if "Cat" not in r.name]
@@ -304,11 +304,9 @@ def test_records_for_cover_sessions_stay_in_the_usual_drive_and_sync_shows_who(
     assert acl == {SAM: "owner", ANN: "writer", LENA: "commenter", TOM: "writer"}
     text = drive.export_text(SAM, ann_25.file_id)
     assert "Tom Supervisor" in text and "{{" not in text
-    rerun = create_records(world.conn, world.roster, POLICY, 2027, date(2027, 4, 5),
-                           world.settings)  # fmt: skip
+    rerun = create_records(RunContext.of(world.conn, world.roster, POLICY, world.settings), 2027, date(2027, 4, 5))  # fmt: skip
     assert rerun.created == 0 and rerun.mended == 0 and not rerun.reported
-    synced = sync(world.conn, world.roster, POLICY, 2027, world.settings,
-                  today=date(2027, 4, 6))  # fmt: skip
+    synced = sync(RunContext.of(world.conn, world.roster, POLICY, world.settings), 2027, today=date(2027, 4, 6))  # fmt: skip
     ann_rows = [r for r in synced.rows if r.supervisee_email == ANN]
     assert len({r.session_id for r in ann_rows}) == len(ann_rows)
     covered = [r for r in ann_rows if r.supervisor_email == TOM]
@@ -324,14 +322,11 @@ def test_records_for_cover_sessions_stay_in_the_usual_drive_and_sync_shows_who(
 def test_bad_cover_requests_are_refused_before_any_call(world: World) -> None:
     world.conn.workspace.reset_counters()
     with pytest.raises(InputError):
-        cover(world.conn, world.roster, POLICY, world.settings, supervisor=SAM,
-              start=date(2027, 3, 26), end=date(2027, 3, 15), by=TOM)  # fmt: skip
+        cover(RunContext.of(world.conn, world.roster, POLICY, world.settings), supervisor=SAM, start=date(2027, 3, 26), end=date(2027, 3, 15), by=TOM)  # fmt: skip
     with pytest.raises(InputError):
-        cover(world.conn, world.roster, POLICY, world.settings, supervisor=SAM,
-              start=date(2027, 3, 15), end=date(2027, 3, 26), by="x@elsewhere.example")  # fmt: skip
+        cover(RunContext.of(world.conn, world.roster, POLICY, world.settings), supervisor=SAM, start=date(2027, 3, 15), end=date(2027, 3, 26), by="x@elsewhere.example")  # fmt: skip
     with pytest.raises(InputError):
-        cover(world.conn, world.roster, POLICY, world.settings, supervisor=SAM,
-              start=date(2027, 3, 15), end=date(2027, 3, 26), by=LENA)  # fmt: skip
+        cover(RunContext.of(world.conn, world.roster, POLICY, world.settings), supervisor=SAM, start=date(2027, 3, 15), end=date(2027, 3, 26), by=LENA)  # fmt: skip
     assert world.conn.workspace.counters()["api"] == 0
 
 
@@ -341,7 +336,9 @@ WRITE_VERBS = ("insert", "patch", "update", "delete", "create", "copy", "move", 
 
 def test_dry_run_names_everyone_and_writes_nothing(world: World) -> None:
     world.at("2027-03-19T18:00")
-    create_records(world.conn, world.roster, POLICY, 2027, date(2027, 3, 19), world.settings)
+    create_records(
+        RunContext.of(world.conn, world.roster, POLICY, world.settings), 2027, date(2027, 3, 19)
+    )
     world.conn.workspace.reset_counters()
     mails = len(world.conn.workspace.outbox())
     plan = world.cover(dry_run=True, send_updates="all")

@@ -27,6 +27,7 @@ import pytest
 from click.testing import CliRunner
 
 from gworkspace_supervision.cli.main import cli
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import load_roster
 from gworkspace_supervision.domain.status import Status
@@ -76,8 +77,12 @@ def month(tmp_path: Path) -> Iterator[tuple[Connection, str, Path]]:
         conn.workspace.clock.set("2027-02-01T09:00:00Z")
         policy = load_policy("hillingdon")
         roster = roster_file(tmp_path)
-        book(conn, load_roster(roster, policy), policy, 2027, Settings(), send_updates="none")
-        install_templates(conn, Settings())
+        book(
+            RunContext.of(conn, load_roster(roster, policy), policy, Settings()),
+            2027,
+            send_updates="none",
+        )
+        install_templates(RunContext.of(conn, settings=Settings()))
         yield conn, ws, roster
     finally:
         conn.close()
@@ -134,7 +139,9 @@ def test_a_month_of_daily_runs(month: tuple[Connection, str, Path]) -> None:
         if day != MISSED:
             ran = run_daily(ws, roster)
             assert ran.exit_code == 0, ran.output
-            lines = ran.output.splitlines()  # one line per step that did something
+            lines = (
+                ran.stdout.splitlines()
+            )  # one line per step that did something (stderr: the clock note)
             steps = [line.split(":")[0] for line in lines]
             assert len(steps) == len(set(steps)) and set(steps) <= set(STEPS), ran.output
             now = conn.now().astimezone(LONDON)
@@ -148,7 +155,7 @@ def test_a_month_of_daily_runs(month: tuple[Connection, str, Path]) -> None:
             if day == TWICE:  # the evening run: nothing new happened, nothing is said or done
                 conn.workspace.clock.set(datetime.combine(day, time(18), tzinfo=LONDON))
                 again = run_daily(ws, roster)
-                assert again.exit_code == 0 and again.output == "", again.output
+                assert again.exit_code == 0 and again.stdout == "", again.output
                 mails = [m for m in conn.workspace.outbox() if m.get("kind") == "gmail"]
                 assert len(mails) == mails_before  # the week's digest went once
         # -- the day's work by people: complete records, cancel a session
@@ -278,7 +285,8 @@ def check_digest(
         if sent:
             text = sent[0]["text"]
             assert (
-                f"Records overdue (Hillingdon 4.4: complete within 5 working days): {len(overdue)}"
+                "Records overdue (complete within 5 working days; Hillingdon Supervision Framework 4.4): "
+                f"{len(overdue)}"
                 in text
                 or not overdue
             )
@@ -306,7 +314,7 @@ def test_dry_run_says_what_each_step_would_do_and_writes_nothing(
     ran = run_daily(ws, roster, "--dry-run")
     assert ran.exit_code == 0, ran.output
     assert writes(conn) == before
-    lines = ran.output.splitlines()
+    lines = ran.stdout.splitlines()
     # Friday 5 March's three sessions start by the end of the next working day
     assert "records (dry run): 3 to create, 0 to mend (sessions to Fri 05 Mar)" in lines
     assert "sync (dry run): not run: the tracking Sheet is left as it is" in lines

@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from gworkspace_supervision.cli.main import cli
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import load_roster
 from gworkspace_supervision.errors import PrivacyError
@@ -71,11 +72,13 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Path:
         policy = load_policy("hillingdon")
         roster = load_roster(roster_file(folder), policy)
         settings = Settings()
-        book(conn, roster, policy, 2027, settings, send_updates="none")
-        install_templates(conn, settings)
+        book(RunContext.of(conn, roster, policy, settings), 2027, send_updates="none")
+        install_templates(RunContext.of(conn, settings=settings))
         conn.workspace.clock.set(datetime(2027, 3, 15, 9, tzinfo=LONDON))
         # Cat's session of Fri 12 March is cancelled on the Monday and never rearranged
-        made = create_records(conn, roster, policy, 2027, date(2027, 3, 12), settings)
+        made = create_records(
+            RunContext.of(conn, roster, policy, settings), 2027, date(2027, 3, 12)
+        )
         cat_12 = next(
             p for p in made.plans if p.entry.supervisee_name == "Cat Asye"
             and p.facts.start.date() == date(2027, 3, 12)
@@ -91,7 +94,7 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Path:
             calendarId="primary", eventId=cat_12.session.session_id
         ).execute()
         conn.workspace.clock.set(datetime(2027, 3, 17, 18, tzinfo=LONDON))
-        sync(conn, roster, policy, 2027, settings, today=TODAY)
+        sync(RunContext.of(conn, roster, policy, settings), 2027, today=TODAY)
     finally:
         conn.close()
     return folder
@@ -113,7 +116,7 @@ def conn(synced: Path, tmp_path: Path) -> Iterator[Connection]:
 
 def test_one_email_per_line_manager_with_only_their_team(conn: Connection) -> None:
     policy = load_policy("hillingdon")
-    result = digest(conn, Settings(), policy, today=TODAY, send=True)
+    result = digest(RunContext.of(conn, policy=policy, settings=Settings()), today=TODAY, send=True)
     outbox = [m for m in conn.workspace.outbox() if m.get("kind") == "gmail"]
     assert sorted(m["to"][0] for m in outbox) == [LENA, MO]
     assert all(m["from"] == OPERATOR for m in outbox)
@@ -142,7 +145,11 @@ def test_one_email_per_line_manager_with_only_their_team(conn: Connection) -> No
 
 
 def test_no_record_content_in_any_email(conn: Connection) -> None:
-    digest(conn, Settings(), load_policy("hillingdon"), today=TODAY, send=True)
+    digest(
+        RunContext.of(conn, policy=load_policy("hillingdon"), settings=Settings()),
+        today=TODAY,
+        send=True,
+    )
     texts = [m["text"] + m["subject"] for m in conn.workspace.outbox() if m["kind"] == "gmail"]
     assert len(texts) == 2 and all(SECRET not in t and "Zanzibar" not in t for t in texts)
     assert all("Record status" not in t for t in texts)
@@ -150,14 +157,19 @@ def test_no_record_content_in_any_email(conn: Connection) -> None:
 
 def test_without_send_nothing_is_sent(conn: Connection) -> None:
     before = conn.workspace.counters()["emails"]
-    result = digest(conn, Settings(), load_policy("hillingdon"), today=TODAY)
+    result = digest(
+        RunContext.of(conn, policy=load_policy("hillingdon"), settings=Settings()), today=TODAY
+    )
     assert len(result.digests) == 2 and not result.sent
     assert conn.workspace.counters()["emails"] == before
     assert "gmail.users.messages.send" not in conn.workspace.counters()["methods"]
 
 
 def test_a_later_day_moves_due_soon_to_overdue(conn: Connection) -> None:
-    result = digest(conn, Settings(), load_policy("hillingdon"), today=date(2027, 3, 22))
+    result = digest(
+        RunContext.of(conn, policy=load_policy("hillingdon"), settings=Settings()),
+        today=date(2027, 3, 22),
+    )
     lena = next(d for d in result.digests if d.email == LENA)
     assert len(lena.of(OVERDUE)) == 4 and not lena.of(DUE_SOON)  # 12 March: due Fri 19
 
@@ -170,7 +182,11 @@ def test_an_outside_line_manager_is_refused_before_any_email(conn: Connection) -
         ),
     )
     with pytest.raises(PrivacyError):
-        digest(conn, strict, load_policy("hillingdon"), today=TODAY, send=True)
+        digest(
+            RunContext.of(conn, policy=load_policy("hillingdon"), settings=strict),
+            today=TODAY,
+            send=True,
+        )
     assert not [m for m in conn.workspace.outbox() if m["kind"] == "gmail"]
 
 

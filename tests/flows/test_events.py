@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import Policy, load_policy
 from gworkspace_supervision.domain.roster import RosterEntry, load_roster
 from gworkspace_supervision.google.calendar import APP, CalendarAdapter
@@ -47,7 +48,7 @@ class World:
         self.conn.workspace.clock.set(datetime.fromisoformat(when).replace(tzinfo=LONDON))
 
     def sync(self) -> SyncResult:
-        return sync(self.conn, self.roster, self.policy, 2027, self.settings)
+        return sync(RunContext.of(self.conn, self.roster, self.policy, self.settings), 2027)
 
     def tab(self, title: str) -> list[list[Any]]:
         sheet = open_tracker(self.conn, self.settings, create=False)
@@ -83,7 +84,7 @@ def world(tmp_path: Path) -> Iterator[World]:
 
 
 def test_observations_and_appraisals_planned_booked_and_tracked(world: World) -> None:
-    result = book(world.conn, world.roster, world.policy, 2027, world.settings)
+    result = book(RunContext.of(world.conn, world.roster, world.policy, world.settings), 2027)
     plan = result.plan
     kinds = sorted((s.supervisee_email, s.type, s.kind, s.start.month) for s in plan.sessions
                    if s.type != "supervision")  # fmt: skip
@@ -110,15 +111,17 @@ def test_observations_and_appraisals_planned_booked_and_tracked(world: World) ->
         "PADA appraisal: Ben / Sam",
     ]
     writes = world.conn.workspace.counters()["event_writes"]
-    again = book(world.conn, world.roster, world.policy, 2027, world.settings)
+    again = book(RunContext.of(world.conn, world.roster, world.policy, world.settings), 2027)
     assert again.made("unchanged") == 8 and not again.writes  # reconciled: nothing to write
     assert world.conn.workspace.counters()["event_writes"] == writes
 
     # Records are for supervision sessions only.
-    install_templates(world.conn, world.settings)
+    install_templates(RunContext.of(world.conn, settings=world.settings))
     world.at("2027-07-01T12:00")
     made = create_records(
-        world.conn, world.roster, world.policy, 2027, date(2027, 7, 1), world.settings
+        RunContext.of(world.conn, world.roster, world.policy, world.settings),
+        2027,
+        date(2027, 7, 1),
     )
     supervision_ids = {s.session_id for s in plan.supervision}
     assert made.created and {p.session.session_id for p in made.plans} <= supervision_ids
@@ -152,7 +155,11 @@ def test_observations_and_appraisals_planned_booked_and_tracked(world: World) ->
 
 
 def test_direct_work_missing_is_flagged_as_the_year_end_nears(world: World) -> None:
-    book(world.conn, world.roster, world.policy, 2027, world.settings, send_updates="none")
+    book(
+        RunContext.of(world.conn, world.roster, world.policy, world.settings),
+        2027,
+        send_updates="none",
+    )
     direct = next(
         e for e in world.events("observation")
         if e["extendedProperties"]["private"]["event_kind"] == "direct work with a child"
@@ -183,7 +190,11 @@ def test_direct_work_missing_is_flagged_as_the_year_end_nears(world: World) -> N
 
 def test_cancelled_sessions_follow_the_one_rearrangement_rule(world: World) -> None:
     # Ann's four-weekly Monday 10:00: 4 Jan, 1 Feb, 1 Mar, (Easter Monday moved), 26 Apr
-    book(world.conn, world.roster, world.policy, 2027, world.settings, send_updates="none")
+    book(
+        RunContext.of(world.conn, world.roster, world.policy, world.settings),
+        2027,
+        send_updates="none",
+    )
     (series,) = [
         b for b in CalendarAdapter(world.conn).list_app_series(SAM)
         if ANN in b.attendees and b.kind == "supervision"
@@ -206,7 +217,9 @@ def test_cancelled_sessions_follow_the_one_rearrangement_rule(world: World) -> N
     # Google keeps no time on a cancelled occurrence (Events reference, Event.status): the
     # tracker dates each cancellation from the first sync that sees it
     world.sync()
-    done = rearrange(world.conn, [SAM], world.policy, session_id=soon)
+    done = rearrange(
+        RunContext.of(world.conn, policy=world.policy), supervisors=[SAM], session_id=soon
+    )
     assert [o.action for o in done.outcomes] == [BOOKED]
     replacement = datetime(2027, 3, 9, 10, tzinfo=LONDON)
     events.insert(

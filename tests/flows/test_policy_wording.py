@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import COUNCIL_SETTING, Policy, load_policy
 from gworkspace_supervision.domain.roster import load_roster
 from gworkspace_supervision.google.connect import Connection, connect
@@ -92,22 +93,25 @@ class Year:
         settings = Settings()
         roster = load_roster(folder / "roster.csv", policy)
         at(conn, "2027-01-04T09:00")
-        book(conn, roster, policy, 2027, settings, send_updates="none")
-        install_templates(conn, settings)
+        book(RunContext.of(conn, roster, policy, settings), 2027, send_updates="none")
+        install_templates(RunContext.of(conn, settings=settings))
         at(conn, "2027-02-26T18:00")
-        create_records(conn, roster, policy, 2027, date(2027, 2, 26), settings)
+        create_records(RunContext.of(conn, roster, policy, settings), 2027, date(2027, 2, 26))
         at(conn, "2027-03-01T08:00")  # Sam cancels Ann's first March session, rearranges it
         cancel_first(conn, ANN, 3)
-        self.rearranged = rearrange(conn, [SAM], policy, send_updates="none")
+        ctx = RunContext.of(conn, roster, policy, settings)
+        self.rearranged = rearrange(ctx, supervisors=[SAM], send_updates="none")
         cancel_first(conn, BEN, 3)  # ... and cancels Ben's, never rearranged
         sam_away = cover(
-            conn, roster, policy, settings, supervisor=SAM, start=date(2027, 4, 1),
-            end=date(2027, 4, 30), by=TOM, send_updates="none",
+            ctx, supervisor=SAM, start=date(2027, 4, 1), end=date(2027, 4, 30), by=TOM,
+            send_updates="none",
         )  # fmt: skip
         self.covered = sam_away.booked
         at(conn, "2027-03-20T09:00")
-        sync(conn, roster, policy, 2027, settings)
-        self.digest = render(digest(conn, settings, policy, year=2027))
+        sync(RunContext.of(conn, roster, policy, settings), 2027)
+        self.digest = render(
+            digest(RunContext.of(conn, policy=policy, settings=settings), year=2027)
+        )
         self.events = descriptions(conn, SAM) + descriptions(conn, TOM)
         drive = DriveAdapter(conn)
         self.records = [

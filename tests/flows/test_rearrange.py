@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from dateutil.parser import isoparse
 
 from gworkspace_supervision.cli.main import cli
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.rearrange import PENDING, REARRANGED
 from gworkspace_supervision.google.calendar import CalendarAdapter
@@ -46,7 +47,7 @@ def conn(tmp_path: Path) -> Iterator[Connection]:
     connection = connect(f"local:{tmp_path / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
     connection.workspace.clock.set("2026-12-01T09:00:00Z")
     (tmp_path / "roster.csv").write_text(ROSTER)
-    result = book(connection, tmp_path / "roster.csv", POLICY, 2027, Settings())
+    result = book(RunContext.of(connection, tmp_path / "roster.csv", POLICY, Settings()), 2027)
     supervision = [s for s in result.plan.series if s.type == "supervision"]
     assert len(supervision) == 2 and result.made("create") == len(result.plan.series)
     try:
@@ -109,11 +110,11 @@ def test_cancelled_session_rearranged_within_5_days_once(conn: Connection, tmp_p
     busy(conn, BO, london("2027-02-01T09:00"), london("2027-02-01T09:30"))
     sent_before = len(conn.workspace.outbox())
 
-    proposed = rearrange(conn, [BO], POLICY, dry_run=True)
+    proposed = rearrange(RunContext.of(conn, policy=POLICY), supervisors=[BO], dry_run=True)
     assert [o.action for o in proposed.outcomes] == [WOULD_BOOK]
     assert replacements(conn) == []
 
-    result = rearrange(conn, [BO], POLICY)
+    result = rearrange(RunContext.of(conn, policy=POLICY), supervisors=[BO])
     (outcome,) = result.outcomes
     assert outcome.action == BOOKED and outcome.status == REARRANGED
     assert outcome.cancelled.session_id == cancelled_id
@@ -136,7 +137,7 @@ def test_cancelled_session_rearranged_within_5_days_once(conn: Connection, tmp_p
     # `book` lists its series by year: it never sees (nor retires) the replacement.
     assert event["id"] not in {b.event_id for b in CalendarAdapter(conn).list_app_series(BO, 2027)}
 
-    again = rearrange(conn, [BO], POLICY, session_id=cancelled_id)
+    again = rearrange(RunContext.of(conn, policy=POLICY), supervisors=[BO], session_id=cancelled_id)
     assert [(o.action, o.status, o.start) for o in again.outcomes] == [
         (ALREADY, REARRANGED, outcome.start)
     ]
@@ -150,7 +151,7 @@ def test_no_free_slot_is_reported_for_a_manual_rearrangement(
     conn.workspace.clock.set("2027-01-28T10:00:00Z")
     cancelled_id = cancel(conn, CY, london("2027-02-02T10:00"))
     busy(conn, CY, london("2027-01-28T00:00"), london("2027-02-08T00:00"))
-    result = rearrange(conn, [BO], POLICY)
+    result = rearrange(RunContext.of(conn, policy=POLICY), supervisors=[BO])
     assert [(o.action, o.status) for o in result.outcomes] == [(NO_SLOT, PENDING)]
     assert replacements(conn) == []
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from googleapiclient.errors import HttpError
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import Policy, load_policy
 from gworkspace_supervision.domain.records import PLACEHOLDERS, TEMPLATE_FILES
 from gworkspace_supervision.domain.roster import RosterEntry, load_roster
@@ -52,8 +53,8 @@ def conn(tmp_path: Path, roster: list[RosterEntry], hillingdon: Policy) -> Itera
     """Templates installed and the year booked in December; the clock then at 1 April."""
     connection = connect(f"local:{tmp_path / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
     connection.workspace.clock.set("2026-12-01T09:00:00Z")
-    install_templates(connection, Settings())
-    book(connection, roster, hillingdon, YEAR, Settings())
+    install_templates(RunContext.of(connection, settings=Settings()))
+    book(RunContext.of(connection, roster, hillingdon, Settings()), YEAR)
     connection.workspace.clock.set("2027-04-01T09:00:00Z")
     connection.workspace.reset_counters()
     try:
@@ -64,7 +65,9 @@ def conn(tmp_path: Path, roster: list[RosterEntry], hillingdon: Policy) -> Itera
 
 def run(conn: Connection, roster: list[RosterEntry], policy: Policy, **kw: Any) -> RecordsResult:
     settings = kw.pop("settings", Settings())
-    return create_records(conn, roster, policy, YEAR, THROUGH, settings, roster_file="r.csv", **kw)
+    return create_records(
+        RunContext.of(conn, roster, policy, settings, roster_file="r.csv"), YEAR, THROUGH, **kw
+    )
 
 
 def text_of(conn: Connection, user: str, file_id: str) -> str:
@@ -286,8 +289,8 @@ def test_example_roster_quarter_round_trips_per_supervisor_not_per_record(
     connection = connect(f"local:{tmp_path / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
     try:
         connection.workspace.clock.set("2026-12-01T09:00:00Z")
-        install_templates(connection, Settings())
-        book(connection, entries, hillingdon, YEAR, Settings(), send_updates="none")
+        install_templates(RunContext.of(connection, settings=Settings()))
+        book(RunContext.of(connection, entries, hillingdon, Settings()), YEAR, send_updates="none")
         connection.workspace.clock.set("2027-04-01T09:00:00Z")
         before = connection.workspace.counters()
         result = run(connection, entries, hillingdon)
@@ -312,14 +315,16 @@ def test_a_folded_probation_series_gives_each_record_its_phases_cadence(
     connection = connect(f"local:{tmp_path / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
     with connection:
         connection.workspace.clock.set("2026-12-01T09:00:00Z")
-        install_templates(connection, Settings())
-        booked = book(connection, pair, hillingdon, YEAR, Settings())
+        install_templates(RunContext.of(connection, settings=Settings()))
+        booked = book(RunContext.of(connection, pair, hillingdon, Settings()), YEAR)
         # one series, plus a single event for a moved last session (domain.calendar_safe)
         folded = [s for s in booked.plan.series if s.type == "supervision"]
         assert len([s for s in folded if not s.rrule.endswith(";COUNT=1")]) == 1
         phase_of = {s.session_id: s.phase for s in booked.plan.supervision}
         connection.workspace.clock.set("2027-06-01T09:00:00Z")
-        result = create_records(connection, pair, hillingdon, YEAR, date(2027, 5, 31), dry_run=True)
+        result = create_records(
+            RunContext.of(connection, pair, hillingdon), YEAR, date(2027, 5, 31), dry_run=True
+        )
     cadences = {p.session.session_id: p.facts.cadence for p in result.plans}
     assert set(cadences.values()) == {"fortnightly", "monthly"}
     for session_id, cadence in cadences.items():
@@ -350,6 +355,8 @@ def test_a_template_folder_the_toolkit_did_not_make_is_refused_with_what_to_do(
         )
     with connect(f"local:{tmp_path / 'ws'}") as connection:
         with pytest.raises(InputError) as err:
-            install_templates(connection, Settings(), folder_id=folder)
+            install_templates(RunContext.of(connection, settings=Settings()), folder_id=folder)
         assert "--folder-id" in str(err.value) and "drive.file" in str(err.value)
-        assert install_templates(connection, Settings())  # the toolkit's own folder works
+        assert install_templates(
+            RunContext.of(connection, settings=Settings())
+        )  # the toolkit's own folder works

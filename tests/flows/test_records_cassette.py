@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from cassette_support import DOCS, GOOGLE, connection, recorder, served
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import parse_roster
 from gworkspace_supervision.services.booking import book
@@ -53,10 +54,12 @@ def test_one_record_sends_exactly_the_recorded_requests(loopback: str | None) ->
     roster = parse_roster(ROSTER, "pair.csv", policy, ("example-council.gov.uk",))
     conn = connection(loopback, NOW)
     with vcr_.use_cassette(str(CASSETTE)) as cassette:
-        install_templates(conn, Settings())
-        book(conn, roster, policy, 2027, Settings(), send_updates="none")
+        install_templates(RunContext.of(conn, settings=Settings()))
+        book(RunContext.of(conn, roster, policy, Settings()), 2027, send_updates="none")
         first = len(cassette.requests) if RECORDING else cassette.play_count
-        result = create_records(conn, roster, policy, 2027, date(2027, 1, 5), Settings())
+        result = create_records(
+            RunContext.of(conn, roster, policy, Settings()), 2027, date(2027, 1, 5)
+        )
         conn.close()
     assert result.created == 1 and not result.failures
     if not RECORDING:

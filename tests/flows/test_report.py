@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from gworkspace_supervision.cli.main import cli
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.chart import chart_data
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import load_roster
@@ -73,11 +74,11 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Connection, s
         conn.workspace.clock.set("2027-02-01T09:00:00Z")
         policy = load_policy("hillingdon")
         entries = load_roster(roster, policy)
-        book(conn, entries, policy, 2027, Settings(), send_updates="none")
-        install_templates(conn, Settings())
+        book(RunContext.of(conn, entries, policy, Settings()), 2027, send_updates="none")
+        install_templates(RunContext.of(conn, settings=Settings()))
         conn.workspace.clock.set(datetime(2027, 3, 17, 18, tzinfo=LONDON))
-        create_records(conn, entries, policy, 2027, date(2027, 3, 12), Settings())
-        sync(conn, entries, policy, 2027, Settings(), today=SYNCED)
+        create_records(RunContext.of(conn, entries, policy, Settings()), 2027, date(2027, 3, 12))
+        sync(RunContext.of(conn, entries, policy, Settings()), 2027, today=SYNCED)
         conn.workspace.clock.set(datetime(2027, 6, 1, 9, tzinfo=LONDON))  # long after the sync
         yield conn, spec
     finally:
@@ -92,33 +93,48 @@ def sheet_rows(conn: Connection) -> dict[str, Status]:
 
 def test_the_default_is_the_state_at_the_last_sync(ws: tuple[Connection, str]) -> None:
     conn, _ = ws
-    found = report(conn, Settings(), load_policy("hillingdon"))
+    found = report(RunContext.of(conn, policy=load_policy("hillingdon"), settings=Settings()))
     assert found.today == SYNCED
     assert {r.session_id: r.status for r in found.rows} == sheet_rows(conn)
     held = [r for r in found.rows if r.status != Status.BOOKED]
     assert {r.status for r in held} == {Status.OVERDUE, Status.DUE}  # 5 March's, 12 March's
-    later = report(conn, Settings(), load_policy("hillingdon"), today=date(2027, 6, 1))
+    later = report(
+        RunContext.of(conn, policy=load_policy("hillingdon"), settings=Settings()),
+        today=date(2027, 6, 1),
+    )
     assert sum(r.status == Status.OVERDUE for r in later.rows) > len(held)  # re-evaluated
 
 
 def test_filters_by_team_line_manager_and_supervisor(ws: tuple[Connection, str]) -> None:
     conn, _ = ws
     policy = load_policy("hillingdon")
-    everyone = report(conn, Settings(), policy).rows
-    by_lena = report(conn, Settings(), policy, line_manager=LENA.upper()).rows
+    everyone = report(RunContext.of(conn, policy=policy, settings=Settings())).rows
+    by_lena = report(
+        RunContext.of(conn, policy=policy, settings=Settings()), line_manager=LENA.upper()
+    ).rows
     assert by_lena and {r.supervisee_name for r in by_lena} == {LONG_NAME, "Ben Asye"}
-    assert report(conn, Settings(), policy, line_manager="mo manager").rows == [
-        r for r in everyone if r.line_manager_email == MO
-    ]
-    assert {r.team for r in report(conn, Settings(), policy, team="team b").rows} == {"Team B"}
-    by_tom = report(conn, Settings(), policy, supervisor="Tom Supervisor").rows
+    assert report(
+        RunContext.of(conn, policy=policy, settings=Settings()), line_manager="mo manager"
+    ).rows == [r for r in everyone if r.line_manager_email == MO]
+    assert {
+        r.team
+        for r in report(RunContext.of(conn, policy=policy, settings=Settings()), team="team b").rows
+    } == {"Team B"}
+    by_tom = report(
+        RunContext.of(conn, policy=policy, settings=Settings()), supervisor="Tom Supervisor"
+    ).rows
     assert by_tom and all(r.supervisor_email == TOM for r in by_tom)
-    assert not report(conn, Settings(), policy, supervisor="nobody@example-council.gov.uk").rows
+    assert not report(
+        RunContext.of(conn, policy=policy, settings=Settings()),
+        supervisor="nobody@example-council.gov.uk",
+    ).rows
 
 
 def test_names_are_never_cut(ws: tuple[Connection, str]) -> None:
     conn, _ = ws
-    text = to_table(report(conn, Settings(), load_policy("hillingdon")))
+    text = to_table(
+        report(RunContext.of(conn, policy=load_policy("hillingdon"), settings=Settings()))
+    )
     rows = [line for line in text.splitlines() if LONG_NAME in line]
     assert rows and all(LONG_TEAM in line for line in rows)
 
@@ -129,7 +145,7 @@ def test_overdue_is_short_enough_for_an_email(ws: tuple[Connection, str]) -> Non
         cli, ["--workspace", spec, "report", "--overdue", "--line-manager", LENA]
     )
     assert ran.exit_code == 0, ran.output
-    lines = ran.output.strip().splitlines()
+    lines = ran.stdout.strip().splitlines()  # stderr: the clock note
     assert lines[0] == (
         f"Overdue supervision records as at Wed 17 Mar 2027 (line manager {LENA}): 2"
     )
@@ -152,7 +168,7 @@ def test_export_writes_every_tab_as_the_sheet_has_it(
     statuses in the Sheet's colours; tracker.html holds the same rows as the Sheet shows."""
     openpyxl = pytest.importorskip("openpyxl")
     conn, _ = ws
-    counts = export(conn, Settings(), tmp_path)
+    counts = export(RunContext.of(conn, settings=Settings()), tmp_path)
     sheet = TrackerSheet.open(conn, OPERATOR, create=False)
     assert sheet is not None
     tabs = read_tabs(conn, OPERATOR, sheet.spreadsheet_id)

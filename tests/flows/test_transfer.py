@@ -33,6 +33,7 @@ from click.testing import CliRunner
 from googleapiclient.errors import HttpError
 
 from gworkspace_supervision.cli.main import cli
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import RosterEntry, load_roster
 from gworkspace_supervision.domain.series import pair_id_for
@@ -90,7 +91,9 @@ class World:
     def transfer(self, settings: Settings = BROAD, **kw: Any) -> Any:
         kw.setdefault("supervisee", ANN)
         kw.setdefault("to_supervisor", TOM)
-        return transfer(self.conn, self.roster, POLICY, kw.pop("year", None), settings, **kw)
+        return transfer(
+            RunContext.of(self.conn, self.roster, POLICY, settings), kw.pop("year", None), **kw
+        )
 
     def events(self) -> dict[str, dict[str, Any]]:
         """Every calendar's app events (series, as stored), by calendar and event id."""
@@ -122,8 +125,8 @@ def world(tmp_path: Path) -> Iterator[World]:
         roster = load_roster(tmp_path / "roster.csv", POLICY, (D,))
         w = World(conn, roster, tmp_path)
         w.at("2026-12-01T09:00")
-        install_templates(conn, Settings())
-        book(conn, roster, POLICY, 2027, Settings())
+        install_templates(RunContext.of(conn, settings=Settings()))
+        book(RunContext.of(conn, roster, POLICY, Settings()), 2027)
         yield w
     finally:
         conn.close()
@@ -132,7 +135,9 @@ def world(tmp_path: Path) -> Iterator[World]:
 @pytest.fixture
 def with_records(world: World) -> World:
     world.at("2027-03-01T09:00")
-    create_records(world.conn, world.roster, POLICY, 2027, date(2027, 2, 28), Settings())
+    create_records(
+        RunContext.of(world.conn, world.roster, POLICY, Settings()), 2027, date(2027, 2, 28)
+    )
     return world
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import Policy, load_policy
 from gworkspace_supervision.domain.roster import load_roster
 from gworkspace_supervision.google.connect import Connection, connect
@@ -46,16 +47,17 @@ class World:
         self.conn, self.policy, self.settings = conn, policy, Settings()
         self.roster = load_roster(folder / "roster.csv", policy)
         conn.workspace.clock.set("2027-01-04T09:00:00Z")
-        book(conn, self.roster, policy, 2027, self.settings, send_updates="none")
-        install_templates(conn, self.settings)
+        book(RunContext.of(conn, self.roster, policy, self.settings), 2027, send_updates="none")
+        install_templates(RunContext.of(conn, settings=self.settings))
         conn.workspace.clock.set("2027-02-02T17:00:00Z")
-        create_records(conn, self.roster, policy, 2027, date(2027, 2, 2), self.settings)
+        create_records(
+            RunContext.of(conn, self.roster, policy, self.settings), 2027, date(2027, 2, 2)
+        )
         self.files = {r.name[-10:]: r.file_id for r in DriveAdapter(conn).list_records(SAM)}
 
     def sync(self, today: date) -> dict[date, tuple[date, str]]:
         """Session day -> (record due, status) as the tracker shows them."""
-        result: SyncResult = sync(self.conn, self.roster, self.policy, 2027, self.settings,
-                                  today=today)  # fmt: skip
+        result: SyncResult = sync(RunContext.of(self.conn, self.roster, self.policy, self.settings), 2027, today=today)  # fmt: skip
         return {r.session_date: (r.record_due, str(r.status)) for r in result.rows}
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from gworkspace_supervision.cli.main import cli
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import load_roster
 from gworkspace_supervision.emulator import LocalWorkspace
@@ -107,13 +108,15 @@ def service_flow(
             ws.faults.set(**faults)
         policy, settings = load_policy("hillingdon"), Settings()
         entries = load_roster(roster, policy, settings.organisation.allowed_domains)
-        booked = book(conn, entries, policy, YEAR, settings, send_updates="none")
+        booked = book(RunContext.of(conn, entries, policy, settings), YEAR, send_updates="none")
         assert booked.complete, booked.failures
-        install_templates(conn, settings)
+        install_templates(RunContext.of(conn, settings=settings))
         ws.clock.set(APRIL)
-        made = create_records(conn, entries, policy, YEAR, date.fromisoformat(THROUGH), settings)
+        made = create_records(
+            RunContext.of(conn, entries, policy, settings), YEAR, date.fromisoformat(THROUGH)
+        )
         assert not made.failures, made.failures
-        sync(conn, entries, policy, YEAR, settings, today=date.fromisoformat(TODAY))
+        sync(RunContext.of(conn, entries, policy, settings), YEAR, today=date.fromisoformat(TODAY))
         counters = ws.counters()
         ws.faults.clear()
         return {

@@ -32,6 +32,7 @@ from reliability_flow import (
     stages,
 )
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import load_roster
 from gworkspace_supervision.emulator import LocalWorkspace
@@ -169,7 +170,11 @@ def test_two_syncs_at_once_do_not_corrupt_the_sheet(
         with connect(f"local:{folder}") as conn:
             try:
                 outcomes.append(
-                    sync(conn, entries, policy, YEAR, settings, today=date.fromisoformat(TODAY))
+                    sync(
+                        RunContext.of(conn, entries, policy, settings),
+                        YEAR,
+                        today=date.fromisoformat(TODAY),
+                    )
                 )
             except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
                 outcomes.append(exc)

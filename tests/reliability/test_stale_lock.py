@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import load_roster
 from gworkspace_supervision.errors import SupervisionError
@@ -50,7 +51,8 @@ def conn(tmp_path: Path) -> Iterator[Connection]:
     connection = connect(f"local:{tmp_path / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
     try:
         connection.workspace.clock.set("2027-03-31T09:00:00Z")  # frozen, as in the demo
-        run_sync(connection)  # makes the tracker
+        # the tracker, made directly: `sync` refuses to make one where nothing is booked
+        TrackerSheet.open(connection, operator_of(Settings(), connection), create=True)
         yield connection
     finally:
         connection.close()
@@ -59,7 +61,12 @@ def conn(tmp_path: Path) -> Iterator[Connection]:
 def run_sync(connection: Connection, sleep: Sleeps | None = None) -> None:
     policy = load_policy("hillingdon")
     roster = load_roster(ROSTER, policy)
-    sync(connection, roster, policy, 2027, Settings(), today=date(2027, 3, 31), sleep=sleep)
+    sync(
+        RunContext.of(connection, roster, policy, Settings()),
+        2027,
+        today=date(2027, 3, 31),
+        sleep=sleep,
+    )
 
 
 def tracker(connection: Connection) -> TrackerSheet:
