@@ -32,6 +32,7 @@ from .store import (
     calendar_events,
     event_key,
     find_invitation,
+    load_calendar,
     load_event,
     require,
     save_event,
@@ -294,8 +295,73 @@ def _rewrite_instance(
     return present(after_raw, cid, cid, tz_of(call, calendar))
 
 
+RESPONSES = ("needsAction", "declined", "tentative", "accepted")
+
+
+def _guest_reply(call: Call) -> dict[str, Any] | None:
+    """A guest answering an invitation (RSVP) on their copy: the one patch Google lets a
+    non-organiser make. The body may hold only `attendees`, the same people as now, and only the
+    caller's own `responseStatus` (and `comment`) may differ; anything else stays 403
+    forbiddenForNonOrganizer. Returns the guest's copy after the change, or None when the
+    caller is the organiser (the ordinary path)."""
+    calendar = require(call.store, call.params["calendarId"], call.user, "writer")
+    cid = calendar["id"]
+    organizer_cal, doc, suffix = locate(call, cid, call.params["eventId"])
+    if organizer_cal == cid:
+        return None
+    refused = HttpError(
+        403,
+        "forbiddenForNonOrganizer",
+        "The operation can only be performed by the organizer of the event.",
+    )
+    body = call.body or {}
+    if set(body) != {"attendees"} or not isinstance(body["attendees"], list):
+        raise refused
+    owner = load_calendar(call.store, organizer_cal)
+    if owner is None:
+        raise HttpError(404, "notFound", "Not Found")
+    current = resolve_instance(doc, suffix, owner["timeZone"])[0] if suffix else doc
+    now = {str(a.get("email", "")).lower(): a for a in current.get("attendees") or []}
+    sent: dict[str, dict[str, Any]] = {}
+    for entry in body["attendees"]:
+        if not isinstance(entry, dict) or not entry.get("email"):
+            raise HttpError(400, "required", "Missing attendee email.")
+        sent[str(entry["email"]).strip().lower()] = entry
+    me = cid.lower()
+    if set(sent) != set(now) or me not in now:
+        raise refused
+    for email, entry in sent.items():
+        for key, value in entry.items():
+            if key in ("email", "self", "organizer"):
+                continue
+            if email == me and key in ("responseStatus", "comment"):
+                if key == "responseStatus" and value not in RESPONSES:
+                    raise HttpError(400, "invalid", f"Invalid attendee responseStatus: {value}")
+                continue
+            if now[email].get(key, "needsAction" if key == "responseStatus" else None) != value:
+                raise refused
+    mine = sent[me]
+    merged = [
+        {**a, **{k: mine[k] for k in ("responseStatus", "comment") if k in mine}}
+        if str(a.get("email", "")).lower() == me
+        else a
+        for a in current.get("attendees") or []
+    ]
+    if suffix:
+        _rewrite_instance(call, owner, doc, suffix, {"attendees": merged})
+        doc = load_event(call.store, organizer_cal, doc["id"]) or doc
+        raw = resolve_instance(doc, suffix, owner["timeZone"])[0]
+    else:
+        _rewrite(call, owner, doc, {**writable(doc), "attendees": merged})
+        raw = load_event(call.store, organizer_cal, doc["id"]) or doc
+    return present(raw, cid, organizer_cal, tz_of(call, calendar))
+
+
 @handler("calendar.events.patch")
 def patch_event(call: Call) -> dict[str, Any]:
+    reply = _guest_reply(call)
+    if reply is not None:
+        return reply
     calendar, doc, suffix = _writable_target(call)
     body = {k: v for k, v in (call.body or {}).items() if k in WRITABLE}
     if suffix:
