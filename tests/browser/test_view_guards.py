@@ -243,3 +243,27 @@ def test_a_guest_cannot_cancel_the_organisers_event(world: World, client: FlaskC
     answer = client.post("/calendar/cancel", data={"csrf": csrf, "event_id": event["id"]})
     assert answer.status_code == 403
     assert event_on(world, SUPERVISOR, "2027-03-19")["status"] == "confirmed"
+
+
+def test_a_guest_declines_one_occurrence(world: World, client: FlaskClient) -> None:
+    """What a guest can do in Google Calendar is answer "No": events.patch on the instance id
+    with the attendees list where only their own responseStatus changes
+    (https://developers.google.com/calendar/api/v3/reference/events#attendees.responseStatus).
+    The organiser sees the answer; the event itself stays confirmed and the rest of the series
+    is untouched. Without the CSRF token nothing changes."""
+    csrf = sign_in(client, ANN)
+    event = event_on(world, ANN, "2027-03-19")
+    page = client.get("/calendar?view=week&day=2027-03-19").get_data(as_text=True)
+    assert 'button class="danger decline"' in page
+    assert client.post("/calendar/decline", data={"event_id": event["id"]}).status_code == 403
+    unanswered = event_on(world, SUPERVISOR, "2027-03-19")
+    assert {a["email"]: a["responseStatus"] for a in unanswered["attendees"]}[ANN] != "declined"
+    answer = client.post("/calendar/decline", data={"csrf": csrf, "event_id": event["id"]})
+    assert answer.status_code == 302
+    held = event_on(world, SUPERVISOR, "2027-03-19")
+    assert held["status"] == "confirmed"
+    assert {a["email"]: a["responseStatus"] for a in held["attendees"]}[ANN] == "declined"
+    following = event_on(world, SUPERVISOR, "2027-04-02")
+    assert {a["email"]: a["responseStatus"] for a in following["attendees"]}[ANN] != "declined"
+    page = client.get("/calendar?view=week&day=2027-03-19").get_data(as_text=True)
+    assert "You declined this" in page and 'button class="danger decline"' not in page

@@ -196,6 +196,12 @@ def create_app(
         calendar_page.cancel(conn(), g.user, _required("event_id"))
         return redirect(back(url_for("calendar_view")))
 
+    @app.post("/calendar/decline")
+    @signed_in
+    def calendar_decline() -> Any:
+        calendar_page.decline(conn(), g.user, _required("event_id"))
+        return redirect(back(url_for("calendar_view")))
+
     @app.post("/calendar/move")
     @signed_in
     def calendar_move() -> Any:

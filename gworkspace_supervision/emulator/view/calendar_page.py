@@ -4,7 +4,11 @@ Cancelling one occurrence is `events.delete` on the instance id and moving it is
 of the instance's start and end, as Google Calendar's own page does; both notify the guests
 (sendUpdates=all). Only the organiser may change an event: Google answers anyone else 403
 forbiddenForNonOrganizer, so the page offers the buttons to the organiser only and shows
-Google's answer if someone tries anyway.
+Google's answer if someone tries anyway. What a guest does instead is answer the invitation:
+"Decline" patches only their own attendee `responseStatus` to "declined" on that occurrence
+(events.patch on the instance id with the attendees list, the one change Google lets a guest
+make), which the organiser sees and the toolkit's `sync`/`rearrange` treat as a session that will
+not happen.
 """
 
 from __future__ import annotations
@@ -32,6 +36,13 @@ class Occurrence:
     location: str = ""
     attendees: list[tuple[str, str]] = field(default_factory=list)
     records: list[tuple[str, str]] = field(default_factory=list)  # (file id, title)
+
+    def my_answer(self, user: str) -> str | None:
+        """The user's own response as a guest, or None when they are not a guest."""
+        for email, response in self.attendees:
+            if email.lower() == user.lower():
+                return response
+        return None
 
 
 @dataclass
@@ -147,6 +158,19 @@ def cancel(connection: Connection, user: str, event_id: str) -> None:
     connection.calendar(user).events().delete(
         calendarId="primary", eventId=event_id, sendUpdates="all"
     ).execute()
+
+
+def decline(connection: Connection, user: str, event_id: str) -> None:
+    """Answer "No" to one occurrence (or a single event) as a guest: only the user's own
+    attendee responseStatus changes; the organiser is told through their copy of the event."""
+    events = connection.calendar(user).events()
+    event = events.get(calendarId="primary", eventId=event_id).execute()
+    attendees = [
+        {k: v for k, v in a.items() if k != "self"}
+        | ({"responseStatus": "declined"} if a.get("self") else {})
+        for a in event.get("attendees") or []
+    ]
+    events.patch(calendarId="primary", eventId=event_id, body={"attendees": attendees}).execute()
 
 
 def move(connection: Connection, user: str, event_id: str, day: date, at: str) -> None:
