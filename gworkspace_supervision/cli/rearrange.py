@@ -25,6 +25,9 @@ def render(result: RearrangeResult) -> str:
         if o.start is not None and o.end is not None:
             text += f" {o.start:%a %d %b %Y %H:%M}-{o.end:%H:%M}"
         lines.append(f"{text} ({o.status})")
+        if c.declined:
+            verb = "would be cancelled" if result.dry_run else "cancelled"
+            lines.append(f"    declined by the supervisee; their occurrence {verb} as organiser")
         if o.action == WOULD_BOOK:
             lines.append(f"    would be emailed (invitation): {c.supervisee_email}")
     lines += [

@@ -11,6 +11,9 @@ on). It is rearranged when a live app event tagged `rearranges=<session id>` was
 `rearrange_within_hours` of the cancellation and starts no later than `rearrange_within_days`
 after the cancelled date. A cancelled session without such a replacement shows CANCELLED for
 the first 24 hours after the cancellation (time to rearrange) and NOT REARRANGED after that.
+A session whose supervisee declined the invitation (a guest cannot cancel the organiser's event
+on Google; they answer "No") shows DECLINED for the first 24 hours after the first sync that
+saw it, and NOT REARRANGED after that, until `rearrange` cancels and rebooks it.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ class Status(StrEnum):
     COMPLETE = "COMPLETE"  # completed on or before the due day
     COMPLETE_LATE = "COMPLETE LATE"
     CANCELLED = "CANCELLED"
+    # the supervisee declined the invitation (answered "No") and the supervisor has not yet
+    # cancelled and rearranged it: a session that will not happen (Hillingdon 3.3 applies)
+    DECLINED = "DECLINED"
     NOT_REARRANGED = "NOT REARRANGED"  # Hillingdon 3.3 breached
     HELD = "HELD"  # an observation, appraisal or review whose time has passed (no record)
 
@@ -162,7 +168,7 @@ class Tally:
         return self.month_on_time / self.month_decided if self.month_decided else None
 
     def add(self, status: Status, this_month: bool) -> None:
-        if status in (Status.CANCELLED, Status.NOT_REARRANGED, Status.BOOKED):
+        if status in (Status.CANCELLED, Status.DECLINED, Status.NOT_REARRANGED, Status.BOOKED):
             return
         self.held += 1
         self.on_time += status == Status.COMPLETE

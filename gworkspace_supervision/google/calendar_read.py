@@ -86,6 +86,17 @@ def attendees_of(item: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(str(a.get("email", "")).lower() for a in item.get("attendees") or ())
 
 
+def declined_by(item: Mapping[str, Any], email: str) -> bool:
+    """Whether `email` (a guest) answered "No" to this event or occurrence: Google keeps a
+    guest's answer in their attendees entry (`responseStatus` "declined"); the organiser still
+    holds the event, so the session will not happen until the organiser rearranges it."""
+    who = email.lower()
+    return any(
+        str(a.get("email", "")).lower() == who and a.get("responseStatus") == "declined"
+        for a in item.get("attendees") or ()
+    )
+
+
 def instance_from(item: Mapping[str, Any], series_event_id: str) -> BookedInstance:
     start, end, tz = span(item)
     original = item.get("originalStartTime")

@@ -31,6 +31,7 @@ from .calendar import (
 from .calendar_read import (
     CancelledOccurrence,
     cancelled_occurrences,
+    declined_by,
     list_events,
     span,
     stamp,
@@ -39,7 +40,7 @@ from .tags import RearrangementTags, SeriesTags, event_tags, extended
 
 SESSION_FIELDS = (
     "nextPageToken,items(id,status,updated,created,start,end,recurringEventId,"
-    "originalStartTime,extendedProperties)"
+    "originalStartTime,attendees(email,responseStatus),extendedProperties)"
 )
 
 
@@ -58,6 +59,9 @@ class CancelledSession:
     timezone: str
     cancelled_at: datetime | None  # unknown on Google (a cancelled occurrence has no time)
     tags: SeriesTags = field(default_factory=lambda: SeriesTags("", "", ""), compare=False)
+    # still live in the supervisor's calendar but the supervisee answered "No": `rearrange`
+    # cancels the occurrence first (as the organiser; a guest cannot), then rebooks it
+    declined: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,11 @@ def read_state(
     )
     for item in items:
         _read_replacement(item, user.lower(), state)
+        master = masters.get(str(item.get("recurringEventId") or ""))
+        if master is not None and not master.cancelled and master.kind == "supervision":
+            declined = _declined(item, master)
+            if declined is not None:
+                state.cancelled.append(declined)
     for gone in cancelled_occurrences(adapter.connection, user, time_min, time_max):
         master = masters.get(gone.series_event_id)
         if master is None or master.cancelled:
@@ -114,6 +123,39 @@ def _read_replacement(item: Mapping[str, Any], user: str, state: CalendarState) 
             created=stamp(item.get("created")),
         )
         state.replacements[replacement.rearranges] = replacement
+
+
+def _declined(item: Mapping[str, Any], master: BookedSeries) -> CancelledSession | None:
+    """A live occurrence its supervisee declined, as a session to cancel and rearrange; its
+    own (perhaps moved) time, and the answer's time as when it was called off."""
+    supervisee = master.attendees[0] if master.attendees else ""
+    if item.get("status") == "cancelled" or not supervisee or not declined_by(item, supervisee):
+        return None
+    start, end, _ = span(item)
+    return CancelledSession(
+        session_id=str(item["id"]),
+        calendar_user=master.calendar_user,
+        series_event_id=master.event_id,
+        pair_id=master.pair_id,
+        supervisee_email=supervisee,
+        summary=master.summary,
+        start=start.astimezone(master.start.tzinfo),
+        end=end.astimezone(master.start.tzinfo),
+        timezone=master.timezone,
+        cancelled_at=stamp(item.get("updated")),
+        tags=master.tags,
+        declined=True,
+    )
+
+
+def cancel_declined(
+    adapter: CalendarAdapter, declined: CancelledSession, *, send_updates: str = "all"
+) -> Any:
+    """Cancel the supervisor's occurrence the supervisee declined (events.delete on the
+    instance id, as the organiser), telling the supervisee with sendUpdates."""
+    write = Write("delete", declined.session_id)
+    answers = adapter.write(declined.calendar_user, [write], send_updates=send_updates)
+    return answers[f"delete:{write.event_id}"]
 
 
 def _cancelled(gone: CancelledOccurrence, master: BookedSeries) -> CancelledSession:
@@ -161,7 +203,8 @@ def replacement_body(
         "summary": title,
         "description": "\n".join(
             [
-                f"Rearranged from the session of {was:%a %d %b %Y %H:%M}, which was cancelled.",
+                f"Rearranged from the session of {was:%a %d %b %Y %H:%M}, which was "
+                + ("declined by the supervisee." if cancelled.declined else "cancelled."),
                 (f"Policy: {policy_name}." if policy_name else "")
                 + (f" {rule[:1].upper()}{rule[1:]}." if rule else ""),
                 "Booked by gws-supervision rearrange.",

@@ -43,6 +43,7 @@ COLOURS = {
     "COMPLETE": "B7E1CD",  # green
     "COMPLETE LATE": "F9CB9C",  # orange
     "CANCELLED": "D9D9D9",  # grey
+    "DECLINED": "D9D2E9",  # lilac: the supervisee said no; to be rearranged
 }
 
 

@@ -28,6 +28,7 @@ from .calendar_read import (
     CancelledOccurrence,
     attendees_of,
     cancelled_occurrences,
+    declined_by,
     instance_from,
     list_events,
     stamp,
@@ -49,7 +50,7 @@ from .tags import (
 
 EVENT_FIELDS = (
     "nextPageToken,items(id,status,start,end,recurringEventId,originalStartTime,updated,created,"
-    "organizer(email,self),attendees(email),extendedProperties,location,description)"
+    "organizer(email,self),attendees(email,responseStatus),extendedProperties,location,description)"
 )
 CHANGE_FIELDS = (
     "nextPageToken,newStartPageToken,changes(fileId,removed,"
@@ -78,6 +79,7 @@ class SessionEvent:
     location: str = field(default="", compare=False)  # for export's ICS
     description: str = field(default="", compare=False)
     attendees: tuple[str, ...] = field(default=(), compare=False)
+    declined: bool = False  # the supervisee answered "No" to this live session
 
     @property
     def covers(self) -> bool:
@@ -170,6 +172,7 @@ def _session(item: Mapping[str, Any], user: str) -> SessionEvent:
         location=str(item.get("location", "")),
         description=str(item.get("description", "")),
         attendees=tuple(attendees),
+        declined=bool(attendees) and declined_by(item, attendees[0]),
     )
 
 

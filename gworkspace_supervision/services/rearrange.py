@@ -33,6 +33,7 @@ from ..google.calendar_rearrange import (
     CalendarState,
     CancelledSession,
     book_replacement,
+    cancel_declined,
     read_state,
 )
 
@@ -147,6 +148,12 @@ def _one(
     send_updates: str,
 ) -> Outcome:
     cancelled_at = cancelled.cancelled_at or now
+    if cancelled.declined and not dry_run:
+        # the supervisee said no: the organiser's occurrence is cancelled first, whatever the
+        # rebooking finds (a session that will not happen should not stay in the calendar)
+        gone = cancel_declined(adapter, cancelled, send_updates=send_updates)
+        if isinstance(gone, APIError) and gone.status not in (404, 410):
+            raise gone
     existing = state.replacements.get(cancelled.session_id)
     if existing is not None:
         if existing.status == "cancelled":

@@ -388,6 +388,15 @@ def _cancelled_at(event: SessionEvent, old: TrackedSession | None, now: datetime
     return min(now, event.start)
 
 
+def _declined_at(event: SessionEvent, old: TrackedSession | None, now: datetime) -> datetime:
+    """When the supervisee declined, as well as can be known: the first sync that saw it
+    (kept in the Sheet), else the occurrence's last change (the answer is one), never later
+    than the session itself."""
+    if old is not None and old.cancelled_at is not None:
+        return old.cancelled_at
+    return min(now, event.updated or now, event.start)
+
+
 def _read_window(
     policy: Policy, today: date, year: int, lo: datetime, hi: datetime
 ) -> tuple[datetime, datetime]:
@@ -509,6 +518,10 @@ def _rows(
             row.cancelled_at = cancelled_at[event.session_id]
             breached = rearranged.get(event.session_id) == NOT_REARRANGED
             row.status = Status.NOT_REARRANGED if breached else Status.CANCELLED
+        elif event.declined:  # the supervisee said no: Hillingdon 3.3 runs from then
+            row.cancelled_at = _declined_at(event, old, now)
+            late = rearrangement_status(row.cancelled_at, start, None, now, policy)
+            row.status = Status.NOT_REARRANGED if late == NOT_REARRANGED else Status.DECLINED
         else:
             row.status = session_status(end=end, now=now, due=due, completed=row.completed)
         out.append(row)

@@ -159,7 +159,7 @@ def type_summary(
     total = summary.total
     pct = round(total.on_time_pct, 4) if total.on_time_pct is not None else ""
     mine = counts[SUPERVISION]
-    cancelled = mine[Status.CANCELLED] + mine[Status.NOT_REARRANGED]
+    cancelled = mine[Status.CANCELLED] + mine[Status.DECLINED] + mine[Status.NOT_REARRANGED]
     out: list[list[Any]] = [
         list(TYPE_HEADER),
         ["Supervision", total.held + mine[Status.BOOKED] + cancelled, total.held,
