@@ -4,10 +4,15 @@ A supervisor opens a held session's record from the calendar and marks it COMPLE
 supervisee finds they cannot cancel a session (Google lets only the organiser delete or move
 an event: a guest's write answers 403 forbiddenForNonOrganizer, as reported in
 kewisch/gdata-provider issue 366 and issue 3),
-so they ask and the supervisor cancels that one occurrence; then `sync` runs and the line
-manager's tracker page shows the record COMPLETE and the session CANCELLED, the supervisee's
-outbox shows the invitation and the cancellation, and an outsider sees no record, cannot open
-one by its address and sees no tracker. Screenshots of every page go to the test's folder.
+so they ask and the supervisor cancels that one occurrence; what the supervisee can do, as in
+Google Calendar, is decline a session (patch only their own attendee responseStatus: Events
+reference, attendees[].responseStatus,
+https://developers.google.com/calendar/api/v3/reference/events#attendees.responseStatus), which
+she does for the following week. Then `sync` runs and the line manager's tracker page shows the
+record COMPLETE, the session CANCELLED and the declined one DECLINED; `rearrange` cancels the
+declined occurrence and rebooks it, and the next sync shows it CANCELLED (rearranged). The
+supervisee's outbox shows the invitation and the cancellation, and an outsider sees no record,
+cannot open one by its address and sees no tracker. Screenshots of every page go to the test's folder.
 """
 
 from __future__ import annotations
@@ -18,11 +23,11 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from view_world import ANN, MANAGER, OUTSIDER, SUPERVISOR, World
 
@@ -65,10 +70,21 @@ def go(browser: WebDriver, element: WebElement) -> None:
 
 def loaded(browser: WebDriver, page: WebElement) -> None:
     """Wait until `page` (the old document's root) is gone and the new one has loaded."""
-    WebDriverWait(browser, 10).until(staleness_of(page))
+    WebDriverWait(browser, 10).until(lambda _b: _gone(page))
     WebDriverWait(browser, 10).until(
         lambda b: b.execute_script("return document.readyState") == "complete"
     )
+
+
+def _gone(page: WebElement) -> bool:
+    """Whether the old document's root has been replaced. Chromium sometimes answers a
+    detached node with "Node with given id does not belong to the document" (a plain
+    WebDriverException) instead of a stale-element error: both mean it is gone."""
+    try:
+        page.is_enabled()
+    except WebDriverException:  # StaleElementReferenceException is one
+        return True
+    return False
 
 
 def shot(browser: WebDriver, folder: Path, name: str) -> Path:
@@ -150,7 +166,26 @@ def test_a_week_of_supervision_through_the_browser(
     go(browser, target.find_element(By.CSS_SELECTOR, "button.cancel"))
     assert not browser.find_elements(By.CSS_SELECTOR, f".event[data-event='{event_id}']")
 
-    # sync, then the line manager's tracker shows both
+    # What she can do herself, as in Google Calendar: decline the following Friday's session.
+    sign_in(browser, view_url, ANN)
+    browser.get(f"{view_url}/calendar?view=week&day=2027-03-26")
+    (next_week,) = browser.find_elements(By.CSS_SELECTOR, ".event")
+    declined_id = next_week.get_attribute("data-event")
+    next_week.find_element(By.TAG_NAME, "summary").click()
+    go(browser, next_week.find_element(By.CSS_SELECTOR, "button.decline"))
+    answered = browser.find_element(By.CSS_SELECTOR, f".event[data-event='{declined_id}']")
+    answered.find_element(By.TAG_NAME, "summary").click()
+    assert "You declined this" in answered.find_element(By.CLASS_NAME, "declined").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "button.decline")
+    shot(browser, shots, "calendar-week-supervisee-declined")
+    # the supervisor's own page shows her answer; the occurrence is still in his calendar
+    sign_in(browser, view_url, SUPERVISOR)
+    browser.get(f"{view_url}/calendar?view=week&day=2027-03-26")
+    held = browser.find_element(By.CSS_SELECTOR, f".event[data-event='{declined_id}']")
+    held.find_element(By.TAG_NAME, "summary").click()
+    assert f"{ANN} (declined)" in held.text
+
+    # sync, then the line manager's tracker shows all three
     world.sync()
     sign_in(browser, view_url, MANAGER)
     browser.get(f"{view_url}/tracker")
@@ -158,6 +193,7 @@ def test_a_week_of_supervision_through_the_browser(
     rows = sessions.find_element(By.TAG_NAME, "table").text.splitlines()  # one round trip
     assert any("2027-03-12" in r and "Ann Asye" in r and "COMPLETE" in r for r in rows), rows
     assert any("2027-03-19" in r and "Ann Asye" in r and "CANCELLED" in r for r in rows), rows
+    assert any(str(declined_id) in r and "Ann Asye" in r and "DECLINED" in r for r in rows), rows
     complete = sessions.find_element(By.XPATH, ".//td[normalize-space()='COMPLETE']")
     assert "183, 225, 205" in complete.value_of_css_property("background-color")  # B7E1CD
     assert browser.find_elements(By.CSS_SELECTOR, "figure.chart rect")
@@ -166,6 +202,18 @@ def test_a_week_of_supervision_through_the_browser(
     shot(browser, shots, "tracker-summary-chart")
     go(browser, sessions.find_element(By.CSS_SELECTOR, "a[href*='/records/']"))
     assert browser.find_element(By.ID, "record-title").text.startswith("Supervision record")
+
+    # rearrange: the declined occurrence is cancelled by its organiser and rebooked in time
+    result = world.rearrange()
+    rebooked = [o for o in result.outcomes if o.cancelled.session_id == declined_id]
+    assert [o.action for o in rebooked] == ["booked"], result.outcomes
+    world.sync()
+    browser.get(f"{view_url}/tracker")
+    rows = browser.find_element(By.ID, "tab-0").find_element(By.TAG_NAME, "table").text
+    rows_list = rows.splitlines()
+    assert any(str(declined_id) in r and "CANCELLED" in r for r in rows_list), rows_list
+    assert not any("DECLINED" in r for r in rows_list), rows_list
+    shot(browser, shots, "tracker-after-rearrange")
 
     # the supervisee's outbox: the invitation and the cancellation
     sign_in(browser, view_url, ANN)

@@ -24,6 +24,7 @@ from gworkspace_supervision.domain.roster import RosterEntry, load_roster
 from gworkspace_supervision.emulator.view import make_view_server, open_workspace
 from gworkspace_supervision.google.connect import Connection, connect
 from gworkspace_supervision.services.booking import book
+from gworkspace_supervision.services.rearrange import RearrangeResult, rearrange
 from gworkspace_supervision.services.records import create_records
 from gworkspace_supervision.services.templates import install_templates
 from gworkspace_supervision.services.tracking import SyncResult, sync
@@ -59,6 +60,12 @@ class World:
     def sync(self) -> SyncResult:
         return sync(
             RunContext.of(self.conn, self.roster, self.policy, self.settings), 2027, today=TODAY
+        )
+
+    def rearrange(self) -> RearrangeResult:
+        return rearrange(
+            RunContext.of(self.conn, self.roster, self.policy, self.settings),
+            supervisors=[SUPERVISOR],
         )
 
 
