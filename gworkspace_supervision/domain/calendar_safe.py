@@ -57,13 +57,12 @@ def calendar_safe(plan: Plan) -> Plan:
         for part in parts[1:]:
             old = session_id_for(s.series_id, part.start)
             renamed[old] = (part.session_ids[0], part.series_id)
-    sessions: list[Session] = []
-    for session in plan.sessions:
-        new = renamed.get(session.session_id)
-        if new is None:
-            sessions.append(session)
-        else:
-            sessions.append(replace(session, session_id=new[0], series_id=new[1]))
+    sessions = [
+        session
+        if (new := renamed.get(session.session_id)) is None
+        else replace(session, session_id=new[0], series_id=new[1])
+        for session in plan.sessions
+    ]
     return replace(plan, series=tuple(series), sessions=tuple(sessions))
 
 
@@ -99,7 +98,8 @@ def safe_parts(s: Series, sessions: list[datetime] | None = None) -> list[Series
         (o for o in options if o is not None),
         key=lambda o: (len(o[1]), len(o[0].exdates) + len(o[0].rdates)),
     )
-    kept = tuple(i for i in s.session_ids if i[-16:] not in {_stamp(t) for t in tail})
+    moved_out = {_stamp(t) for t in tail}
+    kept = tuple(i for i in s.session_ids if i[-16:] not in moved_out)
     main = replace(main, session_ids=kept)
     return [main, *(_single(s, moment) for moment in tail)]
 
@@ -127,26 +127,27 @@ def _weekly_rule(s: Series, sessions: list[datetime]) -> tuple[Series, list[date
     tz = s.start.tzinfo
     first = s.start
     wall = (first.weekday(), first.time())
-
-    def on_pattern(moment: datetime) -> bool:
-        local = moment.astimezone(tz)
-        return (local.weekday(), local.time()) == wall
-
-    fits = [o for o in sessions if on_pattern(o)]
+    # each session's local wall time once (not once per test), and the week it falls in
+    on = [(o.astimezone(tz), o) for o in sessions]
+    fits = [(local, o) for local, o in on if (local.weekday(), local.time()) == wall]
     if not fits:
         return None
-    last = fits[-1]
-    weeks = (last.astimezone(tz).date() - first.date()).days // 7
-    pattern = [
-        datetime.combine(first.date() + timedelta(weeks=k), first.time(), tzinfo=tz)
-        for k in range(weeks + 1)
-    ]
-    fitting = set(fits)
+    last = fits[-1][1]
+    start_day = first.date()
+    weeks = (fits[-1][0].date() - start_day).days // 7
+    # the weeks the rule makes with no session there: only those gaps are built
+    held = {(local.date() - start_day).days // 7 for local, _ in fits}
     main = replace(
         s,
         rrule=f"FREQ=WEEKLY;BYDAY={WEEKDAY_CODES[first.weekday()]};COUNT={weeks + 1}",
-        exdates=tuple(p for p in pattern if p not in fitting),
-        rdates=tuple(o for o in sessions if not on_pattern(o) and o < last),
+        exdates=tuple(
+            datetime.combine(start_day + timedelta(weeks=k), first.time(), tzinfo=tz)
+            for k in range(weeks + 1)
+            if k not in held
+        ),
+        rdates=tuple(
+            o for local, o in on if (local.weekday(), local.time()) != wall and o < last
+        ),
     )
     return main, [o for o in sessions if o > last]
 
