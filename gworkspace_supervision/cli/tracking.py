@@ -103,7 +103,14 @@ def sync_command(
 @click.option("--year", type=YEAR, help="Only this year's sessions.")
 @today_option
 @format_option("table", "json", "csv")
-@click.option("--overdue", is_flag=True, help="Only records past their due day, not complete.")
+@click.option(
+    "--overdue",
+    is_flag=True,
+    help="Only records past their due day, not complete: short lines to paste into an email.",
+)
+@click.option("--team", help="Only this team (as the Sheet names it).")
+@click.option("--line-manager", help="Only the people this line manager manages (email or name).")
+@click.option("--supervisor", help="Only this supervisor's sessions (email or name).")
 @click.pass_obj
 def report_command(
     obj: Context,
@@ -113,13 +120,21 @@ def report_command(
     today: Any,
     output_format: str,
     overdue: bool,
+    team: str | None,
+    line_manager: str | None,
+    supervisor: str | None,
 ) -> None:
     """Report from the tracking Sheet, with totals per team (what line managers see).
+
+    By default the state at the last sync, as the Sheet shows it; --today DATE works the
+    open statuses out for that day instead.
 
     Example: gws-supervision report --roster roster.csv --policy hillingdon
     --overdue --format table
 
     Example: gws-supervision report --year 2027 --format json > report.json
+
+    Example: gws-supervision report --overdue --line-manager lena.manager@example-council.gov.uk
     """
     settings, the_policy = load_settings_policy(obj.config if obj else None, roster, policy)
     with connect(obj.workspace, settings) as connection:
@@ -130,5 +145,8 @@ def report_command(
             year=year,
             today=as_date(today),
             overdue_only=overdue,
+            team=team,
+            line_manager=line_manager,
+            supervisor=supervisor,
         )
     sys.stdout.write(render(result, output_format.lower()) + "\n")

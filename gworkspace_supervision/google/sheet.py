@@ -334,6 +334,29 @@ class TrackerSheet:
             ]
         )
 
+    # -- marks: small facts kept with the tracker (the week a digest went out) ---------------------
+    def marks(self, key: str) -> list[str]:
+        """The values kept under `key` in the spreadsheet's developer metadata (one call)."""
+        info = self.calls.metadata("developerMetadata(metadataId,metadataKey,metadataValue)")
+        return sorted(
+            str(m.get("metadataValue", ""))
+            for m in info.get("developerMetadata", [])
+            if m.get("metadataKey") == key
+        )
+
+    def mark(self, key: str, value: str, *, replace: bool) -> None:
+        """Keep `value` as the one value under `key` (with `replace`, the values `marks` found
+        are removed in the same call), so every machine running the toolkit sees it."""
+        delete = {
+            "deleteDeveloperMetadata": {
+                "dataFilter": {"developerMetadataLookup": {"metadataKey": key}}
+            }
+        }
+        create = {"createDeveloperMetadata": {"developerMetadata": {
+            "metadataKey": key, "metadataValue": value, "location": {"spreadsheet": True},
+            "visibility": "DOCUMENT"}}}  # fmt: skip
+        self.calls.batch_update([delete, create] if replace else [create])
+
     # -- reading -----------------------------------------------------------------------------------
     def read(self) -> Content:
         """Sessions, _state and the sync state in one values.batchGet (FORMULA render: dates as

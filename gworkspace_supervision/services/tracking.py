@@ -1,8 +1,8 @@
 """`sync`: the bookings and each open record's status line, into the tracking Sheet.
 
 read the Sheet (rows, notes, sync state) -> read each supervisor's sessions (one Calendar call)
-and the records changed since the stored Drive page token (one Drive call, then one export per
-changed open record) -> statuses (domain/status.py) -> write every tab in one values call.
+and the records changed since the stored Drive page token (one Drive call), then the changed open
+records' text (Docs batch requests: a round trip per 50 records per owner) -> statuses (domain/status.py) -> write every tab in one values call.
 
 Incremental (Hillingdon 4.4 monitored daily without re-reading a year of Docs): a record already
 COMPLETE is never read again; an open record is read only when Drive lists it as changed since
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import time as time_module
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -53,6 +54,7 @@ from ..google.tracking_reads import (
     SessionEvent,
     list_year_sessions,
     record_changes,
+    record_texts,
     start_page_token,
 )
 from .absence_tracking import CoverProposal, absence_rows, cover_proposals
@@ -246,17 +248,8 @@ def sync(
                 if record.owner and record.owner != supervisor:
                     continue  # seen in this Drive, owned by someone else: read by its owner
                 records[record.session_id] = record
-        statuses: dict[str, tuple[str | None, datetime | None, bool]] = {}
-        for sid, record in sorted(records.items()):
-            if sid in completed_state or record.session_id == "":
-                continue
-            text = drive.export_text(record.owner or supervisors[0], record.file_id)
-            reads += 1
-            statuses[sid] = (
-                parse_record_status(text),
-                record.modified_time,
-                parse_record_urgent(text),
-            )
+        statuses = read_statuses(connection, records, completed_state, supervisors)
+        reads = len(statuses)
         everything = _rows(
             events, roster, policy, old_rows, records, removed, statuses, workdays, now
         )
@@ -274,6 +267,7 @@ def sync(
         notify = bool(setting(settings, "supervision", "notify"))
         meta["readers"] = ",".join(sheet.share(readers, shared, notify))
         meta["last_sync"] = connection.now().isoformat(timespec="seconds")
+        meta["as_at"] = now.date().isoformat()  # the day the statuses are for (report's default)
         say(f"Writing {len(rows)} rows ({reads} records read)")
         tabs = build_tabs(rows, previous, summary, overdue, meta)
         if policy.events:  # issue 8: a tab per event type, Observations, Summary per type
@@ -298,6 +292,33 @@ def sync(
         gaps=away[0] if away else 0,
         cover=away[1] if away else [],
     )
+
+
+def read_statuses(
+    connection: Connection,
+    records: Mapping[str, RecordFile],
+    completed: Mapping[str, TrackedSession],
+    supervisors: Sequence[str],
+) -> dict[str, tuple[str | None, datetime | None, bool]]:
+    """Session id -> (the record's status line, its modifiedTime, whether it is marked urgent)
+    for each changed record not already COMPLETE: one Docs batch round trip per owner per
+    DOCS_BATCH records, not one round trip per record."""
+    by_owner: dict[str, list[RecordFile]] = defaultdict(list)
+    for sid, record in sorted(records.items()):
+        if sid not in completed and record.session_id != "":
+            by_owner[record.owner or supervisors[0]].append(record)
+    out: dict[str, tuple[str | None, datetime | None, bool]] = {}
+    for owner, mine in sorted(by_owner.items()):
+        texts = record_texts(connection, owner, [r.file_id for r in mine])
+        for r in mine:
+            if r.file_id in texts:
+                text = texts[r.file_id]
+                out[r.session_id] = (
+                    parse_record_status(text),
+                    r.modified_time,
+                    parse_record_urgent(text),
+                )
+    return out
 
 
 def _cancelled_at(event: SessionEvent, old: TrackedSession | None, now: datetime) -> datetime:
