@@ -32,7 +32,7 @@ from dateutil.rrule import rrulestr
 from .series import WEEKDAY_CODES, Series, expand, phase_at, series_id_for, session_id_for
 
 if TYPE_CHECKING:
-    from .planner import Plan, Session
+    from .planner import Plan
 
 SINGLE_RULE = "FREQ=DAILY;COUNT=1"
 
@@ -145,9 +145,7 @@ def _weekly_rule(s: Series, sessions: list[datetime]) -> tuple[Series, list[date
             for k in range(weeks + 1)
             if k not in held
         ),
-        rdates=tuple(
-            o for local, o in on if (local.weekday(), local.time()) != wall and o < last
-        ),
+        rdates=tuple(o for local, o in on if (local.weekday(), local.time()) != wall and o < last),
     )
     return main, [o for o in sessions if o > last]
 
