@@ -46,27 +46,30 @@ def calendar_safe(plan: Plan) -> Plan:
     unsafe = {s.series_id for s in plan.series if not is_safe(s)}
     if not unsafe:
         return plan
-    starts: dict[str, list[datetime]] = {key: [] for key in unsafe}
-    for session in plan.sessions:
-        if session.series_id in unsafe:
-            starts[session.series_id].append(session.start)
+    # one pass over the sessions: where each unsafe series' sessions are (a few percent of them)
+    where: dict[str, list[int]] = {key: [] for key in unsafe}
+    for index, series_id in enumerate([session.series_id for session in plan.sessions]):
+        if series_id in unsafe:
+            where[series_id].append(index)
+    sessions = list(plan.sessions)
     series: list[Series] = []
-    renamed: dict[str, tuple[str, str]] = {}  # old session id -> (new session id, series id)
     for s in plan.series:
         if s.series_id not in unsafe:
             series.append(s)
             continue
-        parts = safe_parts(s, sorted(starts[s.series_id]) or None)
+        mine = where[s.series_id]
+        parts = safe_parts(s, sorted(sessions[i].start for i in mine) or None)
         series += parts
+        renamed: dict[str, tuple[str, str]] = {}  # old session id -> (new session id, series)
         for part in parts[1:]:
-            old = session_id_for(s.series_id, part.start)
-            renamed[old] = (part.session_ids[0], part.series_id)
-    sessions = [
-        session
-        if (new := renamed.get(session.session_id)) is None
-        else replace(session, session_id=new[0], series_id=new[1])
-        for session in plan.sessions
-    ]
+            renamed[session_id_for(s.series_id, part.start)] = (
+                part.session_ids[0],
+                part.series_id,
+            )
+        for i in mine if renamed else ():
+            new = renamed.get(sessions[i].session_id)
+            if new is not None:
+                sessions[i] = replace(sessions[i], session_id=new[0], series_id=new[1])
     return replace(plan, series=tuple(series), sessions=tuple(sessions))
 
 
