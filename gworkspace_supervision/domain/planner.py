@@ -1055,17 +1055,19 @@ def plan_year(
         # off: the sort keys are 80,000 new objects.)
         sessions = sorted(planner.sessions, key=_stamp)
         series = sorted(planner.series, key=lambda s: (s.supervisor_email, s.start, s.series_id))
+        plan = Plan(
+            year=year,
+            policy=policy,
+            sessions=tuple(sessions),
+            series=tuple(series),
+            window=(first, planner.last),
+            reassignments=tuple(planner.reassignments),
+            notes=tuple(planner.notes),
+            gaps=tuple(planner.gaps),
+        )
+        # No session after its rule's end: Google would not show it. Still with GC off: with
+        # 100,000 live objects a collection pass costs more than the re-encoding itself.
+        return calendar_safe(plan)
     finally:
         if collecting:
             gc.enable()
-    plan = Plan(
-        year=year,
-        policy=policy,
-        sessions=tuple(sessions),
-        series=tuple(series),
-        window=(first, planner.last),
-        reassignments=tuple(planner.reassignments),
-        notes=tuple(planner.notes),
-        gaps=tuple(planner.gaps),
-    )
-    return calendar_safe(plan)  # no session after its rule's end: Google would not show it
