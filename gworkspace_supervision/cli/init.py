@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from ..domain.policy import load_policy
 from ..context import policy_for
+from ..domain.policy import load_policy
 from ..domain.roster import RosterEntry, load_roster
 from ..domain.roster_sheet_layout import column_checks, header
 from ..errors import InputError, Problem

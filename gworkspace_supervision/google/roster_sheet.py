@@ -96,9 +96,9 @@ def create_roster_sheet(
     lays it out, one values update types the rows in as a person would (USER_ENTERED: dates
     become dates). Returns its id."""
     made = execute(
-        connection.drive(user).files().create(
-            body={"name": title, "mimeType": SHEET_MIME}, fields="id"
-        ),
+        connection.drive(user)
+        .files()
+        .create(body={"name": title, "mimeType": SHEET_MIME}, fields="id"),
         what="drive.files.create",
         policy=connection.retry,
         meter=connection.meter,

@@ -7,8 +7,8 @@ from typing import Any
 from ..domain.policy import Policy
 from ..domain.roster import RosterEntry
 from ..domain.roster_sheet import parse_roster_rows, sheet_ref
-from ..google.connect import Connection
 from ..domain.roster_sheet_layout import NOTES, column_checks, header, rows_for_header
+from ..google.connect import Connection
 from ..google.roster_sheet import create_roster_sheet, read_roster_tab
 from .tracking import operator_of, setting
 
