@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -20,6 +21,7 @@ from .absences import Absence, by_person
 from .calendar_safe import calendar_safe
 from .events import SUPERVISION, EventRule
 from .people import PEOPLE_FIELDS, PairPeople, ThroughPeople
+from .pins import Pin, by_pair
 from .policy import Category, Phase, Policy, cadence_text
 from .roster import RosterEntry
 from .series import (
@@ -234,6 +236,10 @@ class _Planner:
         self.away_cache: dict[str, set[int]] = {}
         self.returns: list[tuple[_Pair, date, Absence]] = []
         self.gaps: list[Gap] = []
+        self.pins: dict[tuple[str, str], Pin] = {}  # booked pairs: their slot comes first
+        self.moved: dict[tuple[int, date], tuple[date, int, str]] = {}
+        self.settled = 0  # pending pairs whose moves are relocated already
+        self.returned = 0  # absences' returns handled already
 
     # -- nominal dates -------------------------------------------------------------------------
     def chain(self, entry: RosterEntry) -> list[_Link]:
@@ -408,9 +414,16 @@ class _Planner:
         shift_cache: dict[int, tuple[list[_Segment], list[int]]] = {}
         first_days: list[int] = []
         chain = self.chain(entry)
-        for offset, minute in self.candidates(
-            anchor, preferred, self.horizon(entry, anchor, chain), minutes
-        ):
+        horizon = self.horizon(entry, anchor, chain)
+        candidates = self.candidates(anchor, preferred, horizon, minutes)
+        pin = self.pins.get((a, b))
+        if pin is not None:
+            pinned = self.pinned(entry, pin, anchor, horizon, chain, minutes, shift_cache)
+            if pinned is not None:
+                stated = entry.preferred_day is not None or entry.preferred_time is not None
+                first = [(0, preferred)] if stated and pinned != (0, preferred) else []
+                candidates = itertools.chain(first, [pinned], candidates)
+        for offset, minute in candidates:
             if offset not in shift_cache:
                 segs = self.segments(entry, anchor + timedelta(days=offset), chain)
                 days = [d.toordinal() for g in segs for d in g.dates if self.is_working(d)]
@@ -442,6 +455,37 @@ class _Planner:
             )
             self.reassignments.append(f"{entry.supervisee_email} with {b}: {reassigned}")
         self.commit(entry, segs, minute, minutes, reassigned, fits=chosen is not None)
+
+    def pinned(
+        self,
+        entry: RosterEntry,
+        pin: Pin,
+        anchor: date,
+        horizon: int,
+        chain: list[_Link],
+        minutes: int,
+        shift_cache: dict[int, tuple[list[_Segment], list[int]]],
+    ) -> tuple[int, int] | None:
+        """The (day offset, minute) that books the pair where it is booked already: the offset
+        whose sessions include the pinned day (same weekday, same place in the cadence), else
+        the first with its weekday. None when the time is outside working hours now."""
+        at = pin.at.hour * 60 + pin.at.minute
+        if at < self.open or at + minutes > self.close:
+            return None
+        offsets = [
+            o for o in range(horizon)
+            if (anchor + timedelta(days=o)).weekday() == pin.day.weekday()
+        ]  # fmt: skip
+        if not offsets:
+            return None
+        for offset in offsets:
+            if offset not in shift_cache:
+                segs = self.segments(entry, anchor + timedelta(days=offset), chain)
+                days = [d.toordinal() for g in segs for d in g.dates if self.is_working(d)]
+                shift_cache[offset] = (segs, days)
+            if any(pin.day in g.dates for g in shift_cache[offset][0]):
+                return offset, at
+        return offsets[0], at
 
     def commit(
         self,
@@ -499,23 +543,8 @@ class _Planner:
     def finish(self) -> None:
         """Second pass: relocate moved occurrences (regular slots were all taken first, so a
         bank-holiday move never pushes someone else's regular session), then emit series."""
-        moved: dict[tuple[int, date], tuple[date, int, str]] = {}
-        for pair, nominal, absence in sorted(
-            self.returns, key=lambda r: (r[2].last, r[0].entry.supervisee_email)
-        ):
-            landed = self.after_return(pair, absence)
-            if landed is not None:
-                seg = next(g for g in pair.segs if nominal in g.dates)
-                reason = pair.dropped.pop(nominal) + ": first free slot on return"
-                moved[(id(seg), nominal)] = (*landed, reason)
-        jobs = [(d, pair.entry.supervisee_email, seg, pair, reason, lo, hi)
-                for pair in self.pending for seg, d, reason, lo, hi in pair.moves]  # fmt: skip
-        for d, _, seg, pair, reason, lo, hi in sorted(jobs, key=lambda j: (j[0], j[1])):
-            landed = self.relocate(pair, d, lo, hi)
-            if landed is None:  # the person's own dates leave no working day for it
-                pair.dropped[d] = f"{reason}; no working day in post to move it to"
-            else:
-                moved[(id(seg), d)] = (*landed, reason)
+        self.settle()
+        moved = self.moved
         for pair in self.pending:
             self.emit_pair(pair, moved)
             for nominal, reason in sorted(pair.dropped.items()):
@@ -523,6 +552,30 @@ class _Planner:
                     pair.entry.supervisee_email, pair.entry.supervisor_email,
                     self.at(nominal, pair.minute), reason,
                 ))  # fmt: skip
+
+    def settle(self) -> None:
+        """Relocate the moved occurrences of the pairs placed since the last settle. `book`
+        settles the pinned (already booked) pairs before placing new ones, so a newcomer's
+        regular slot never takes a booked pair's bank-holiday move from it."""
+        moved = self.moved
+        returns, self.returned = self.returns[self.returned :], len(self.returns)
+        pending, self.settled = self.pending[self.settled :], len(self.pending)
+        for pair, nominal, absence in sorted(
+            returns, key=lambda r: (r[2].last, r[0].entry.supervisee_email)
+        ):
+            landed = self.after_return(pair, absence)
+            if landed is not None:
+                seg = next(g for g in pair.segs if nominal in g.dates)
+                reason = pair.dropped.pop(nominal) + ": first free slot on return"
+                moved[(id(seg), nominal)] = (*landed, reason)
+        jobs = [(d, pair.entry.supervisee_email, seg, pair, reason, lo, hi)
+                for pair in pending for seg, d, reason, lo, hi in pair.moves]  # fmt: skip
+        for d, _, seg, pair, reason, lo, hi in sorted(jobs, key=lambda j: (j[0], j[1])):
+            landed = self.relocate(pair, d, lo, hi)
+            if landed is None:  # the person's own dates leave no working day for it
+                pair.dropped[d] = f"{reason}; no working day in post to move it to"
+            else:
+                moved[(id(seg), d)] = (*landed, reason)
 
     def after_return(self, pair: _Pair, absence: Absence) -> tuple[date, int] | None:
         """The first free slot for both from the supervisee's return, nearest their time."""
@@ -1022,11 +1075,15 @@ def plan_year(
     busy: BusyTimes | None = None,
     closure_days: Iterable[date] = (),
     absences: Iterable[Absence] = (),
+    pinned: Iterable[Pin] = (),
 ) -> Plan:
     """Plan every supervision session of `year` (from `start`, default 1 January).
 
     `absences`: a supervisee's sessions while away move to the first free slot on return (the
     rest are recorded gaps); a supervisor's absence is noted with the sessions needing cover.
+    `pinned`: pairs already booked (`book`): placed first, each at its booked slot while that
+    still fits, and their moves settled before any other pair is placed, so a new or changed
+    pair never moves them.
     """
     first = start or date(year, 1, 1)
     if not date(year, 1, 1) <= first <= date(year, 12, 31):
@@ -1043,8 +1100,16 @@ def plan_year(
     collecting = gc.isenabled()
     gc.disable()  # many small objects and no cycles: skip generational GC passes (~25% faster)
     try:
-        for entry in sorted(roster, key=lambda e: _order(e, policy)):
+        planner.pins = by_pair(pinned)
+        ordered = sorted(roster, key=lambda e: _order(e, policy))
+        booked = [e for e in ordered if (e.supervisee_email, e.supervisor_email) in planner.pins]
+        for entry in booked:
             planner.place(entry)
+        if booked:
+            planner.settle()
+        for entry in ordered:
+            if (entry.supervisee_email, entry.supervisor_email) not in planner.pins:
+                planner.place(entry)
         planner.finish()
         planner.place_events(roster)
         planner.cover_notes(roster)

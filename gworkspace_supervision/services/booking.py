@@ -19,10 +19,12 @@ from typing import Any
 from dateutil.rrule import rrulestr
 
 from ..domain.absences import Absence
+from ..domain.events import SUPERVISION
+from ..domain.pins import Pin
 from ..domain.planner import Plan, plan_year
 from ..domain.policy import Policy, load_policy
 from ..domain.roster import RosterEntry, load_roster
-from ..domain.series import WEEKDAY_CODES, Series, expand, series_id_for
+from ..domain.series import WEEKDAY_CODES, Series, expand, pair_id_for, series_id_for
 from ..errors import APIError, InputError, Problem
 from ..google.batch import BatchError
 from ..google.calendar import (
@@ -147,8 +149,9 @@ def book(
     warnings: list[str] = []
     busy = _busy_times(adapter, roster, booked, the_policy, year, now, settings, warnings)
     closures = _setting(settings, "closure_days") or ()
+    pinned = pins(roster, booked, the_policy)
     plan = plan_year(roster, the_policy, year, start=start, busy=busy, closure_days=closures,
-                     absences=absences)  # fmt: skip
+                     absences=absences, pinned=pinned)  # fmt: skip
     changes = diff(plan, booked, now, roster, settings)
     result = BookingResult(year, dry_run, send_updates, plan, changes, warnings=warnings)
     if not dry_run:
@@ -191,6 +194,31 @@ def _busy_times(
             for person in {cal, *b.attendees}:
                 ours[person] += spans
     return {p: subtract(found.busy.get(p, []), ours.get(p, [])) for p in people}
+
+
+def pins(
+    roster: Sequence[RosterEntry], booked: Mapping[str, Sequence[BookedSeries]], policy: Policy
+) -> list[Pin]:
+    """Each roster pair's booked slot (its supervision series in its supervisor's calendar):
+    the planner keeps it, so a roster edit re-books only the pairs it is about. A series cut
+    short (its slot given up for a new one) pins only a pair with nothing else booked."""
+    pairs = {pair_id_for(e.supervisee_email, e.supervisor_email): e for e in roster}
+    found: dict[str, list[tuple[bool, Pin]]] = defaultdict(list)
+    for cal, series in sorted(booked.items()):
+        for b in series:
+            entry = pairs.get(b.pair_id)
+            if b.cancelled or b.kind != SUPERVISION or entry is None:
+                continue
+            if entry.supervisor_email != cal:
+                continue
+            local = b.start.astimezone(policy.tz)
+            pin = Pin(entry.supervisee_email, cal, local.date(), local.time())
+            found[b.pair_id].append((b.truncated_at is not None, pin))
+    out: list[Pin] = []
+    for _, candidates in sorted(found.items()):
+        current = [p for cut, p in candidates if not cut]
+        out += current or [p for _, p in candidates]
+    return out
 
 
 def subtract(
