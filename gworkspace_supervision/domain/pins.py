@@ -21,6 +21,7 @@ class Pin:
     supervisor_email: str
     day: date  # the booked series' first session (its weekday and its place in the cadence)
     at: time  # local start time
+    series: str = ""  # an [[events]] event (observation, appraisal): the plan's series id
 
     @property
     def key(self) -> tuple[str, str]:
@@ -33,5 +34,11 @@ def by_pair(pins: Iterable[Pin] | Mapping[tuple[str, str], Pin]) -> dict[tuple[s
     items = pins.values() if isinstance(pins, Mapping) else pins
     out: dict[tuple[str, str], Pin] = {}
     for pin in sorted(items, key=lambda p: (p.key, p.day, p.at)):
-        out.setdefault(pin.key, pin)
+        if not pin.series:
+            out.setdefault(pin.key, pin)
     return out
+
+
+def by_series(pins: Iterable[Pin]) -> dict[str, Pin]:
+    """The booked [[events]] events (one session each), by the plan's series id."""
+    return {p.series: p for p in pins if p.series}

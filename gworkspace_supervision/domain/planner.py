@@ -21,7 +21,7 @@ from .absences import Absence, by_person
 from .calendar_safe import calendar_safe
 from .events import SUPERVISION, EventRule
 from .people import PEOPLE_FIELDS, PairPeople, ThroughPeople
-from .pins import Pin, by_pair
+from .pins import Pin, by_pair, by_series
 from .policy import Category, Phase, Policy, cadence_text
 from .roster import RosterEntry
 from .series import (
@@ -237,6 +237,8 @@ class _Planner:
         self.returns: list[tuple[_Pair, date, Absence]] = []
         self.gaps: list[Gap] = []
         self.pins: dict[tuple[str, str], Pin] = {}  # booked pairs: their slot comes first
+        self.event_pins: dict[str, Pin] = {}  # booked [[events]] events, by series id
+        self.events_done: set[tuple[str, str, int]] = set()  # (pair, type, index) booked at pins
         self.moved: dict[tuple[int, date], tuple[date, int, str]] = {}
         self.settled = 0  # pending pairs whose moves are relocated already
         self.returned = 0  # absences' returns handled already
@@ -839,13 +841,17 @@ class _Planner:
         )  # fmt: skip
 
     # -- [[events]]: observations, appraisals, reviews ------------------------------------------
-    def place_events(self, roster: Sequence[RosterEntry]) -> None:
+    def place_events(self, roster: Sequence[RosterEntry], pinned_only: bool = False) -> None:
         """One single event per rule month and pair, after every session has its slot (so
         sessions never move for them), on a working day of that month free for both people,
-        within the supervisor's daily limit: the same no-double-booking rules as sessions."""
+        within the supervisor's daily limit: the same no-double-booking rules as sessions.
+        `pinned_only`: book only the events already booked, at their booked slot (`book`,
+        before any pair is placed: a booked event never overlaps a booked session, so the
+        booked pairs still find their slots); the later full pass skips them."""
         rules = self.policy.events
         if not rules:
             return
+        jobs: list[tuple[RosterEntry, EventRule, int, int, Mapping[str, Any], str, str, int]] = []
         for entry in sorted(roster, key=lambda e: (e.supervisee_email, e.supervisor_email)):
             pair_id = pair_id_for(entry.supervisee_email, entry.supervisor_email)
             person: dict[str, Any] = {
@@ -862,7 +868,60 @@ class _Planner:
             for rule in rules:
                 if rule.applies_to(*kinds):
                     for index, month in rule.months_for(entry.start_date, self.year, spread):
-                        self.place_event(entry, rule, index, month, person, facts, head, spread)
+                        jobs.append((entry, rule, index, month, person, facts, head, spread))
+        if pinned_only:  # booked events keep their slot, before any new pair is placed
+            for job in jobs:
+                if self.pinned_event(*job):
+                    self.events_done.add(
+                        (
+                            job[0].supervisee_email + "\x1f" + job[0].supervisor_email,
+                            job[1].type,
+                            job[2],
+                        )
+                    )
+            return
+        for job in jobs:
+            if (
+                job[0].supervisee_email + "\x1f" + job[0].supervisor_email,
+                job[1].type,
+                job[2],
+            ) not in self.events_done:
+                self.place_event(*job)
+
+    def pinned_event(
+        self,
+        entry: RosterEntry,
+        rule: EventRule,
+        index: int,
+        month: int,
+        person: Mapping[str, Any],
+        facts: str,
+        head: str,
+        spread: int,
+    ) -> bool:
+        """Book the event at its booked slot when that is still in its month, in the person's
+        dates and free for both; False: place it as new."""
+        a, b = entry.supervisee_email, entry.supervisor_email
+        series_id = series_id_for(a, b, "event", rule.type, index, self.year)
+        pin = self.event_pins.get(series_id)
+        if pin is None:
+            return False
+        day = pin.day.toordinal()
+        minute, minutes = (
+            pin.at.hour * 60 + pin.at.minute,
+            rule.minutes or self.policy.session_minutes,
+        )
+        if minute < self.open or minute + minutes > self.close or day not in self.month_days(month):
+            return False
+        if not self.started(entry) <= pin.day <= self.finished(entry):
+            return False
+        if day in self.away_days(a) or not self.diary.fits(a, b, day, minute, minute + minutes):
+            return False
+        self.diary.book_pair(
+            a, b, day, minute, minute + minutes, f"{entry.supervisee_name}'s {rule.label.lower()}"
+        )
+        self.emit_event(rule, index, day, minute, minutes, person, facts, head)
+        return True
 
     def month_days(self, month: int) -> list[int]:
         """Working days (ordinals) of `month` of the plan year inside the plan window."""
@@ -1100,9 +1159,12 @@ def plan_year(
     collecting = gc.isenabled()
     gc.disable()  # many small objects and no cycles: skip generational GC passes (~25% faster)
     try:
-        planner.pins = by_pair(pinned)
+        pinned = list(pinned)
+        planner.pins, planner.event_pins = by_pair(pinned), by_series(pinned)
         ordered = sorted(roster, key=lambda e: _order(e, policy))
         booked = [e for e in ordered if (e.supervisee_email, e.supervisor_email) in planner.pins]
+        if planner.event_pins:  # one-offs already booked: disjoint from every booked session
+            planner.place_events(ordered, pinned_only=True)
         for entry in booked:
             planner.place(entry)
         if booked:

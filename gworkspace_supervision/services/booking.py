@@ -199,22 +199,26 @@ def _busy_times(
 def pins(
     roster: Sequence[RosterEntry], booked: Mapping[str, Sequence[BookedSeries]], policy: Policy
 ) -> list[Pin]:
-    """Each roster pair's booked slot (its supervision series in its supervisor's calendar):
-    the planner keeps it, so a roster edit re-books only the pairs it is about. A series cut
-    short (its slot given up for a new one) pins only a pair with nothing else booked."""
+    """Each roster pair's booked slot (its supervision series in its supervisor's calendar)
+    and each booked [[events]] event's: the planner keeps them, so a roster edit re-books only
+    the pairs it is about. A series cut short (its slot given up for a new one) pins only a
+    pair with nothing else booked."""
     pairs = {pair_id_for(e.supervisee_email, e.supervisor_email): e for e in roster}
     found: dict[str, list[tuple[bool, Pin]]] = defaultdict(list)
+    out: list[Pin] = []
     for cal, series in sorted(booked.items()):
         for b in series:
             entry = pairs.get(b.pair_id)
-            if b.cancelled or b.kind != SUPERVISION or entry is None:
-                continue
-            if entry.supervisor_email != cal:
+            if b.cancelled or entry is None or entry.supervisor_email != cal:
                 continue
             local = b.start.astimezone(policy.tz)
+            if b.kind != SUPERVISION:  # an observation, appraisal, review: one session
+                out.append(
+                    Pin(entry.supervisee_email, cal, local.date(), local.time(), b.series_key)
+                )
+                continue
             pin = Pin(entry.supervisee_email, cal, local.date(), local.time())
             found[b.pair_id].append((b.truncated_at is not None, pin))
-    out: list[Pin] = []
     for _, candidates in sorted(found.items()):
         current = [p for cut, p in candidates if not cut]
         out += current or [p for _, p in candidates]

@@ -11,12 +11,12 @@ every attendee of a changed event: developers.google.com/calendar/api/v3/referen
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_booking import rows, supervisors, write_roster
 from test_least_privilege import (
     ANN,
     BEN,
@@ -33,6 +33,11 @@ from test_least_privilege import (
     name,
     roster_csv,
 )
+
+from gworkspace_supervision.google.connect import Connection, connect
+from gworkspace_supervision.google.retry import RetryPolicy
+from gworkspace_supervision.services.booking import BookingResult, book
+from gworkspace_supervision.settings import Settings
 
 WRITES = ("insert", "patch", "update", "delete")
 
@@ -61,8 +66,10 @@ def series_by_pair(google: GoogleApps) -> dict[tuple[str, str], list[dict[str, A
     """Every supervisor's series events (not expanded), by (supervisee, supervisor)."""
     out: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for cal in (SAM, TOM, UMA, LENA):
-        listing = google.api("calendar", "v3", cal).events().list(
-            calendarId="primary", maxResults=2500, showDeleted=False
+        listing = (
+            google.api("calendar", "v3", cal)
+            .events()
+            .list(calendarId="primary", maxResults=2500, showDeleted=False)
         )
         for e in listing.execute()["items"]:
             guests = [a["email"] for a in e.get("attendees", []) if a["email"] != cal]
@@ -138,3 +145,75 @@ def test_transfer_then_book_rebooks_only_ann(user: User, google: GoogleApps) -> 
     mails = user.outbox()[sent_before:]
     assert {m["to"] for m in mails} <= {ANN, SAM, TOM}, mails
     assert user.run("book", "--year", "2027", "--dry-run").stdout.count("unchanged: ") == 1
+
+
+# -- one row added or changed in a booked roster: nobody else is re-booked ----------------------
+def _fifteen(tmp_path: Path) -> tuple[Path, list[dict[str, str]]]:
+    entries = rows()[:15]
+    return write_roster(tmp_path / "fifteen.csv", entries), entries
+
+
+@pytest.fixture
+def conn(tmp_path: Path) -> Iterator[Connection]:
+    connection = connect(f"local:{tmp_path / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
+    connection.workspace.clock.set("2026-12-01T09:00:00Z")
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _events(conn: Connection, result: BookingResult) -> dict[str, tuple[Any, ...]]:
+    """Every series event of the app, by id: (start, recurrence, sequence)."""
+    out: dict[str, tuple[Any, ...]] = {}
+    for cal in supervisors(result.plan):
+        items = conn.calendar(cal).events().list(calendarId="primary", maxResults=2500).execute()
+        for e in items["items"]:
+            out[e["id"]] = (e["start"], tuple(e.get("recurrence", ())), e.get("sequence"))
+    return out
+
+
+def test_a_starter_added_to_a_booked_roster_rebooks_nobody_else(
+    conn: Connection, tmp_path: Path
+) -> None:
+    roster, entries = _fifteen(tmp_path)
+    first = book(conn, roster, "hillingdon", 2027, Settings())
+    assert first.complete and len({s.supervisee_email for s in first.plan.series}) == 15
+    before = _events(conn, first)
+    holder = next(e for e in entries if e["category"] == "case_holding")
+    starter = dict(holder, supervisee_email="new.starter@example-council.gov.uk",
+                   supervisee_name="New Starter", start_date="2027-03-15")  # fmt: skip
+    grown = write_roster(tmp_path / "grown.csv", [*entries, starter])
+    conn.workspace.clock.set("2027-02-01T09:00:00Z")
+    conn.workspace.reset_counters()
+    after = book(conn, grown, "hillingdon", 2027, Settings())
+    writes = {(c.action, c.supervisee) for c in after.writes}
+    assert writes and {who for _, who in writes} == {starter["supervisee_email"]}, writes
+    assert {a for a, _ in writes} == {"create"}
+    assert after.invitations == len(after.writes) == conn.workspace.counters()["emails"]
+    now = _events(conn, after)
+    assert {k: v for k, v in now.items() if k in before} == before  # nobody else touched
+    conn.workspace.reset_counters()
+    again = book(conn, grown, "hillingdon", 2027, Settings())
+    assert again.writes == [] and conn.workspace.counters()["event_writes"] == 0
+
+
+def test_a_leavers_end_date_changes_only_the_leavers_series(
+    conn: Connection, tmp_path: Path
+) -> None:
+    roster, entries = _fifteen(tmp_path)
+    first = book(conn, roster, "hillingdon", 2027, Settings())
+    before = _events(conn, first)
+    leaver = next(e for e in entries if e["category"] == "case_holding")
+    left = [dict(e, end_date="2027-06-30") if e is leaver else e for e in entries]
+    for e in left:
+        e.setdefault("end_date", "")
+    changed = write_roster(tmp_path / "left.csv", left)
+    conn.workspace.clock.set("2027-02-01T09:00:00Z")
+    after = book(conn, changed, "hillingdon", 2027, Settings())
+    assert after.writes and {c.supervisee for c in after.writes} == {leaver["supervisee_email"]}
+    now = _events(conn, after)
+    untouched = {c.event_id for c in after.writes}
+    assert {k: v for k, v in now.items() if k in before and k not in untouched} == {
+        k: v for k, v in before.items() if k not in untouched
+    }
