@@ -9,8 +9,8 @@ no longer fits, get new slots (issue 12: nobody is re-booked unless the command 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, time
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,9 @@ class Pin:
     day: date  # the booked series' first session (its weekday and its place in the cadence)
     at: time  # local start time
     series: str = ""  # an [[events]] event (observation, appraisal): the plan's series id
+    # every booked session of the pair (local start): where a session moved off a bank holiday
+    # or a clash landed, tried first when the planner moves that session again
+    sessions: frozenset[datetime] = frozenset()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -34,8 +37,12 @@ def by_pair(pins: Iterable[Pin] | Mapping[tuple[str, str], Pin]) -> dict[tuple[s
     items = pins.values() if isinstance(pins, Mapping) else pins
     out: dict[tuple[str, str], Pin] = {}
     for pin in sorted(items, key=lambda p: (p.key, p.day, p.at)):
-        if not pin.series:
-            out.setdefault(pin.key, pin)
+        if pin.series:
+            continue
+        known = out.get(pin.key)
+        out[pin.key] = (
+            pin if known is None else replace(known, sessions=known.sessions | pin.sessions)
+        )
     return out
 
 

@@ -608,6 +608,18 @@ class _Planner:
         floor = self.policy.floor
         monthly = floor is not None and floor.monthly
         bounded = True  # every day in reach is outside the person's dates or while away
+        landed = self.landings(a, b)
+        for keep in (True, False) if landed else ():  # where `book` put it before, if free
+            for day in days:
+                if keep and not (lo <= day <= hi and (not monthly or day.month == nominal.month)):
+                    continue
+                if not started <= day <= finished or (away and day.toordinal() in away):
+                    continue
+                ordinal = day.toordinal()
+                for start in landed.get(ordinal, ()):
+                    if diary.fits(a, b, ordinal, start, start + minutes):
+                        diary.book_pair(a, b, ordinal, start, start + minutes, pair.who)
+                        return day, start
         for keep in (True, False):
             for day in days:
                 if keep and not (lo <= day <= hi and (not monthly or day.month == nominal.month)):
@@ -629,6 +641,17 @@ class _Planner:
             f"{MOVE_SEARCH_DAYS} working days either side (max_sessions_per_day "
             f"{self.policy.max_sessions_per_day}); give {b} fewer supervisees",
         )
+
+    def landings(self, supervisee: str, supervisor: str) -> dict[int, list[int]]:
+        """The pair's booked sessions (pinned) by day ordinal: start minutes, earliest first."""
+        pin = self.pins.get((supervisee, supervisor))
+        if pin is None or not pin.sessions:
+            return {}
+        out: dict[int, list[int]] = {}
+        for moment in sorted(pin.sessions):
+            local = moment.astimezone(self.tz)
+            out.setdefault(local.toordinal(), []).append(local.hour * 60 + local.minute)
+        return out
 
     def away_days(self, email: str) -> set[int]:
         days = self.away_cache.get(email)

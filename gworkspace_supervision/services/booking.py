@@ -217,7 +217,8 @@ def pins(
                     Pin(entry.supervisee_email, cal, local.date(), local.time(), b.series_key)
                 )
                 continue
-            pin = Pin(entry.supervisee_email, cal, local.date(), local.time())
+            sessions = frozenset(o.astimezone(policy.tz) for o in b.occurrences())
+            pin = Pin(entry.supervisee_email, cal, local.date(), local.time(), "", sessions)
             found[b.pair_id].append((b.truncated_at is not None, pin))
     for _, candidates in sorted(found.items()):
         current = [p for cut, p in candidates if not cut]
