@@ -402,7 +402,9 @@ class _Planner:
             return max(1, min(28, weeks * 7 - (anchor - entry.start_date).days))
         return 28
 
-    def place(self, entry: RosterEntry) -> None:
+    def place(self, entry: RosterEntry, pinned_only: bool = False) -> bool:
+        """Place the pair (False: `pinned_only` and its booked slot does not fit, nothing done:
+        it is placed again, as new, once every pair still fitting its booked slot is)."""
         anchor = self.anchor(entry)
         minutes = self.policy.minutes_for(entry.role or entry.category)
         preferred = (
@@ -424,7 +426,17 @@ class _Planner:
             if pinned is not None:
                 stated = entry.preferred_day is not None or entry.preferred_time is not None
                 first = [(0, preferred)] if stated and pinned != (0, preferred) else []
+                if pinned_only and first:
+                    return False  # a stated preference elsewhere: placed with the changed pairs
                 candidates = itertools.chain(first, [pinned], candidates)
+        if pinned_only:
+            if pin is None or pinned is None:
+                return False
+            offset, minute = pinned
+            segs, days = shift_cache[offset]
+            if not self.diary.fits_all(a, b, days, minute, minute + minutes):
+                return False
+            candidates = iter([pinned])
         for offset, minute in candidates:
             if offset not in shift_cache:
                 segs = self.segments(entry, anchor + timedelta(days=offset), chain)
@@ -442,7 +454,7 @@ class _Planner:
                 f"(category {entry.category}, start_date {entry.start_date}"
                 + (f", end_date {entry.end_date})" if entry.end_date else ")")
             )
-            return
+            return True
         offset, minute, segs = chosen or fallback
         reassigned = None
         if (offset, minute) != (0, preferred) and (
@@ -457,6 +469,7 @@ class _Planner:
             )
             self.reassignments.append(f"{entry.supervisee_email} with {b}: {reassigned}")
         self.commit(entry, segs, minute, minutes, reassigned, fits=chosen is not None)
+        return True
 
     def pinned(
         self,
@@ -468,9 +481,9 @@ class _Planner:
         minutes: int,
         shift_cache: dict[int, tuple[list[_Segment], list[int]]],
     ) -> tuple[int, int] | None:
-        """The (day offset, minute) that books the pair where it is booked already: the offset
-        whose sessions include the pinned day (same weekday, same place in the cadence), else
-        the first with its weekday. None when the time is outside working hours now."""
+        """The (day offset, minute) that books the pair where it is booked already: of the
+        offsets on the booked weekday, the one whose dates are most often booked dates (the
+        same place in the cadence). None when the time is outside working hours now."""
         at = pin.at.hour * 60 + pin.at.minute
         if at < self.open or at + minutes > self.close:
             return None
@@ -480,14 +493,17 @@ class _Planner:
         ]  # fmt: skip
         if not offsets:
             return None
+        booked = {pin.day} | {m.astimezone(self.tz).date() for m in pin.sessions}
+        best, most = offsets[0], -1
         for offset in offsets:
             if offset not in shift_cache:
                 segs = self.segments(entry, anchor + timedelta(days=offset), chain)
                 days = [d.toordinal() for g in segs for d in g.dates if self.is_working(d)]
                 shift_cache[offset] = (segs, days)
-            if any(pin.day in g.dates for g in shift_cache[offset][0]):
-                return offset, at
-        return offsets[0], at
+            same = sum(1 for g in shift_cache[offset][0] for d in g.dates if d in booked)
+            if same > most:
+                best, most = offset, same
+        return best, at
 
     def commit(
         self,
@@ -1188,12 +1204,11 @@ def plan_year(
         booked = [e for e in ordered if (e.supervisee_email, e.supervisor_email) in planner.pins]
         if planner.event_pins:  # one-offs already booked: disjoint from every booked session
             planner.place_events(ordered, pinned_only=True)
-        for entry in booked:
-            planner.place(entry)
-        if booked:
+        kept = {id(e) for e in booked if planner.place(e, pinned_only=True)}
+        if kept:
             planner.settle()
-        for entry in ordered:
-            if (entry.supervisee_email, entry.supervisor_email) not in planner.pins:
+        for entry in ordered:  # new pairs, and booked ones whose slot no longer fits
+            if id(entry) not in kept:
                 planner.place(entry)
         planner.finish()
         planner.place_events(roster)
