@@ -21,6 +21,7 @@ from .files import MAX_TOML_BYTES, read_input
 DEFAULT_DOMAINS = ("example-council.gov.uk",)
 ROLES = ("commenter", "reader", "writer")
 AUTH = ("service_account", "oauth", "adc")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DRIVE_SCOPES = ("drive.file", "drive")  # [google] drive_scope: least privilege, or the broad one
 
 
@@ -44,6 +45,7 @@ class SupervisionSettings:
     template_doc_id: str | None = None
     tracker_sheet_id: str | None = None
     caseload: str | None = None  # caseload CSV: each record gets its case-discussion agenda
+    digest_weekday: str = "monday"  # `daily` emails the line managers' digest on this day; "off"
     # Hillingdon 4.5: after a handover the old supervisor loses access unless this keeps it
     transfer_keep_old_supervisor_access: bool = False
 
@@ -72,6 +74,7 @@ _KEYS = {
     "supervision": {
         "policy", "roster", "notify", "line_manager_role", "template_folder_id",
         "template_doc_id", "tracker_sheet_id", "caseload", "transfer_keep_old_supervisor_access",
+        "digest_weekday",
     },
     "google": {
         "auth", "service_account_key", "oauth_client_secrets", "token_path", "subject",
@@ -161,6 +164,10 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
     caseload = text("supervision", "caseload", None)
     if caseload is not None and not caseload.lower().endswith(".csv"):
         bad("supervision.caseload", f"must name a caseload .csv file, got {caseload!r}")
+    weekday = str(text("supervision", "digest_weekday", "monday") or "monday").lower()
+    if weekday not in (*WEEKDAYS, "off"):
+        bad("supervision.digest_weekday", f"must be a day like monday, or off, got {weekday!r}")
+        weekday = "monday"
     notify = table("supervision").get("notify", True)
     if not isinstance(notify, bool):
         bad("supervision.notify", f"must be true or false, got {notify!r}")
@@ -190,6 +197,7 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
             template_doc_id=text("supervision", "template_doc_id", None),
             tracker_sheet_id=text("supervision", "tracker_sheet_id", None),
             caseload=caseload,
+            digest_weekday=weekday,
             transfer_keep_old_supervisor_access=keep_old,
         ),
         google=GoogleSettings(

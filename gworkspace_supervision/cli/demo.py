@@ -14,7 +14,7 @@ from ..services.export import export, require_export_extra
 from ..services.report import render
 from ..settings import load_settings
 from .main import Context, cli
-from .options import DAY
+from .options import DAY, load_inputs
 from .view import DEFAULT_PORT as VIEW_PORT
 
 
@@ -66,18 +66,38 @@ def demo_command(obj: Context, today: Any) -> None:
     required=True,
     help="Folder to write calendars/, records/, tracker.csv, tracker.xlsx and summary.png.",
 )
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Before the first sync: export the calendars of this roster's supervisors.",
+)
 @click.pass_obj
-def export_command(obj: Context, directory: Path) -> None:
+def export_command(obj: Context, directory: Path, roster: Path | None) -> None:
     """Export what people see, read back through the APIs: calendars (ICS), records (HTML),
-    the tracker (CSV and XLSX, statuses coloured) and the on-time chart (PNG).
+    the tracker (CSV, XLSX with every tab, and an HTML page) and the on-time chart (PNG).
+
+    Before the first sync, with --roster, the calendars are exported and what is missing said.
 
     Example: gws-supervision --workspace local:demo-workspace export --to demo-export
     """
     require_export_extra()  # before the workspace is opened: nothing is written without the extra
     settings = load_settings(obj.config if obj else None)
+    supervisors: list[str] = []
+    if roster is not None:
+        inputs = load_inputs(obj.config if obj else None, roster, None)
+        supervisors = sorted({e.supervisor_email for e in inputs.roster})
+    missing: list[str] = []
     with connect(obj.workspace, settings) as connection:
-        counts = export(connection, settings, directory, progress=_say)
-    click.echo(
-        f"Exported to {directory}: {counts['calendars']} calendars, {counts['records']} records, "
-        f"tracker.csv and tracker.xlsx ({counts['rows']} rows), summary.png"
+        counts = export(
+            connection, settings, directory, progress=_say, supervisors=supervisors,
+            missing=missing,
+        )  # fmt: skip
+    tracker = (
+        "" if missing else f", tracker.csv, .xlsx and .html ({counts['rows']} rows), summary.png"
     )
+    click.echo(
+        f"Exported to {directory}: {counts['calendars']} calendars, {counts['records']} "
+        f"records{tracker}"
+    )
+    for text in missing:
+        click.echo(f"Not exported: {text}")

@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "digest",
     "cover",
     "check",
+    "daily",
     "view",
 ]
 

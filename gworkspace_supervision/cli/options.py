@@ -21,6 +21,7 @@ import click
 
 from ..domain.policy import Policy, load_policy
 from ..domain.roster import RosterEntry, load_roster
+from ..domain.roster_sheet import is_sheet, sheet_ref
 from ..errors import InputError, Problem
 from ..settings import Settings, load_settings
 from .preflight import check_plannable
@@ -111,7 +112,8 @@ def roster_option(function: F) -> F:
     return click.option(
         "--roster",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Staff roster CSV (`python -m gworkspace_supervision.data` shows the example). "
+        help="Staff roster CSV (`python -m gworkspace_supervision.data` shows the example), or "
+        "sheet:SPREADSHEET_ID[/TAB] for a roster kept in a Google Sheet. "
         "Default: [supervision] roster.",
     )(function)
 
@@ -197,11 +199,27 @@ def load_inputs(
         raise InputError(
             Problem("--roster", None, None, "no roster: give --roster FILE or [supervision] roster")
         )
-    entries = load_roster(roster_path, chosen_policy, settings.organisation.allowed_domains)
+    if is_sheet(roster_path):  # `sheet:ID[/TAB]`: read from Google, validated the same way
+        entries = _sheet_roster(str(roster_path), chosen_policy, settings)
+    else:
+        entries = load_roster(roster_path, chosen_policy, settings.organisation.allowed_domains)
     inputs = Inputs(settings, chosen_policy, entries)
     if year is not None:
         check_plannable(inputs, year, start, roster_path)
     return inputs
+
+
+def _sheet_roster(spec: str, policy: Policy, settings: Settings) -> list[RosterEntry]:
+    """The roster Sheet read on the command's own workspace (--workspace), as the operator."""
+    from ..google.connect import connect
+    from ..services.roster_sheet import load_sheet_roster
+    from .main import DEFAULT_WORKSPACE
+
+    sheet_ref(spec)  # a malformed spec is said before connecting
+    ctx = click.get_current_context(silent=True)
+    workspace = getattr(ctx.find_root().obj, "workspace", None) if ctx else None
+    with connect(workspace or DEFAULT_WORKSPACE, settings) as connection:
+        return load_sheet_roster(connection, spec, policy, settings)
 
 
 def load_settings_policy(

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from ..domain.absences import load_absences
 from ..google.connect import connect
 from ..services.report import render, report
 from ..services.tracking import SyncResult, sync
@@ -50,9 +51,21 @@ def describe(result: SyncResult) -> str:
 @policy_option
 @year_option
 @today_option
+@click.option(
+    "--absences",
+    type=click.Path(path_type=Path),
+    help="The CSV of leave and absence `book` planned with (person,from,to,reason): the gaps "
+    "and the sessions needing cover go to the tracker's 'Gaps and cover' tab, and the cover "
+    "command to run is printed for each supervisor away.",
+)
 @click.pass_obj
 def sync_command(
-    obj: Context, roster: Path | None, policy: str | None, year: int, today: Any
+    obj: Context,
+    roster: Path | None,
+    policy: str | None,
+    year: int,
+    today: Any,
+    absences: Path | None = None,
 ) -> None:
     """Bring the tracking Sheet up to date: bookings, records and their status lines.
 
@@ -63,6 +76,8 @@ def sync_command(
     --year 2027
     """
     inputs = load_inputs(obj.config if obj else None, roster, policy)
+    domains = inputs.settings.organisation.allowed_domains
+    away = load_absences(absences, domains) if absences else ()
     with connect(obj.workspace, inputs.settings) as connection:
         result = sync(
             connection,
@@ -72,8 +87,14 @@ def sync_command(
             inputs.settings,
             today=as_date(today),
             progress=say,
+            absences=away,
         )
     click.echo(describe(result))
+    if absences:
+        click.echo(f"Gaps and cover: {result.gaps} session(s) not held (supervisee away), "
+                   f"{len(result.cover)} supervisor absence(s) needing cover")  # fmt: skip
+    for proposal in result.cover:
+        click.echo(proposal.advice(inputs.policy))
 
 
 @cli.command("report")
@@ -82,7 +103,14 @@ def sync_command(
 @click.option("--year", type=YEAR, help="Only this year's sessions.")
 @today_option
 @format_option("table", "json", "csv")
-@click.option("--overdue", is_flag=True, help="Only records past their due day, not complete.")
+@click.option(
+    "--overdue",
+    is_flag=True,
+    help="Only records past their due day, not complete: short lines to paste into an email.",
+)
+@click.option("--team", help="Only this team (as the Sheet names it).")
+@click.option("--line-manager", help="Only the people this line manager manages (email or name).")
+@click.option("--supervisor", help="Only this supervisor's sessions (email or name).")
 @click.pass_obj
 def report_command(
     obj: Context,
@@ -92,13 +120,21 @@ def report_command(
     today: Any,
     output_format: str,
     overdue: bool,
+    team: str | None,
+    line_manager: str | None,
+    supervisor: str | None,
 ) -> None:
     """Report from the tracking Sheet, with totals per team (what line managers see).
+
+    By default the state at the last sync, as the Sheet shows it; --today DATE works the
+    open statuses out for that day instead.
 
     Example: gws-supervision report --roster roster.csv --policy hillingdon
     --overdue --format table
 
     Example: gws-supervision report --year 2027 --format json > report.json
+
+    Example: gws-supervision report --overdue --line-manager lena.manager@example-council.gov.uk
     """
     settings, the_policy = load_settings_policy(obj.config if obj else None, roster, policy)
     with connect(obj.workspace, settings) as connection:
@@ -109,5 +145,8 @@ def report_command(
             year=year,
             today=as_date(today),
             overdue_only=overdue,
+            team=team,
+            line_manager=line_manager,
+            supervisor=supervisor,
         )
     sys.stdout.write(render(result, output_format.lower()) + "\n")

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 from ..errors import InputError, Problem
 from .caseload import INVOLVEMENTS, Case
-from .policy import Policy
+from .policy import COUNCIL_SETTING, Policy
 
 RULES = (
     "new_allocations",
@@ -49,6 +49,9 @@ class AgendaRule:
     every_days: Mapping[str, int] = field(default_factory=dict)  # by involvement
     first_review_days: Mapping[str, int] = field(default_factory=dict)  # e.g. assessment: 20
     share: int = 3  # third_of_caseload: 1/share of the caseload each session
+    # where the policy in use sets the new-allocation rule ([wording] new_allocation), or the
+    # note that it is the council's own setting: never another council's section
+    new_allocation_cite: str = COUNCIL_SETTING
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ def agenda_rule(policy: Policy) -> AgendaRule:
         every_days=every,
         first_review_days=first,
         share=numbers["share"],
+        new_allocation_cite=policy.wording.cite("new_allocation"),
     )
 
 
@@ -147,9 +151,11 @@ def agenda_items(
         age = (session_date - case.allocated_on).days
         since_previous = previous_session is not None and case.allocated_on > previous_session
         if age < rule.new_allocation_days or since_previous:
+            days = rule.new_allocation_days
+            within = f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
             items[case.case_number] = (
                 f"allocated or transferred {case.allocated_on}, not yet discussed "
-                "(Hillingdon 5.2 a: within 4 weeks)"
+                f"(within {within}: {rule.new_allocation_cite})"
             )
     if rule.rule == "every_open_case":
         for case in open_cases:

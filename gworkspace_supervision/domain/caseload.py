@@ -129,7 +129,7 @@ def parse_caseload(
 def _check_header(header: list[str], name: str, line: int) -> list[Problem]:
     unknown = (
         f"unknown column; a caseload holds only: {', '.join(COLUMNS)} "
-        "(case numbers only, never case content: Hillingdon 4.4)"
+        "(case numbers only, never case content: the records are personal data)"
     )
     return header_problems(header, name, line, columns=COLUMNS, required=REQUIRED, unknown=unknown)
 

@@ -1098,9 +1098,11 @@ class _Planner:
                         if email in managers
                         else ("their line manager")
                     )
+                    by = managers.get(email) or "COLLEAGUE"  # proposed: their line manager
                     self.notes.append(
                         f"{email} away ({absence.text}): {count} session(s) need cover, which "
-                        f"{who} arranges (the cover command)"
+                        f"{who} arranges: gws-supervision cover --supervisor {email} "
+                        f"--from {absence.first} --to {absence.last} --by {by}"
                     )
 
     def preload(self, busy: BusyTimes | None, people: Iterable[str]) -> None:

@@ -112,6 +112,36 @@ class Floor:
         return f"{what} is less frequent than this policy allows: {self.words}"
 
 
+# What the toolkit says where a policy sets no rule of its own (Sunderland and Islington set no
+# rearrangement timescale; Sunderland no record deadline): the number is the council's choice.
+COUNCIL_SETTING = "this council's own setting: the policy in use sets no such rule"
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Where the policy in use sets each rule people read about, in its own title and section
+    numbers (`[wording]` in the policy file). Every event description, record, digest and
+    tracker note cites these, never another council's sections: an empty value means the
+    policy sets no such rule, and people are told the number is the council's own setting."""
+
+    record_due: str = ""  # the record deadline, e.g. "Hillingdon Supervision Framework 4.4"
+    rearrange: str = ""  # a cancelled session rearranged, e.g. "Hillingdon ... 3.3"
+    cover: str = ""  # cover while a supervisor is away, e.g. "Hillingdon ... 3.4"
+    new_allocation: str = ""  # a new allocation discussed within weeks, e.g. "... 5.2 a"
+    absence: str = ""  # a gap in supervision from leave, e.g. "Islington ...: gaps recorded"
+    handover: str = ""  # records handed over when staff move, e.g. "Hillingdon ... 4.5"
+
+    def cite(self, rule: str) -> str:
+        """The citation for `rule` (a field name), or COUNCIL_SETTING when the policy has none."""
+        return str(getattr(self, rule)) or COUNCIL_SETTING
+
+    def cited(self, rule: str) -> str:
+        """' (citation)' for a rule the policy sets, '' for one it does not (a message that
+        needs no number of its own)."""
+        value = str(getattr(self, rule))
+        return f" ({value})" if value else ""
+
+
 @dataclass(frozen=True)
 class Policy:
     key: str
@@ -135,6 +165,7 @@ class Policy:
     floor: Floor | None = None  # the least frequent supervision allowed anyone
     # Islington: 24 hours for a record of significant decisions or urgent matters
     record_due_urgent_hours: int | None = None
+    wording: Wording = field(default_factory=Wording)  # [wording]: the policy's own citations
 
     def record_due_on(self, session_end: datetime, workdays: Any, urgent: bool = False) -> date:
         """The last day a session's record is on time, as the policy writes it: its working
@@ -144,6 +175,38 @@ class Policy:
         if urgent and self.record_due_urgent_hours:
             return (session_end + timedelta(hours=self.record_due_urgent_hours)).date()
         return workdays.add_working_days(session_end.date(), self.record_due_working_days)
+
+    def record_due_text(self) -> str:
+        """The record deadline as people read it, cited from this policy: 'complete within 5
+        working days (Hillingdon Supervision Framework 4.4)'; Islington adds its 24 hours for a
+        record marked urgent; a deadline the policy does not set says it is the council's."""
+        return f"{self.record_due_rule()} ({self.wording.cite('record_due')})"
+
+    def record_due_rule(self) -> str:
+        """The record deadline in words, without its citation."""
+        days = self.record_due_working_days
+        text = f"complete within {days} working day{'s' if days != 1 else ''}"
+        if self.record_due_urgent_hours:
+            text += (
+                f", or {self.record_due_urgent_hours} hours when the record is marked urgent "
+                "(significant decisions or urgent matters)"
+            )
+        return text
+
+    def rearrange_text(self) -> str:
+        """The rearrangement rule as people read it, cited from this policy."""
+        return (
+            f"a cancelled session is rearranged within {self.rearrange_within_hours} hours for "
+            f"a date not later than {self.rearrange_within_days} days "
+            f"({self.wording.cite('rearrange')})"
+        )
+
+    def cover_text(self) -> str:
+        """Why a colleague holds the session, cited from this policy."""
+        return (
+            "sessions continue at the usual frequency while a supervisor is away "
+            f"({self.wording.cite('cover')})"
+        )
 
     def minutes_for(self, category: str | None) -> int:
         """Session length for a person in `category` (its own, else the policy's)."""
@@ -410,6 +473,7 @@ _POLICY_KEYS = {
     "template", "rearrange_within_hours", "rearrange_within_days", "floor", "floor_words",
     "record_due_urgent_hours",
 }  # fmt: skip
+_WORDING_KEYS = {"record_due", "rearrange", "cover", "new_allocation", "absence", "handover"}
 _CATEGORY_KEYS = {"label", "phases", "needs_start_date", "needs_interval", "status",
                   "session_minutes"}  # fmt: skip
 _PHASE_KEYS = {"name", "every_weeks", "monthly", "until_weeks", "until_months", "then"}
@@ -547,7 +611,7 @@ def _as_date(value: object) -> date | None:
 def parse_policy(data: Mapping[str, Any], file: str) -> Policy:
     """Validate the TOML tables `[policy]`, `[categories.*]` and free-form `[extra.*]`."""
     check = _Checker(file)
-    check.unknown(data, {"policy", "categories", "extra", "events"}, "")
+    check.unknown(data, {"policy", "categories", "extra", "events", "wording"}, "")
     head = data.get("policy", {})
     if not isinstance(head, dict):
         check.bad("policy", "must be a table")
@@ -632,6 +696,7 @@ def parse_policy(data: Mapping[str, Any], file: str) -> Policy:
         )
     }
     events = parse_events(data.get("events", []), check.bad, categories, span)
+    wording = _parse_wording(data.get("wording", {}), check)
     title = check.str_(head, "name", "policy.name", key)
     template = check.str_(head, "template", "policy.template", key)
     if check.problems:
@@ -657,7 +722,28 @@ def parse_policy(data: Mapping[str, Any], file: str) -> Policy:
         events=tuple(events),
         floor=floor,
         record_due_urgent_hours=numbers["record_due_urgent_hours"],
+        wording=wording,
     )
+
+
+def _parse_wording(table: Any, check: _Checker) -> Wording:
+    """`[wording]`: each key the policy's own title and section for a rule (text people read
+    in calendars, records, the tracker and the digest); a key left out means the policy sets
+    no such rule. Plain text on one line, no braces (nothing is filled into it)."""
+    if not isinstance(table, dict):
+        check.bad("wording", "must be a table")
+        return Wording()
+    check.unknown(table, _WORDING_KEYS, "wording.")
+    values: dict[str, str] = {}
+    for key in sorted(_WORDING_KEYS & set(table)):
+        value = table[key]
+        if not isinstance(value, str) or not value.strip():
+            check.bad(f"wording.{key}", f"must be a non-empty string, got {value!r}")
+        elif "\n" in value or "{" in value or "}" in value or len(value) > 200:
+            check.bad(f"wording.{key}", "must be one line of at most 200 characters, no braces")
+        else:
+            values[key] = value.strip()
+    return Wording(**values)
 
 
 def _parse_floor(head: Mapping[str, Any], check: _Checker) -> Floor | None:

@@ -28,15 +28,16 @@ NO_CASELOAD = "No caseload file given: list the ICS case numbers discussed (numb
 NO_CASE_DUE = "No case due for discussion under the policy."
 NOT_BOOKED = "not yet booked"
 
-# policy.template -> the shipped template file (data/templates). Islington's policy and the
-# Supervision Guidance (case discussion) prescribe no record form of their own: they use the
-# Hillingdon ESR layout.
+# policy.template -> the shipped template file (data/templates). The Supervision Guidance (case
+# discussion) prescribes no record form of its own: it uses the Hillingdon ESR layout. Islington
+# has its own (its header cites Islington, and it carries the urgent line its 24 hours need).
 TEMPLATE_FILES = {
     "hillingdon": "hillingdon.html",
+    "islington": "islington.html",
     "sunderland": "sunderland.html",
     "reflective_4x4x4": "reflective_4x4x4.html",
 }
-TEMPLATE_ALIASES = {"islington": "hillingdon", "case_discussion": "hillingdon"}
+TEMPLATE_ALIASES = {"case_discussion": "hillingdon"}
 ROLES = ("reader", "commenter", "writer")
 
 

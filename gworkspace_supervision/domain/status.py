@@ -54,6 +54,20 @@ def parse_record_status(text: str) -> str | None:
     return COMPLETE if word in ("COMPLETE", "COMPLETED") else DRAFT
 
 
+_URGENT_LINE = re.compile(
+    r"urgent\s*/\s*significant\s+decisions?\s*[:\-]\s*\**\s*([a-z]+)", re.IGNORECASE
+)
+
+
+def parse_record_urgent(text: str) -> bool:
+    """True when a Doc's `Urgent / significant decisions:` line (the last one wins) says yes
+    (Islington: a record of significant case decisions or urgent matters is due within 24
+    hours). Case-insensitive; 'yes', 'y' and 'true' count, anything else (the template's
+    'no') does not. The policy decides whether the mark changes the deadline."""
+    found = _URGENT_LINE.findall(text or "")
+    return bool(found) and found[-1].lower() in ("yes", "y", "true")
+
+
 def record_due(session_day: date, workdays: WorkingDays, days: int) -> date:
     """The last day the record is on time: `days` working days after the session day."""
     return workdays.add_working_days(session_day, days)
@@ -116,6 +130,7 @@ class TrackedSession:
     cancelled_at: datetime | None = None
     type: str = "supervision"  # or an [[events]] type (observation, appraisal, ...)
     kind: str = ""  # an observation's kind
+    urgent: bool = False  # the record is marked urgent (Islington: due within 24 hours)
 
     @property
     def session_date(self) -> date:

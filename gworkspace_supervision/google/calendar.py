@@ -146,14 +146,13 @@ def series_to_event(
     category = getattr(policy, "categories", {}).get(series.category)
     label = getattr(category, "label", series.category)
     minutes = int(series.duration.total_seconds() // 60)
-    due_days = getattr(policy, "record_due_working_days", 5)
+    due = policy.record_due_text() if hasattr(policy, "record_due_text") else ""
     if series.type == "supervision":
         lines = [
             f"Supervision: {series.supervisee_name} with {series.supervisor_name}.",
             f"Category: {label} ({series.phase_label}), {series.cadence}; "
             f"policy: {getattr(policy, 'name', '')}.",
-            f"{minutes} minutes. The record is due within {due_days} working days "
-            "(Hillingdon 4.4).",
+            f"{minutes} minutes. The record: {due}." if due else f"{minutes} minutes.",
         ]
     else:  # an [[events]] event: observation, appraisal, review (no supervision record)
         what = f"{series.title} ({series.kind})" if series.kind else series.title

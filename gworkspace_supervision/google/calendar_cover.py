@@ -33,9 +33,11 @@ def cover_body(
     record: RecordFile | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
+    rule: str = "",
 ) -> dict[str, Any]:
     """The event the covering supervisor holds the session with (the supervisee invited), at
-    `start`-`end` (default the session's own time)."""
+    `start`-`end` (default the session's own time). `rule`: why, in the policy's own words and
+    sections (Policy.cover_text), never another council's."""
     own = session.instance.start
     start, end = start or own, end or session.instance.end
     tags = CoverTags(
@@ -51,10 +53,10 @@ def cover_body(
         # placed elsewhere: the covering supervisor was busy at its own time
         moved_from=own if start != own else None,
     )
+    why = f": {rule}" if rule else ""
     description = (
-        f"Supervision: {supervisee_name} with {by_name}, covering for {usual_name} "
-        "(Hillingdon 3.4: sessions continue at the prescribed frequency while a supervisor is "
-        "away). Booked by gws-supervision cover."
+        f"Supervision: {supervisee_name} with {by_name}, covering for {usual_name}{why}. "
+        "Booked by gws-supervision cover."
     )
     body: dict[str, Any] = {
         "id": cover_event_id(session.session_id),

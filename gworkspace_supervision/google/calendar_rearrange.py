@@ -135,9 +135,15 @@ def _cancelled(gone: CancelledOccurrence, master: BookedSeries) -> CancelledSess
 
 
 def replacement_body(
-    cancelled: CancelledSession, start: datetime, end: datetime, policy_name: str = ""
+    cancelled: CancelledSession,
+    start: datetime,
+    end: datetime,
+    policy_name: str = "",
+    rule: str = "",
 ) -> dict[str, Any]:
-    """The event booking the rearranged session: a single event linked to the cancelled one."""
+    """The event booking the rearranged session: a single event linked to the cancelled one.
+    `rule`: the policy's own rearrangement rule and citation (Policy.rearrange_text), so a
+    calendar under one council's policy never cites another's sections."""
     tz = cancelled.timezone
     was = cancelled.start
     series = cancelled.tags
@@ -156,8 +162,8 @@ def replacement_body(
         "description": "\n".join(
             [
                 f"Rearranged from the session of {was:%a %d %b %Y %H:%M}, which was cancelled.",
-                "Hillingdon 3.3: a cancelled session is rearranged within 24 hours for a date "
-                f"not later than 5 days.{' Policy: ' + policy_name + '.' if policy_name else ''}",
+                (f"Policy: {policy_name}." if policy_name else "")
+                + (f" {rule[:1].upper()}{rule[1:]}." if rule else ""),
                 "Booked by gws-supervision rearrange.",
             ]
         ),
@@ -177,12 +183,13 @@ def book_replacement(
     end: datetime,
     *,
     policy_name: str = "",
+    rule: str = "",
     send_updates: str = "all",
 ) -> Any:
     """Insert the replacement in the supervisor's calendar (the supervisee is emailed an
     invitation with sendUpdates=all). A 409 means the id is taken: booked by an earlier run, so
     nothing new is written."""
-    body = replacement_body(cancelled, start, end, policy_name)
+    body = replacement_body(cancelled, start, end, policy_name, rule)
     write = Write("insert", body["id"], body)
     answers = adapter.write(cancelled.calendar_user, [write], send_updates=send_updates)
     return answers[f"insert:{write.event_id}"]

@@ -334,6 +334,29 @@ class TrackerSheet:
             ]
         )
 
+    # -- marks: small facts kept with the tracker (the week a digest went out) ---------------------
+    def marks(self, key: str) -> list[str]:
+        """The values kept under `key` in the spreadsheet's developer metadata (one call)."""
+        info = self.calls.metadata("developerMetadata(metadataId,metadataKey,metadataValue)")
+        return sorted(
+            str(m.get("metadataValue", ""))
+            for m in info.get("developerMetadata", [])
+            if m.get("metadataKey") == key
+        )
+
+    def mark(self, key: str, value: str, *, replace: bool) -> None:
+        """Keep `value` as the one value under `key` (with `replace`, the values `marks` found
+        are removed in the same call), so every machine running the toolkit sees it."""
+        delete = {
+            "deleteDeveloperMetadata": {
+                "dataFilter": {"developerMetadataLookup": {"metadataKey": key}}
+            }
+        }
+        create = {"createDeveloperMetadata": {"developerMetadata": {
+            "metadataKey": key, "metadataValue": value, "location": {"spreadsheet": True},
+            "visibility": "DOCUMENT"}}}  # fmt: skip
+        self.calls.batch_update([delete, create] if replace else [create])
+
     # -- reading -----------------------------------------------------------------------------------
     def read(self) -> Content:
         """Sessions, _state and the sync state in one values.batchGet (FORMULA render: dates as
@@ -343,7 +366,7 @@ class TrackerSheet:
         if self.needs_setup:
             return content
         try:
-            ranges = self.calls.values_batch_get([f"{SESSIONS}!A2:L", f"{STATE}!A2:I", META_RANGE])
+            ranges = self.calls.values_batch_get([f"{SESSIONS}!A2:L", f"{STATE}!A2:J", META_RANGE])
         except APIError as err:
             if err.status == 400 and "Unable to parse range" in err.message:
                 return content  # read without the lock: a tracker whose tabs are not made yet
@@ -588,6 +611,7 @@ def state_cells(row: TrackedSession) -> list[Any]:
         row.record_owner,
         _iso(row.completed_at),
         _iso(row.cancelled_at),
+        "yes" if row.urgent else "",
     ]
 
 
@@ -626,6 +650,7 @@ def rows_from(content: Content) -> list[TrackedSession]:
                 record_owner=str(state[6]),
                 completed_at=_moment(state[7]),
                 cancelled_at=_moment(state[8]),
+                urgent=str(state[9]).strip().lower() == "yes",
             )
         )
     return out

@@ -25,7 +25,7 @@ STATUS_COLUMN = 10
 NOTE_COLUMN = 11
 STATE_HEADER = (
     "Session ID", "Supervisee email", "Supervisor email", "Line manager email", "Start", "End",
-    "Record owner", "Completed at", "Cancelled at",
+    "Record owner", "Completed at", "Cancelled at", "Urgent",
 )  # fmt: skip
 OVERDUE_HEADER = (
     "Session ID", "Team", "Supervisor", "Supervisee", "Line manager", "Session date",
@@ -56,7 +56,13 @@ EVENT_TABS = {
     "appraisal review": "Appraisal reviews",
     "agreement review": "Agreement reviews",
 }
-EXTRA_SHEET_IDS = {OBSERVATIONS: 3, **{t: 4 + i for i, t in enumerate(EVENT_TABS.values())}}
+# Leave and absence (`sync --absences`): the gaps and the sessions needing cover, by date.
+GAPS = "Gaps and cover"
+EXTRA_SHEET_IDS = {
+    OBSERVATIONS: 3,
+    **{t: 4 + i for i, t in enumerate(EVENT_TABS.values())},
+    GAPS: 8,
+}
 EVENT_HEADER = (
     "Event ID", "Type", "Kind", "Team", "Supervisor", "Supervisee", "Line manager", "Date",
     "Status",

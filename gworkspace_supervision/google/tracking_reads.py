@@ -8,7 +8,11 @@ tags, no `updated`): the app's series (one listing) and the cancelled occurrence
 listing, four fields) rebuild each cancelled session from its series. A series `book` withdrew
 (cancelled whole) has no sessions any more.
 Drive: changes.list from a stored page token, per supervisor (each has their own Drive), gives
-the records changed since the last sync; only those are exported again.
+the records changed since the last sync; only those are read again.
+Docs: the changed records' text, read with documents.get in Docs batch requests (docs.v1's
+batchPath, https://docs.googleapis.com/batch), DOCS_BATCH a round trip, as each record's owner.
+Not Drive files.export in a Drive batch: Google's Drive batch guide says batches do not carry
+media downloads, and an export is one (the stricter reading; JSON parts are documented).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .batch import run_batch
 from .calendar import BookedSeries, CalendarAdapter
 from .calendar_read import (
     CancelledOccurrence,
@@ -28,6 +33,7 @@ from .calendar_read import (
     stamp,
 )
 from .connect import Connection
+from .docs import DOCS_BATCH, template_from
 from .drive import RecordFile, record_from
 from .retry import execute
 from .tags import (
@@ -43,7 +49,7 @@ from .tags import (
 
 EVENT_FIELDS = (
     "nextPageToken,items(id,status,start,end,recurringEventId,originalStartTime,updated,created,"
-    "organizer(email,self),attendees(email),extendedProperties)"
+    "organizer(email,self),attendees(email),extendedProperties,location,description)"
 )
 CHANGE_FIELDS = (
     "nextPageToken,newStartPageToken,changes(fileId,removed,"
@@ -69,6 +75,9 @@ class SessionEvent:
     created: datetime | None
     replaces: str | None = None  # the cancelled session this one rearranges (`rearranges` tag)
     tags: EventTags | None = field(default=None, compare=False)
+    location: str = field(default="", compare=False)  # for export's ICS
+    description: str = field(default="", compare=False)
+    attendees: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def covers(self) -> bool:
@@ -158,6 +167,9 @@ def _session(item: Mapping[str, Any], user: str) -> SessionEvent:
         created=stamp(item.get("created")),
         replaces=(tags.rearranges or None) if isinstance(tags, RearrangementTags) else None,
         tags=tags,
+        location=str(item.get("location", "")),
+        description=str(item.get("description", "")),
+        attendees=tuple(attendees),
     )
 
 
@@ -216,3 +228,26 @@ def export_html(connection: Connection, user: str, file_id: str) -> bytes:
         request, what="drive.files.export", policy=connection.retry, meter=connection.meter
     )
     return data if isinstance(data, bytes) else str(data).encode("utf-8")
+
+
+def record_texts(
+    connection: Connection, owner: str, file_ids: list[str], *, size: int = DOCS_BATCH
+) -> dict[str, str]:
+    """file id -> the record's text (paragraphs and table rows, one a line), read as `owner`
+    in batches of `size` documents.get calls. A record deleted since Drive listed it (404) or
+    no longer the owner's to read (403) is left out: the next listing says what became of it."""
+    if not file_ids:
+        return {}
+    documents = connection.docs(owner).documents()
+    replies = run_batch(
+        connection.docs(owner),
+        [(i, documents.get(documentId=i)) for i in file_ids],
+        size=size,
+        what="docs.documents.get",
+        policy=connection.retry,
+        meter=connection.meter,
+        tolerate=(403, 404),
+    )
+    return {
+        i: template_from(reply).text() for i, reply in replies.items() if isinstance(reply, Mapping)
+    }

@@ -200,6 +200,7 @@ def cover(
                 usual=window.supervisor, usual_name=entry.supervisor_name,
                 supervisee=entry.supervisee_email, supervisee_name=entry.supervisee_name,
                 record=records.get(c.session_id), start=c.placed.start, end=c.placed.end,
+                rule=policy.cover_text(),
             )  # fmt: skip
             inserts.append(cover)
         if not c.cancelled:

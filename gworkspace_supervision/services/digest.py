@@ -59,6 +59,7 @@ class DigestResult:
     quiet: list[str] = field(default_factory=list)  # line managers with nothing to report
     sent: dict[str, str] = field(default_factory=dict)  # manager email -> Gmail message id
     sender: str = ""
+    policy: Policy | None = None  # the policy in use: its own words in the headings
 
 
 def build_digests(
@@ -112,7 +113,7 @@ def digest(
     closures = setting(settings, "organisation", "closure_days") or ()
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closures))
     digests, quiet = build_digests(found.rows, found.today, workdays, due_within)
-    result = DigestResult(found.today, found.url, due_within, digests, quiet)
+    result = DigestResult(found.today, found.url, due_within, digests, quiet, policy=policy)
     if not send:
         return result
     domains = setting(settings, "organisation", "allowed_domains")
@@ -126,7 +127,7 @@ def digest(
             sender,
             d.email,
             subject_of(d, found.today),
-            render_text(d, found.today, found.url, due_within),
+            render_text(d, found.today, found.url, due_within, policy),
             to_name=d.name,
             sender_name=f"{organisation} supervision" if organisation else "Supervision",
         )
@@ -157,19 +158,42 @@ def _line(item: DigestItem) -> str:
 
 
 HEADINGS = {
-    OVERDUE: "Records overdue (Hillingdon 4.4: complete within 5 working days)",
+    OVERDUE: "Records overdue ({record_due})",
     DUE_SOON: "Records due within {n} working days",
-    NOT_REARRANGED: "Sessions cancelled and not rearranged (Hillingdon 3.3)",
+    NOT_REARRANGED: "Sessions cancelled and not rearranged ({rearrange})",
 }
 
 
-def render_text(d: ManagerDigest, today: date, tracker_url: str, due_within: int) -> str:
-    """The email body (and what the command prints): names, dates and links only."""
+def headings(policy: Policy | None) -> dict[str, str]:
+    """The digest's headings in the words and sections of the policy in use (never another
+    council's): 'Records overdue (complete within 5 working days; Hillingdon Supervision
+    Framework 4.4)'."""
+    if policy is None:
+        return {k: v.replace(" ({record_due})", "").replace(" ({rearrange})", "")
+                for k, v in HEADINGS.items()}  # fmt: skip
+    words = {
+        "record_due": f"{policy.record_due_rule()}; {policy.wording.cite('record_due')}",
+        "rearrange": policy.wording.cite("rearrange"),
+    }
+    return {k: v.replace("{record_due}", words["record_due"]).replace(
+        "{rearrange}", words["rearrange"]) for k, v in HEADINGS.items()}  # fmt: skip
+
+
+def render_text(
+    d: ManagerDigest,
+    today: date,
+    tracker_url: str,
+    due_within: int,
+    policy: Policy | None = None,
+) -> str:
+    """The email body (and what the command prints): names, dates and links only; the rules
+    named in the policy's own words (`policy`)."""
     lines = [f"Dear {d.name},", "", f"Supervision in your team as at {_day(today)}."]
+    titles = headings(policy)
     for kind in KINDS:
         mine = d.of(kind)
         if mine:
-            heading = HEADINGS[kind].format(n=due_within)
+            heading = titles[kind].replace("{n}", str(due_within))
             lines += ["", f"{heading}: {len(mine)}"] + [_line(i) for i in mine]
     lines += [
         "",
@@ -188,7 +212,7 @@ def render(result: DigestResult) -> str:
         sent = f" (sent, id {result.sent[d.email]})" if d.email in result.sent else ""
         head = f"To: {d.name} <{d.email}>{sent}\nSubject: {subject_of(d, result.today)}"
         blocks.append(head + "\n\n" + render_text(d, result.today, result.tracker_url,
-                                                  result.due_within))  # fmt: skip
+                                                  result.due_within, result.policy))  # fmt: skip
     if not result.digests:
         blocks.append(f"Nothing overdue, due soon or not rearranged as at {_day(result.today)}.")
     if result.quiet:

@@ -160,7 +160,13 @@ def _one(
     if dry_run:
         return Outcome(cancelled, WOULD_BOOK, pending, start, end, event_id)
     answer = book_replacement(
-        adapter, cancelled, start, end, policy_name=policy.name, send_updates=send_updates
+        adapter,
+        cancelled,
+        start,
+        end,
+        policy_name=policy.name,
+        rule=policy.rearrange_text(),
+        send_updates=send_updates,
     )
     if isinstance(answer, APIError):  # 409: the id was taken by an earlier, deleted replacement
         return Outcome(cancelled, REPLACEMENT_CANCELLED, NOT_REARRANGED, event_id=event_id)

@@ -1,8 +1,8 @@
 """`sync`: the bookings and each open record's status line, into the tracking Sheet.
 
 read the Sheet (rows, notes, sync state) -> read each supervisor's sessions (one Calendar call)
-and the records changed since the stored Drive page token (one Drive call, then one export per
-changed open record) -> statuses (domain/status.py) -> write every tab in one values call.
+and the records changed since the stored Drive page token (one Drive call), then the changed open
+records' text (Docs batch requests: a round trip per 50 records per owner) -> statuses (domain/status.py) -> write every tab in one values call.
 
 Incremental (Hillingdon 4.4 monitored daily without re-reading a year of Docs): a record already
 COMPLETE is never read again; an open record is read only when Drive lists it as changed since
@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import random
 import time as time_module
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from ..domain.absences import Absence
 from ..domain.events import OBSERVATION, SUPERVISION
+from ..domain.planner import plan_year
 from ..domain.policy import Policy
 from ..domain.rearrange import NOT_REARRANGED, rearrangement_status
 from ..domain.roster import RosterEntry
@@ -30,7 +33,7 @@ from ..domain.status import (
     TrackedSession,
     overdue_rows,
     parse_record_status,
-    record_due,
+    parse_record_urgent,
     session_status,
     summarise,
 )
@@ -46,12 +49,15 @@ from ..google.sheet import (
     rows_from,
     tracker_listing,
 )
+from ..google.sheet_layout import GAPS
 from ..google.tracking_reads import (
     SessionEvent,
     list_year_sessions,
     record_changes,
+    record_texts,
     start_page_token,
 )
+from .absence_tracking import CoverProposal, absence_rows, cover_proposals
 from .tracking_events import (
     event_row,
     event_tabs,
@@ -77,6 +83,8 @@ class SyncResult:
     api_calls: int = 0
     round_trips: int = 0
     warnings: list[str] = field(default_factory=list)
+    gaps: int = 0  # sessions not held, supervisee away (`absences`)
+    cover: list[CoverProposal] = field(default_factory=list)  # supervisors away
 
 
 def setting(settings: Any, section: str, name: str) -> Any:
@@ -187,14 +195,24 @@ def sync(
     today: date | None = None,
     progress: Progress | None = None,
     sleep: Callable[[float], None] | None = None,
+    absences: Sequence[Absence] = (),
 ) -> SyncResult:
     """Bring the tracking Sheet up to date for `year`; safe to run at any time, any number
-    of times, and from two places at once (the second waits for the first's lock)."""
+    of times, and from two places at once (the second waits for the first's lock).
+
+    `absences` (the file `book` planned with): the gaps they leave and the sessions needing
+    cover go to the "Gaps and cover" tab, and the result proposes each cover command. Without
+    it that tab is left as the last sync with absences wrote it."""
     say = progress or (lambda _text: None)
     calls0, trips0 = connection.meter.api_calls, connection.meter.round_trips
     now = as_at(today, connection, policy)
     closures = setting(settings, "organisation", "closure_days") or ()
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closures))
+    away: tuple[int, list[CoverProposal], list[list[Any]]] | None = None
+    if absences:  # planned before the first call, as `book` planned it: bad input writes nothing
+        planned = plan_year(roster, policy, year, closure_days=closures, absences=absences)
+        proposals = cover_proposals(planned, roster, absences)
+        away = (len(planned.gaps), proposals, absence_rows(planned, roster, policy, proposals))
     sheet = locked_tracker(connection, settings, "sync", sleep=sleep)
     say(f"Tracker: {sheet.url}")
     try:
@@ -230,13 +248,8 @@ def sync(
                 if record.owner and record.owner != supervisor:
                     continue  # seen in this Drive, owned by someone else: read by its owner
                 records[record.session_id] = record
-        statuses: dict[str, tuple[str | None, datetime | None]] = {}
-        for sid, record in sorted(records.items()):
-            if sid in completed_state or record.session_id == "":
-                continue
-            text = drive.export_text(record.owner or supervisors[0], record.file_id)
-            reads += 1
-            statuses[sid] = (parse_record_status(text), record.modified_time)
+        statuses = read_statuses(connection, records, completed_state, supervisors)
+        reads = len(statuses)
         everything = _rows(
             events, roster, policy, old_rows, records, removed, statuses, workdays, now
         )
@@ -254,11 +267,14 @@ def sync(
         notify = bool(setting(settings, "supervision", "notify"))
         meta["readers"] = ",".join(sheet.share(readers, shared, notify))
         meta["last_sync"] = connection.now().isoformat(timespec="seconds")
+        meta["as_at"] = now.date().isoformat()  # the day the statuses are for (report's default)
         say(f"Writing {len(rows)} rows ({reads} records read)")
         tabs = build_tabs(rows, previous, summary, overdue, meta)
         if policy.events:  # issue 8: a tab per event type, Observations, Summary per type
             tabs.extra = event_tabs(in_year, roster, policy, now.date(), year)
             tabs.summary += [[], *type_summary(summary, in_year, policy, year)]
+        if away is not None:
+            tabs.extra[GAPS] = away[2]
         sheet.write(safe_tabs(tabs), previous)
     finally:
         sheet.release()
@@ -273,7 +289,36 @@ def sync(
         records_read=reads,
         api_calls=connection.meter.api_calls - calls0,
         round_trips=connection.meter.round_trips - trips0,
+        gaps=away[0] if away else 0,
+        cover=away[1] if away else [],
     )
+
+
+def read_statuses(
+    connection: Connection,
+    records: Mapping[str, RecordFile],
+    completed: Mapping[str, TrackedSession],
+    supervisors: Sequence[str],
+) -> dict[str, tuple[str | None, datetime | None, bool]]:
+    """Session id -> (the record's status line, its modifiedTime, whether it is marked urgent)
+    for each changed record not already COMPLETE: one Docs batch round trip per owner per
+    DOCS_BATCH records, not one round trip per record."""
+    by_owner: dict[str, list[RecordFile]] = defaultdict(list)
+    for sid, record in sorted(records.items()):
+        if sid not in completed and record.session_id != "":
+            by_owner[record.owner or supervisors[0]].append(record)
+    out: dict[str, tuple[str | None, datetime | None, bool]] = {}
+    for owner, mine in sorted(by_owner.items()):
+        texts = record_texts(connection, owner, [r.file_id for r in mine])
+        for r in mine:
+            if r.file_id in texts:
+                text = texts[r.file_id]
+                out[r.session_id] = (
+                    parse_record_status(text),
+                    r.modified_time,
+                    parse_record_urgent(text),
+                )
+    return out
 
 
 def _cancelled_at(event: SessionEvent, old: TrackedSession | None, now: datetime) -> datetime:
@@ -339,7 +384,7 @@ def _rows(
     old_rows: Mapping[str, TrackedSession],
     records: Mapping[str, RecordFile],
     removed: set[str],
-    statuses: Mapping[str, tuple[str | None, datetime | None]],
+    statuses: Mapping[str, tuple[str | None, datetime | None, bool]],
     workdays: WorkingDays,
     now: datetime,
 ) -> list[TrackedSession]:
@@ -368,7 +413,10 @@ def _rows(
             continue  # cancelled one is CANCELLED whoever cancelled it
         old = old_rows.get(event.session_id)
         start, end = event.start.astimezone(tz), event.end.astimezone(tz)
-        due = record_due(start.date(), workdays, policy.record_due_working_days)
+        state, modified, marked = statuses.get(event.session_id, (None, None, None))
+        urgent = bool(old.urgent if marked is None and old is not None else marked)
+        # the policy's own deadline: its working days, or its hours for a record marked urgent
+        due = policy.record_due_on(end, workdays, urgent)
         category = policy.categories.get(event.category)
         row = TrackedSession(
             session_id=event.session_id,
@@ -388,6 +436,7 @@ def _rows(
             end=end,
             record_due=due,
             note=old.note if old else "",
+            urgent=urgent and bool(policy.record_due_urgent_hours),
         )
         if old is not None:
             row.record_id, row.record_owner = old.record_id, old.record_owner
@@ -397,7 +446,6 @@ def _rows(
             row.record_id, row.record_owner = record.file_id, record.owner
         if row.record_id in removed and record is None:
             row.record_id, row.record_owner, row.completed_at = None, "", None
-        state, modified = statuses.get(event.session_id, (None, None))
         if row.completed_at is None and state == COMPLETE:
             row.completed_at = modified or now
         row.completed = row.completed_at.astimezone(tz).date() if row.completed_at else None

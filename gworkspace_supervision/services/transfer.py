@@ -175,7 +175,8 @@ def transfer(
     if not archived and new_lm == old and result.records:
         result.warnings.append(
             f"{result.old_supervisor_name} stays {entry.supervisee_name}'s line manager and so "
-            f"keeps {lm_role} access to the records (Hillingdon 4.4); give --line-manager if "
+            f"keeps {lm_role} access to the records{policy.wording.cited('handover')}; give "
+            "--line-manager if "
             "that changes too"
         )
     for r in result.records:
@@ -218,7 +219,8 @@ def transfer(
         return result
     # -- apply: Drive first (its only email is the ownership notice), then Calendar
     try:
-        _apply_drive(drive, result, old, new_owner, folder_id, entry, archived)
+        _apply_drive(drive, result, old, new_owner, folder_id, entry, archived,
+                     policy.wording.cited("handover"))  # fmt: skip
         _apply_calendar(calendar, result.changes, send_updates)
     except APIError as err:  # a batch's failed parts too (BatchError)
         raise SupervisionError(
@@ -528,15 +530,14 @@ def _apply_drive(
     folder_id: str | None,
     entry: RosterEntry,
     archived: bool,
+    cited: str = "",
 ) -> None:
-    """Ownership (acting as the owner), then folder and ACL (acting as the new owner)."""
+    """Ownership (acting as the owner), then folder and ACL (acting as the new owner).
+    `cited`: ' (the policy's handover section)', or '' when the policy in use has none."""
     if not result.records:
         return
     if result.to_transfer:
-        message = (
-            f"Supervision records of {entry.supervisee_name}, handed over to you "
-            "(Hillingdon Supervision Framework 4.5)."
-        )
+        message = f"Supervision records of {entry.supervisee_name}, handed over to you{cited}."
         drive.transfer_ownership(
             old, [r.file_id for r in result.to_transfer], new_owner, message, move_to_root=True
         )

@@ -70,6 +70,7 @@ def test_report_without_a_tracker_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--workspace", f"local:{tmp_path / 'ws'}", "report"])
     assert result.exit_code == 1
     assert "run `gws-supervision sync` first" in result.output
+    assert "gws-supervision plan --roster FILE --year YEAR" in result.output
 
 
 def test_demo_refuses_google() -> None:

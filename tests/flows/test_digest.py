@@ -122,7 +122,10 @@ def test_one_email_per_line_manager_with_only_their_team(conn: Connection) -> No
     # Lena: Ann's and Ben's records of 5 March overdue, of 12 March due within 2 working days
     assert "Ann Asye" in lena["text"] and "Ben Asye" in lena["text"]
     assert "Cat Asye" not in lena["text"] and "Tom Supervisor" not in lena["text"]
-    assert "Records overdue (Hillingdon 4.4: complete within 5 working days): 2" in lena["text"]
+    assert (
+        "Records overdue (complete within 5 working days; Hillingdon Supervision Framework 4.4): 2"
+        in lena["text"]
+    )
     assert "Records due within 2 working days: 2" in lena["text"]
     assert "https://docs.google.com/document/d/" in lena["text"]
     assert "https://docs.google.com/spreadsheets/d/" in lena["text"]

@@ -74,7 +74,7 @@ class World:
         return sync(self.conn, self.roster, self.policy, 2027, self.settings, today=today, **kw)
 
     def exports(self) -> int:
-        return int(self.conn.workspace.counters()["methods"].get("drive.files.export", 0))
+        return int(self.conn.workspace.counters()["methods"].get("docs.documents.get", 0))
 
 
 @pytest.fixture
@@ -171,7 +171,8 @@ def test_incremental_sync_reads_only_changed_records(world: World) -> None:
     world.conn.workspace.reset_counters()
     daily = world.sync(date(2027, 5, 4))
     methods = world.conn.workspace.counters()["methods"]
-    assert methods.get("drive.files.export", 0) == 2 == daily.records_read
+    assert methods.get("docs.documents.get", 0) == 2 == daily.records_read
+    assert "drive.files.export" not in methods
     assert methods["drive.changes.list"] == 1  # one supervisor, one Drive
     # live sessions, the app's series, the cancelled occurrences (unfiltered: Google's carry
     # no tags)
@@ -186,6 +187,26 @@ def test_incremental_sync_reads_only_changed_records(world: World) -> None:
     assert edit_record(world.conn, SUPERVISOR, first_id, "status: COMPLETE", "status: Complete")
     before = world.exports()
     assert world.sync(date(2027, 5, 5)).records_read == 0 and world.exports() == before
+
+
+def test_changed_records_are_read_in_one_batch_not_one_round_trip_each(world: World) -> None:
+    """Seven records completed since the last sync cost one more round trip than a quiet day
+    (Docs documents.get parts in one batch request), not seven."""
+    world.at("2027-05-03T18:00")
+    world.records(date(2027, 5, 3))
+    first = world.sync(date(2027, 5, 3))
+    quiet = world.sync(date(2027, 5, 3))
+    assert quiet.records_read == 0
+    open_records = [r for r in first.rows if r.record_id]
+    assert len(open_records) >= 7
+    for row in open_records[:7]:
+        complete_record(world.conn, SUPERVISOR, str(row.record_id))
+    busy = world.sync(date(2027, 5, 4))
+    assert busy.records_read == 7
+    assert busy.round_trips == quiet.round_trips + 1
+    assert busy.api_calls == quiet.api_calls + 7
+    done = {r.session_id: r.status for r in busy.rows}
+    assert all(done[r.session_id].startswith("COMPLETE") for r in open_records[:7])
 
 
 def sessions_tab(world: World, render: str = "FORMATTED_VALUE") -> list[list[Any]]:

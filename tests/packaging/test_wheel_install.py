@@ -223,12 +223,12 @@ def test_templates_install_uploads_the_shipped_templates(
 ) -> None:
     first = installed.run("--workspace", "local:ws", "templates", "install", cwd=elsewhere)
     _check(first, "templates install")
-    for name in ("hillingdon", "sunderland", "reflective_4x4x4"):
+    for name in ("hillingdon", "islington", "sunderland", "reflective_4x4x4"):
         assert name in first.stdout
-    assert first.stdout.count("created") == 3
+    assert first.stdout.count("created") == 4
     again = installed.run("--workspace", "local:ws", "templates", "install", cwd=elsewhere)
     _check(again, "templates install (again)")
-    assert "created" not in again.stdout and again.stdout.count("unchanged") == 3
+    assert "created" not in again.stdout and again.stdout.count("unchanged") == 4
 
 
 def test_demo_runs_a_year_and_export_names_the_missing_extra(

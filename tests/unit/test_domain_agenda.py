@@ -83,7 +83,13 @@ def test_assessment_first_review_at_20_days_and_new_cases_at_4_weeks() -> None:
     moved = case("T", "care_leaver_21_plus", date(2027, 1, 4))
     items = agenda_items(date(2027, 1, 11), ANN, [moved], GUIDANCE, {"T": date(2026, 12, 20)})
     assert [i.case_number for i in items] == ["T"]
-    assert "Hillingdon 5.2 a" in items[0].reason
+    # the guidance sets no such rule of its own: no other council's section is cited (issue 13)
+    assert "within 4 weeks" in items[0].reason and "Hillingdon" not in items[0].reason
+    assert "this council's own setting" in items[0].reason
+    hillingdon = agenda_items(
+        date(2027, 1, 11), ANN, [moved], load_policy("hillingdon"), {"T": date(2026, 12, 20)}
+    )
+    assert "(within 4 weeks: Hillingdon Supervision Framework 5.2 a)" in hillingdon[0].reason
 
 
 def test_year_of_four_weekly_sessions_under_the_case_discussion_guidance_table() -> None:

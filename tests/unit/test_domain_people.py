@@ -299,9 +299,13 @@ def test_record_deadlines_as_each_policy_writes_them() -> None:
     assert (islington.record_due_working_days, islington.record_due_urgent_hours) == (5, 24)
     # Sunderland sets no deadline for the record itself: the file says the number is the
     # council's own choice rather than quoting a rule the policy does not have.
-    text = Path(load_policy("sunderland").source).read_text(encoding="utf-8")
+    sunderland = load_policy("sunderland")
+    text = Path(sunderland.source).read_text(encoding="utf-8")
     above = text.split("record_due_working_days")[0].rsplit("\n\n", 1)[-1]
-    assert "sets no deadline" in above and "COUNCIL'S OWN choice" in above
+    assert "sets no deadline" in above and "COUNCIL'S OWN timescale" in above
+    # ... and what people read says so too: no [wording] record_due, so the council's setting
+    assert sunderland.wording.record_due == ""
+    assert "this council's own setting" in sunderland.record_due_text()
 
 
 # -- moves say why -------------------------------------------------------------------------------
@@ -364,7 +368,8 @@ def test_an_absent_supervisor_is_noted_for_cover(hillingdon: Policy) -> None:
     (note,) = [n for n in plan.notes if n.startswith(f"boss@{DOMAIN} away")]
     assert note == (
         f"boss@{DOMAIN} away (annual leave 01 Mar-12 Mar 2027): 1 session(s) need cover, which "
-        f"their line manager lm@{DOMAIN} arranges (the cover command)"
+        f"their line manager lm@{DOMAIN} arranges: gws-supervision cover --supervisor "
+        f"boss@{DOMAIN} --from 2027-03-01 --to 2027-03-12 --by lm@{DOMAIN}"
     )
 
 

@@ -163,3 +163,38 @@ def test_shipped_floors_quote_their_policies() -> None:
     sunderland, islington = load_policy("sunderland").floor, load_policy("islington").floor
     assert sunderland and sunderland.monthly and "less frequent than monthly" in sunderland.words
     assert islington and islington.monthly and "once every calendar month" in islington.words
+
+
+def test_wording_cites_the_policy_in_use_and_is_checked_at_load(tmp_path: Path) -> None:
+    """Issue 13: what people read cites the policy in use ([wording]); a rule the policy does
+    not set is said to be the council's own setting, never another council's section."""
+    hillingdon, sunderland = load_policy("hillingdon"), load_policy("sunderland")
+    assert hillingdon.record_due_text() == (
+        "complete within 5 working days (Hillingdon Supervision Framework 4.4)"
+    )
+    assert "(Hillingdon Supervision Framework 3.3)" in hillingdon.rearrange_text()
+    for text in (sunderland.record_due_text(), sunderland.rearrange_text()):
+        assert "this council's own setting" in text and "Hillingdon" not in text
+    assert "appendix 1" in sunderland.cover_text()
+    # a message that needs no number of its own (the handover email) cites only a real section
+    assert hillingdon.wording.cited("handover") == " (Hillingdon Supervision Framework 4.5)"
+    assert sunderland.wording.cited("handover") == ""
+    islington = load_policy("islington")
+    assert islington.record_due_text() == (
+        "complete within 5 working days, or 24 hours when the record is marked urgent "
+        "(significant decisions or urgent matters) "
+        "(Islington Case Management Supervision Policy, Frequency)"
+    )
+    text = Path(hillingdon.source).read_text(encoding="utf-8")
+    problems = _load_with(tmp_path, "hillingdon", "\n[wording.extra]\n")
+    assert [(p[1], p[2][:11]) for p in problems] == [("wording.extra", "unknown key")]
+    bad = text.replace('cover = "Hillingdon', 'cover = "{organisation} Hillingdon')
+    path = tmp_path / "braces.toml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_policy(str(path))
+    (found,) = caught.value.problems
+    assert found.field == "wording.cover" and "no braces" in found.message
+    assert found.line == next(
+        n for n, line in enumerate(bad.splitlines(), 1) if line.startswith("cover = ")
+    )

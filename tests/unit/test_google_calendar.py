@@ -60,7 +60,10 @@ def test_event_body_names_the_pair_and_tags_the_series() -> None:
     private = body["extendedProperties"]["private"]
     assert private["app"] == APP and private["pair"] == "pair01" and private["year"] == "2027"
     assert private["hash"] == event_hash(series())
-    assert "four-weekly" in body["description"] and "Hillingdon 4.4" in body["description"]
+    assert (
+        "four-weekly" in body["description"]
+        and "Hillingdon Supervision Framework 4.4" in body["description"]
+    )
 
 
 def test_read_back_expands_like_the_plan_across_bst() -> None:

@@ -105,5 +105,5 @@ def test_drift_classifies_each_permission() -> None:
 
 def test_policy_template_names() -> None:
     assert template_name("hillingdon") == "hillingdon"
-    assert template_name("islington") == "hillingdon"
+    assert template_name("islington") == "islington"  # its own form (issue 13)
     assert template_name("sunderland") == "sunderland"

@@ -146,3 +146,19 @@ def test_overdue_rows_oldest_first_with_working_days() -> None:
         6,
     ]  # due 8 and 17 Mar; Good Friday 26 Mar is no working day
     assert working_days_overdue(date(2027, 3, 8), date(2027, 3, 5), DAYS) == 0
+
+
+def test_urgent_line_read_from_the_record_text() -> None:
+    """Islington: a record of significant case decisions or urgent matters is due within 24
+    hours; the supervisor marks it on the line `Urgent / significant decisions: yes`."""
+    from gworkspace_supervision.domain.status import parse_record_urgent
+
+    assert not parse_record_urgent("Urgent / significant decisions: no\nRecord status: DRAFT")
+    assert parse_record_urgent("Urgent / significant decisions: yes")
+    assert parse_record_urgent("urgent/significant decision - **YES**")
+    assert parse_record_urgent("Urgent / significant decisions: no\n...: yes") is False
+    assert not parse_record_urgent("no such line; urgent matters: yes")
+    # the last line wins, as for the status line
+    two = "Urgent / significant decisions: yes\nUrgent / significant decisions: no"
+    assert not parse_record_urgent(two)
+    assert not parse_record_urgent("")
