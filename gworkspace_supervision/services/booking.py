@@ -5,6 +5,10 @@ Reconcile, never append: each series event is tagged with the app, the pair, the
 id and a hash of what was written, so a re-run writes nothing and a run cut off anywhere is
 finished by running it again. Past sessions are never changed: a series that has started is
 cut short at "now" (RRULE UNTIL) and its future part booked as a new event.
+
+Stable: every pair already booked keeps its booked weekday, time and place in the cadence
+(`pins` -> domain.pins.Pin -> the planner places those first), so a roster edit (a handover, a
+starter, a leaver's end date) re-books only the pairs it is about and emails nobody else.
 """
 
 from __future__ import annotations
