@@ -8,8 +8,6 @@ from typing import Any
 
 import click
 
-from ..domain.absences import load_absences
-from ..domain.planner import plan_year
 from ..errors import SupervisionError
 from ..services.booking import BookingResult, Change, book
 from .main import Context, cli
@@ -23,7 +21,7 @@ from .options import (
     run_context,
     year_option,
 )
-from .preflight import plan_or_input_error
+from .preflight import plan_before_calls
 
 VERBS = {
     "create": "create",
@@ -144,19 +142,7 @@ def book_command(
     inputs = load_inputs(
         obj.config if obj else None, roster, policy, year=year, start=as_date(start)
     )
-    away = load_absences(absences, inputs.settings.organisation.allowed_domains) if absences else ()
-    plan_or_input_error(  # the year must plan without anyone's diary before any call is made
-        lambda: plan_year(
-            inputs.roster,
-            inputs.policy,
-            year,
-            start=as_date(start),
-            closure_days=inputs.closure_days,
-            absences=away,
-        ),
-        inputs.roster,
-        roster or inputs.settings.supervision.roster,
-    )  # exit 2 before any call
+    _plan, away = plan_before_calls(inputs, year, as_date(start), absences, roster)  # exit 2
     bar = ProgressBar("Booking")
     with run_context(obj, inputs) as ctx:
         try:

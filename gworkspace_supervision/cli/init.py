@@ -8,15 +8,22 @@ existing file: the allowed domains are never widened silently.
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import date
 from pathlib import Path
 
 import click
 
+from ..context import policy_for
 from ..domain.policy import load_policy
 from ..domain.roster import RosterEntry, load_roster
+from ..domain.roster_sheet_layout import column_checks, header
 from ..errors import InputError, Problem
+from ..google.connect import connect
+from ..services.roster_sheet import TAB, TITLE, make_roster_sheet
+from ..services.tracking import operator_of
+from ..settings import load_settings
 from .main import Context, cli
 from .options import policy_option
 
@@ -83,8 +90,8 @@ def settings_text(name: str, domains: list[str], policy: str, roster: Path) -> s
 @click.option(
     "--roster",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Your staff roster CSV (`python -m gworkspace_supervision.data` shows the example).",
+    help="Your staff roster CSV (`python -m gworkspace_supervision.data` shows the example); "
+    "with --roster-sheet, its rows are copied into the new Sheet.",
 )
 @policy_option
 @click.option(
@@ -96,22 +103,41 @@ def settings_text(name: str, domains: list[str], policy: str, roster: Path) -> s
 )
 @click.option("--name", help="The organisation's name. Default: the roster's first domain.")
 @click.option("--yes", is_flag=True, help="Write without asking (for scripts).")
+@click.option(
+    "--roster-sheet",
+    is_flag=True,
+    help="Instead: create the roster as a Google Sheet owned by the operator (header notes, "
+    "drop-downs, date checks), shared with nobody else.",
+)
+@click.option("--dry-run", is_flag=True, help="With --roster-sheet: say what would be created.")
 @click.pass_obj
 def init_command(
     obj: Context,
-    roster: Path,
+    roster: Path | None,
     policy: str | None,
     out: Path,
     name: str | None,
     yes: bool,
+    roster_sheet: bool,
+    dry_run: bool,
 ) -> None:
     """Write a settings file allowing exactly the domains of the addresses in your roster.
 
     The file is shown, and written only when you confirm (or with --yes). A public mail domain
     (gmail.com, outlook.com, ...) in the roster is refused; an existing file is never changed.
 
+    With --roster-sheet it creates the roster as a Google Sheet instead (copying the rows of
+    --roster FILE when given) and prints the --roster sheet:ID/TAB value to use.
+
     Example: gws-supervision init --roster staff.csv --out settings.toml
     """
+    if roster_sheet:
+        create_roster_sheet(obj, roster, policy, dry_run)
+        return
+    if roster is None:
+        raise InputError(
+            Problem("--roster", None, None, "give your roster CSV: init --roster FILE")
+        )
     if out.exists():
         raise InputError(
             Problem(
@@ -150,6 +176,54 @@ def init_command(
                 f"  gws-supervision {config} templates install",
                 f"  gws-supervision {config} book --year {year} --dry-run",
                 f"  gws-supervision {config} book --year {year}",
+            ]
+        )
+    )
+
+
+def create_roster_sheet(obj: Context, roster: Path | None, policy: str | None, dry: bool) -> None:
+    """`init --roster-sheet`: the roster Sheet made as the operator, the CSV's rows copied in
+    (validated first: nothing is created from a roster with a problem)."""
+    settings = load_settings(obj.config)
+    chosen = policy_for(settings, policy)
+    rows: list[dict[str, str]] = []
+    if roster is not None:
+        entries = load_roster(roster, chosen, None)  # every check but the domains...
+        roster_domains(entries, roster)  # ...and no public mail service
+        with roster.open(encoding="utf-8-sig", newline="") as handle:
+            rows = [
+                {str(k).strip().lower(): (v or "").strip() for k, v in row.items() if k}
+                for row in csv.DictReader(handle)
+            ]
+    checks = column_checks(chosen)
+    lists = [f"{c.column} ({', '.join(c.choices)})" for c in checks if c.kind == "list"]
+    dates = [c.column for c in checks if c.kind == "date"]
+    with connect(obj.workspace, settings) as connection:
+        operator = operator_of(settings, connection)
+        click.echo(
+            "\n".join(
+                [
+                    f"{'Would create' if dry else 'Creating'} the Google Sheet "
+                    f"{TITLE!r} (tab {TAB!r}) owned by {operator}, shared with nobody else:",
+                    f"  a frozen header row of {len(header())} columns, each with a note",
+                    f"  drop-downs from policy {chosen.key}: {'; '.join(lists)}",
+                    f"  dates only in: {', '.join(dates)}",
+                    f"  {len(rows)} rows copied from {roster}" if roster else "  no rows yet",
+                ]
+            )
+        )
+        if dry:
+            click.echo("Nothing created (--dry-run).")
+            return
+        sid = make_roster_sheet(connection, operator, chosen, rows)
+    spec = f"sheet:{sid}/{TAB}"
+    click.echo(
+        "\n".join(
+            [
+                f"Created: https://docs.google.com/spreadsheets/d/{sid}/edit",
+                f"Use it with: --roster {spec}",
+                "or in your settings file, under [supervision]:",
+                f"  roster = {json.dumps(spec)}",
             ]
         )
     )

@@ -11,9 +11,8 @@ from typing import Any
 
 import click
 
-from ..domain.absences import load_absences
 from ..domain.ics import plan_to_ics
-from ..domain.planner import Plan, Session, plan_year
+from ..domain.planner import Plan, Session
 from ..files import check_output, write_output
 from .main import Context, cli
 from .options import (
@@ -25,7 +24,7 @@ from .options import (
     roster_option,
     year_option,
 )
-from .preflight import plan_or_input_error
+from .preflight import plan_before_calls
 
 JSON_FIELDS = (
     "session_id", "series_id", "supervisee_email", "supervisee_name", "supervisor_email",
@@ -156,19 +155,7 @@ def plan_command(
     inputs = load_inputs(
         obj.config if obj else None, roster, policy, year=year, start=as_date(start)
     )
-    away = load_absences(absences, inputs.settings.organisation.allowed_domains) if absences else ()
-    plan = plan_or_input_error(
-        lambda: plan_year(
-            inputs.roster,
-            inputs.policy,
-            year,
-            start=as_date(start),
-            closure_days=inputs.closure_days,
-            absences=away,
-        ),
-        inputs.roster,
-        roster or inputs.settings.supervision.roster,
-    )
+    plan, away = plan_before_calls(inputs, year, as_date(start), absences, roster)
     if ics is not None:
         write_output(ics, plan_to_ics(plan.series, inputs.policy.timezone, f"Supervision {year}"))
     output_format = output_format.lower()

@@ -14,8 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..domain.absences import Absence, load_absences
 from ..domain.capacity import plannable_problems
-from ..domain.planner import PlanningError
+from ..domain.planner import Plan, PlanningError, plan_year
 from ..domain.policy import decode_text, key_line
 from ..domain.roster import RosterEntry
 from ..errors import InputError, Problem
@@ -74,3 +75,26 @@ def plan_or_input_error(
         raise InputError(
             Problem(str(roster_file or "roster"), line, "column supervisor_email", str(exc))
         ) from None
+
+
+def plan_before_calls(
+    inputs: Any, year: int, start: date | None, absences: Path | None, roster: Path | None
+) -> tuple[Plan, tuple[Absence, ...]]:
+    """The year planned from the inputs alone (no one's diary) and the absences file read:
+    every input problem, a pair the planner cannot fit included, is exit 2 before any call."""
+    away = tuple(
+        load_absences(absences, inputs.settings.organisation.allowed_domains) if absences else ()
+    )
+    plan = plan_or_input_error(
+        lambda: plan_year(
+            inputs.roster,
+            inputs.policy,
+            year,
+            start=start,
+            closure_days=inputs.closure_days,
+            absences=away,
+        ),
+        inputs.roster,
+        roster or inputs.settings.supervision.roster,
+    )
+    return plan, away

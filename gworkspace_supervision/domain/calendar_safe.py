@@ -25,16 +25,20 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dateutil.rrule import rrulestr
 
 from .series import WEEKDAY_CODES, Series, expand, phase_at, series_id_for, session_id_for
 
 if TYPE_CHECKING:
-    from .planner import Plan, Session
+    from .planner import Plan
 
 SINGLE_RULE = "FREQ=DAILY;COUNT=1"
+
+# A re-encoding's changed Series fields (rrule, exdates, rdates and perhaps start): only the
+# chosen one becomes a Series, so the candidates are not copied.
+_Encoding = dict[str, Any]
 
 
 def calendar_safe(plan: Plan) -> Plan:
@@ -42,28 +46,30 @@ def calendar_safe(plan: Plan) -> Plan:
     unsafe = {s.series_id for s in plan.series if not is_safe(s)}
     if not unsafe:
         return plan
-    starts: dict[str, list[datetime]] = {key: [] for key in unsafe}
-    for session in plan.sessions:
-        if session.series_id in unsafe:
-            starts[session.series_id].append(session.start)
+    # one pass over the sessions: where each unsafe series' sessions are (a few percent of them)
+    where: dict[str, list[int]] = {key: [] for key in unsafe}
+    for index, series_id in enumerate([session.series_id for session in plan.sessions]):
+        if series_id in unsafe:
+            where[series_id].append(index)
+    sessions = list(plan.sessions)
     series: list[Series] = []
-    renamed: dict[str, tuple[str, str]] = {}  # old session id -> (new session id, series id)
     for s in plan.series:
         if s.series_id not in unsafe:
             series.append(s)
             continue
-        parts = safe_parts(s, sorted(starts[s.series_id]) or None)
+        mine = where[s.series_id]
+        parts = safe_parts(s, sorted(sessions[i].start for i in mine) or None)
         series += parts
+        renamed: dict[str, tuple[str, str]] = {}  # old session id -> (new session id, series)
         for part in parts[1:]:
-            old = session_id_for(s.series_id, part.start)
-            renamed[old] = (part.session_ids[0], part.series_id)
-    sessions: list[Session] = []
-    for session in plan.sessions:
-        new = renamed.get(session.session_id)
-        if new is None:
-            sessions.append(session)
-        else:
-            sessions.append(replace(session, session_id=new[0], series_id=new[1]))
+            renamed[session_id_for(s.series_id, part.start)] = (
+                part.session_ids[0],
+                part.series_id,
+            )
+        for i in mine if renamed else ():
+            new = renamed.get(sessions[i].session_id)
+            if new is not None:
+                sessions[i] = replace(sessions[i], session_id=new[0], series_id=new[1])
     return replace(plan, series=tuple(series), sessions=tuple(sessions))
 
 
@@ -90,21 +96,22 @@ def safe_parts(s: Series, sessions: list[datetime] | None = None) -> list[Series
         return [s]
     sessions = sessions or expand(s)
     own = _own_rule(s, sessions)
-    options: list[tuple[Series, list[datetime]] | None] = (
+    options: list[tuple[_Encoding, list[datetime]] | None] = (
         [own] if own is not None and not own[1] else [own, _weekly_rule(s, sessions)]
     )
     if all(o is None for o in options):  # every session moved off the rule's day or time
-        options.append(_weekly_rule(replace(s, start=sessions[0]), sessions))
-    main, tail = min(
+        options.append(_weekly_rule(s, sessions, first=sessions[0]))
+    encoding, tail = min(
         (o for o in options if o is not None),
-        key=lambda o: (len(o[1]), len(o[0].exdates) + len(o[0].rdates)),
+        key=lambda o: (len(o[1]), len(o[0]["exdates"]) + len(o[0]["rdates"])),
     )
-    kept = tuple(i for i in s.session_ids if i[-16:] not in {_stamp(t) for t in tail})
-    main = replace(main, session_ids=kept)
+    moved_out = {_stamp(t) for t in tail}
+    kept = tuple(i for i in s.session_ids if i[-16:] not in moved_out)
+    main = replace(s, **encoding, session_ids=kept)  # one copy: the chosen encoding only
     return [main, *(_single(s, moment) for moment in tail)]
 
 
-def _own_rule(s: Series, sessions: list[datetime]) -> tuple[Series, list[datetime]] | None:
+def _own_rule(s: Series, sessions: list[datetime]) -> tuple[_Encoding, list[datetime]] | None:
     # what the rule generates is its sessions that are no RDATE, and its EXDATEs
     extra = set(s.rdates)
     inside = [o for o in sessions if o not in extra]
@@ -113,41 +120,44 @@ def _own_rule(s: Series, sessions: list[datetime]) -> tuple[Series, list[datetim
     last = inside[-1]
     count = len(inside) + sum(1 for x in s.exdates if x < last)
     parts = [p for p in s.rrule.split(";") if not p.startswith(("COUNT=", "UNTIL="))]
-    main = replace(
-        s,
-        rrule=";".join([*parts, f"COUNT={count}"]),
-        exdates=tuple(x for x in s.exdates if x <= last),
-        rdates=tuple(r for r in s.rdates if r < last),
-    )
+    main: _Encoding = {
+        "rrule": ";".join([*parts, f"COUNT={count}"]),
+        "exdates": tuple(x for x in s.exdates if x <= last),
+        "rdates": tuple(r for r in s.rdates if r < last),
+    }
     return main, [o for o in sessions if o > last]
 
 
-def _weekly_rule(s: Series, sessions: list[datetime]) -> tuple[Series, list[datetime]] | None:
-    """Every week on the first session's weekday and time, gaps excluded."""
-    tz = s.start.tzinfo
-    first = s.start
+def _weekly_rule(
+    s: Series, sessions: list[datetime], first: datetime | None = None
+) -> tuple[_Encoding, list[datetime]] | None:
+    """Every week on the first session's weekday and time, gaps excluded (`first`: a start
+    other than the series', which the encoding then carries)."""
+    first = first or s.start
+    tz = first.tzinfo
     wall = (first.weekday(), first.time())
-
-    def on_pattern(moment: datetime) -> bool:
-        local = moment.astimezone(tz)
-        return (local.weekday(), local.time()) == wall
-
-    fits = [o for o in sessions if on_pattern(o)]
+    # each session's local wall time once (not once per test), and the week it falls in
+    on = [(o.astimezone(tz), o) for o in sessions]
+    fits = [(local, o) for local, o in on if (local.weekday(), local.time()) == wall]
     if not fits:
         return None
-    last = fits[-1]
-    weeks = (last.astimezone(tz).date() - first.date()).days // 7
-    pattern = [
-        datetime.combine(first.date() + timedelta(weeks=k), first.time(), tzinfo=tz)
-        for k in range(weeks + 1)
-    ]
-    fitting = set(fits)
-    main = replace(
-        s,
-        rrule=f"FREQ=WEEKLY;BYDAY={WEEKDAY_CODES[first.weekday()]};COUNT={weeks + 1}",
-        exdates=tuple(p for p in pattern if p not in fitting),
-        rdates=tuple(o for o in sessions if not on_pattern(o) and o < last),
-    )
+    last = fits[-1][1]
+    start_day = first.date()
+    weeks = (fits[-1][0].date() - start_day).days // 7
+    # the weeks the rule makes with no session there: only those gaps are built
+    held = {(local.date() - start_day).days // 7 for local, _ in fits}
+    main: _Encoding = {
+        "start": first,
+        "rrule": f"FREQ=WEEKLY;BYDAY={WEEKDAY_CODES[first.weekday()]};COUNT={weeks + 1}",
+        "exdates": tuple(
+            datetime.combine(start_day + timedelta(weeks=k), first.time(), tzinfo=tz)
+            for k in range(weeks + 1)
+            if k not in held
+        ),
+        "rdates": tuple(
+            o for local, o in on if (local.weekday(), local.time()) != wall and o < last
+        ),
+    }
     return main, [o for o in sessions if o > last]
 
 

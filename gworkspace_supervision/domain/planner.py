@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -20,6 +21,7 @@ from .absences import Absence, by_person
 from .calendar_safe import calendar_safe
 from .events import SUPERVISION, EventRule
 from .people import PEOPLE_FIELDS, PairPeople, ThroughPeople
+from .pins import Pin, by_pair, by_series
 from .policy import Category, Phase, Policy, cadence_text
 from .roster import RosterEntry
 from .series import (
@@ -234,6 +236,12 @@ class _Planner:
         self.away_cache: dict[str, set[int]] = {}
         self.returns: list[tuple[_Pair, date, Absence]] = []
         self.gaps: list[Gap] = []
+        self.pins: dict[tuple[str, str], Pin] = {}  # booked pairs: their slot comes first
+        self.event_pins: dict[str, Pin] = {}  # booked [[events]] events, by series id
+        self.events_done: set[tuple[str, str, int]] = set()  # (pair, type, index) booked at pins
+        self.moved: dict[tuple[int, date], tuple[date, int, str]] = {}
+        self.settled = 0  # pending pairs whose moves are relocated already
+        self.returned = 0  # absences' returns handled already
 
     # -- nominal dates -------------------------------------------------------------------------
     def chain(self, entry: RosterEntry) -> list[_Link]:
@@ -394,7 +402,9 @@ class _Planner:
             return max(1, min(28, weeks * 7 - (anchor - entry.start_date).days))
         return 28
 
-    def place(self, entry: RosterEntry) -> None:
+    def place(self, entry: RosterEntry, pinned_only: bool = False) -> bool:
+        """Place the pair (False: `pinned_only` and its booked slot does not fit, nothing done:
+        it is placed again, as new, once every pair still fitting its booked slot is)."""
         anchor = self.anchor(entry)
         minutes = self.policy.minutes_for(entry.role or entry.category)
         preferred = (
@@ -408,9 +418,26 @@ class _Planner:
         shift_cache: dict[int, tuple[list[_Segment], list[int]]] = {}
         first_days: list[int] = []
         chain = self.chain(entry)
-        for offset, minute in self.candidates(
-            anchor, preferred, self.horizon(entry, anchor, chain), minutes
-        ):
+        horizon = self.horizon(entry, anchor, chain)
+        candidates = self.candidates(anchor, preferred, horizon, minutes)
+        pin = self.pins.get((a, b))
+        if pin is not None:
+            pinned = self.pinned(entry, pin, anchor, horizon, chain, minutes, shift_cache)
+            if pinned is not None:
+                stated = entry.preferred_day is not None or entry.preferred_time is not None
+                first = [(0, preferred)] if stated and pinned != (0, preferred) else []
+                if pinned_only and first:
+                    return False  # a stated preference elsewhere: placed with the changed pairs
+                candidates = itertools.chain(first, [pinned], candidates)
+        if pinned_only:
+            if pin is None or pinned is None:
+                return False
+            offset, minute = pinned
+            segs, days = shift_cache[offset]
+            if not self.diary.fits_all(a, b, days, minute, minute + minutes):
+                return False
+            candidates = iter([pinned])
+        for offset, minute in candidates:
             if offset not in shift_cache:
                 segs = self.segments(entry, anchor + timedelta(days=offset), chain)
                 days = [d.toordinal() for g in segs for d in g.dates if self.is_working(d)]
@@ -427,7 +454,7 @@ class _Planner:
                 f"(category {entry.category}, start_date {entry.start_date}"
                 + (f", end_date {entry.end_date})" if entry.end_date else ")")
             )
-            return
+            return True
         offset, minute, segs = chosen or fallback
         reassigned = None
         if (offset, minute) != (0, preferred) and (
@@ -442,6 +469,41 @@ class _Planner:
             )
             self.reassignments.append(f"{entry.supervisee_email} with {b}: {reassigned}")
         self.commit(entry, segs, minute, minutes, reassigned, fits=chosen is not None)
+        return True
+
+    def pinned(
+        self,
+        entry: RosterEntry,
+        pin: Pin,
+        anchor: date,
+        horizon: int,
+        chain: list[_Link],
+        minutes: int,
+        shift_cache: dict[int, tuple[list[_Segment], list[int]]],
+    ) -> tuple[int, int] | None:
+        """The (day offset, minute) that books the pair where it is booked already: of the
+        offsets on the booked weekday, the one whose dates are most often booked dates (the
+        same place in the cadence). None when the time is outside working hours now."""
+        at = pin.at.hour * 60 + pin.at.minute
+        if at < self.open or at + minutes > self.close:
+            return None
+        offsets = [
+            o for o in range(horizon)
+            if (anchor + timedelta(days=o)).weekday() == pin.day.weekday()
+        ]  # fmt: skip
+        if not offsets:
+            return None
+        booked = {pin.day} | {m.astimezone(self.tz).date() for m in pin.sessions}
+        best, most = offsets[0], -1
+        for offset in offsets:
+            if offset not in shift_cache:
+                segs = self.segments(entry, anchor + timedelta(days=offset), chain)
+                days = [d.toordinal() for g in segs for d in g.dates if self.is_working(d)]
+                shift_cache[offset] = (segs, days)
+            same = sum(1 for g in shift_cache[offset][0] for d in g.dates if d in booked)
+            if same > most:
+                best, most = offset, same
+        return best, at
 
     def commit(
         self,
@@ -499,23 +561,8 @@ class _Planner:
     def finish(self) -> None:
         """Second pass: relocate moved occurrences (regular slots were all taken first, so a
         bank-holiday move never pushes someone else's regular session), then emit series."""
-        moved: dict[tuple[int, date], tuple[date, int, str]] = {}
-        for pair, nominal, absence in sorted(
-            self.returns, key=lambda r: (r[2].last, r[0].entry.supervisee_email)
-        ):
-            landed = self.after_return(pair, absence)
-            if landed is not None:
-                seg = next(g for g in pair.segs if nominal in g.dates)
-                reason = pair.dropped.pop(nominal) + ": first free slot on return"
-                moved[(id(seg), nominal)] = (*landed, reason)
-        jobs = [(d, pair.entry.supervisee_email, seg, pair, reason, lo, hi)
-                for pair in self.pending for seg, d, reason, lo, hi in pair.moves]  # fmt: skip
-        for d, _, seg, pair, reason, lo, hi in sorted(jobs, key=lambda j: (j[0], j[1])):
-            landed = self.relocate(pair, d, lo, hi)
-            if landed is None:  # the person's own dates leave no working day for it
-                pair.dropped[d] = f"{reason}; no working day in post to move it to"
-            else:
-                moved[(id(seg), d)] = (*landed, reason)
+        self.settle()
+        moved = self.moved
         for pair in self.pending:
             self.emit_pair(pair, moved)
             for nominal, reason in sorted(pair.dropped.items()):
@@ -523,6 +570,30 @@ class _Planner:
                     pair.entry.supervisee_email, pair.entry.supervisor_email,
                     self.at(nominal, pair.minute), reason,
                 ))  # fmt: skip
+
+    def settle(self) -> None:
+        """Relocate the moved occurrences of the pairs placed since the last settle. `book`
+        settles the pinned (already booked) pairs before placing new ones, so a newcomer's
+        regular slot never takes a booked pair's bank-holiday move from it."""
+        moved = self.moved
+        returns, self.returned = self.returns[self.returned :], len(self.returns)
+        pending, self.settled = self.pending[self.settled :], len(self.pending)
+        for pair, nominal, absence in sorted(
+            returns, key=lambda r: (r[2].last, r[0].entry.supervisee_email)
+        ):
+            landed = self.after_return(pair, absence)
+            if landed is not None:
+                seg = next(g for g in pair.segs if nominal in g.dates)
+                reason = pair.dropped.pop(nominal) + ": first free slot on return"
+                moved[(id(seg), nominal)] = (*landed, reason)
+        jobs = [(d, pair.entry.supervisee_email, seg, pair, reason, lo, hi)
+                for pair in pending for seg, d, reason, lo, hi in pair.moves]  # fmt: skip
+        for d, _, seg, pair, reason, lo, hi in sorted(jobs, key=lambda j: (j[0], j[1])):
+            landed = self.relocate(pair, d, lo, hi)
+            if landed is None:  # the person's own dates leave no working day for it
+                pair.dropped[d] = f"{reason}; no working day in post to move it to"
+            else:
+                moved[(id(seg), d)] = (*landed, reason)
 
     def after_return(self, pair: _Pair, absence: Absence) -> tuple[date, int] | None:
         """The first free slot for both from the supervisee's return, nearest their time."""
@@ -553,6 +624,18 @@ class _Planner:
         floor = self.policy.floor
         monthly = floor is not None and floor.monthly
         bounded = True  # every day in reach is outside the person's dates or while away
+        landed = self.landings(a, b)
+        for keep in (True, False) if landed else ():  # where `book` put it before, if free
+            for day in days:
+                if keep and not (lo <= day <= hi and (not monthly or day.month == nominal.month)):
+                    continue
+                if not started <= day <= finished or (away and day.toordinal() in away):
+                    continue
+                ordinal = day.toordinal()
+                for start in landed.get(ordinal, ()):
+                    if diary.fits(a, b, ordinal, start, start + minutes):
+                        diary.book_pair(a, b, ordinal, start, start + minutes, pair.who)
+                        return day, start
         for keep in (True, False):
             for day in days:
                 if keep and not (lo <= day <= hi and (not monthly or day.month == nominal.month)):
@@ -574,6 +657,17 @@ class _Planner:
             f"{MOVE_SEARCH_DAYS} working days either side (max_sessions_per_day "
             f"{self.policy.max_sessions_per_day}); give {b} fewer supervisees",
         )
+
+    def landings(self, supervisee: str, supervisor: str) -> dict[int, list[int]]:
+        """The pair's booked sessions (pinned) by day ordinal: start minutes, earliest first."""
+        pin = self.pins.get((supervisee, supervisor))
+        if pin is None or not pin.sessions:
+            return {}
+        out: dict[int, list[int]] = {}
+        for moment in sorted(pin.sessions):
+            local = moment.astimezone(self.tz)
+            out.setdefault(local.toordinal(), []).append(local.hour * 60 + local.minute)
+        return out
 
     def away_days(self, email: str) -> set[int]:
         days = self.away_cache.get(email)
@@ -786,13 +880,17 @@ class _Planner:
         )  # fmt: skip
 
     # -- [[events]]: observations, appraisals, reviews ------------------------------------------
-    def place_events(self, roster: Sequence[RosterEntry]) -> None:
+    def place_events(self, roster: Sequence[RosterEntry], pinned_only: bool = False) -> None:
         """One single event per rule month and pair, after every session has its slot (so
         sessions never move for them), on a working day of that month free for both people,
-        within the supervisor's daily limit: the same no-double-booking rules as sessions."""
+        within the supervisor's daily limit: the same no-double-booking rules as sessions.
+        `pinned_only`: book only the events already booked, at their booked slot (`book`,
+        before any pair is placed: a booked event never overlaps a booked session, so the
+        booked pairs still find their slots); the later full pass skips them."""
         rules = self.policy.events
         if not rules:
             return
+        jobs: list[tuple[RosterEntry, EventRule, int, int, Mapping[str, Any], str, str, int]] = []
         for entry in sorted(roster, key=lambda e: (e.supervisee_email, e.supervisor_email)):
             pair_id = pair_id_for(entry.supervisee_email, entry.supervisor_email)
             person: dict[str, Any] = {
@@ -809,7 +907,60 @@ class _Planner:
             for rule in rules:
                 if rule.applies_to(*kinds):
                     for index, month in rule.months_for(entry.start_date, self.year, spread):
-                        self.place_event(entry, rule, index, month, person, facts, head, spread)
+                        jobs.append((entry, rule, index, month, person, facts, head, spread))
+        if pinned_only:  # booked events keep their slot, before any new pair is placed
+            for job in jobs:
+                if self.pinned_event(*job):
+                    self.events_done.add(
+                        (
+                            job[0].supervisee_email + "\x1f" + job[0].supervisor_email,
+                            job[1].type,
+                            job[2],
+                        )
+                    )
+            return
+        for job in jobs:
+            if (
+                job[0].supervisee_email + "\x1f" + job[0].supervisor_email,
+                job[1].type,
+                job[2],
+            ) not in self.events_done:
+                self.place_event(*job)
+
+    def pinned_event(
+        self,
+        entry: RosterEntry,
+        rule: EventRule,
+        index: int,
+        month: int,
+        person: Mapping[str, Any],
+        facts: str,
+        head: str,
+        spread: int,
+    ) -> bool:
+        """Book the event at its booked slot when that is still in its month, in the person's
+        dates and free for both; False: place it as new."""
+        a, b = entry.supervisee_email, entry.supervisor_email
+        series_id = series_id_for(a, b, "event", rule.type, index, self.year)
+        pin = self.event_pins.get(series_id)
+        if pin is None:
+            return False
+        day = pin.day.toordinal()
+        minute, minutes = (
+            pin.at.hour * 60 + pin.at.minute,
+            rule.minutes or self.policy.session_minutes,
+        )
+        if minute < self.open or minute + minutes > self.close or day not in self.month_days(month):
+            return False
+        if not self.started(entry) <= pin.day <= self.finished(entry):
+            return False
+        if day in self.away_days(a) or not self.diary.fits(a, b, day, minute, minute + minutes):
+            return False
+        self.diary.book_pair(
+            a, b, day, minute, minute + minutes, f"{entry.supervisee_name}'s {rule.label.lower()}"
+        )
+        self.emit_event(rule, index, day, minute, minutes, person, facts, head)
+        return True
 
     def month_days(self, month: int) -> list[int]:
         """Working days (ordinals) of `month` of the plan year inside the plan window."""
@@ -1024,11 +1175,15 @@ def plan_year(
     busy: BusyTimes | None = None,
     closure_days: Iterable[date] = (),
     absences: Iterable[Absence] = (),
+    pinned: Iterable[Pin] = (),
 ) -> Plan:
     """Plan every supervision session of `year` (from `start`, default 1 January).
 
     `absences`: a supervisee's sessions while away move to the first free slot on return (the
     rest are recorded gaps); a supervisor's absence is noted with the sessions needing cover.
+    `pinned`: pairs already booked (`book`): placed first, each at its booked slot while that
+    still fits, and their moves settled before any other pair is placed, so a new or changed
+    pair never moves them.
     """
     first = start or date(year, 1, 1)
     if not date(year, 1, 1) <= first <= date(year, 12, 31):
@@ -1045,8 +1200,18 @@ def plan_year(
     collecting = gc.isenabled()
     gc.disable()  # many small objects and no cycles: skip generational GC passes (~25% faster)
     try:
-        for entry in sorted(roster, key=lambda e: _order(e, policy)):
-            planner.place(entry)
+        pinned = list(pinned)
+        planner.pins, planner.event_pins = by_pair(pinned), by_series(pinned)
+        ordered = sorted(roster, key=lambda e: _order(e, policy))
+        booked = [e for e in ordered if (e.supervisee_email, e.supervisor_email) in planner.pins]
+        if planner.event_pins:  # one-offs already booked: disjoint from every booked session
+            planner.place_events(ordered, pinned_only=True)
+        kept = {id(e) for e in booked if planner.place(e, pinned_only=True)}
+        if kept:
+            planner.settle()
+        for entry in ordered:  # new pairs, and booked ones whose slot no longer fits
+            if id(entry) not in kept:
+                planner.place(entry)
         planner.finish()
         planner.place_events(roster)
         planner.cover_notes(roster)
@@ -1055,17 +1220,19 @@ def plan_year(
         # off: the sort keys are 80,000 new objects.)
         sessions = sorted(planner.sessions, key=_stamp)
         series = sorted(planner.series, key=lambda s: (s.supervisor_email, s.start, s.series_id))
+        plan = Plan(
+            year=year,
+            policy=policy,
+            sessions=tuple(sessions),
+            series=tuple(series),
+            window=(first, planner.last),
+            reassignments=tuple(planner.reassignments),
+            notes=tuple(planner.notes),
+            gaps=tuple(planner.gaps),
+        )
+        # No session after its rule's end: Google would not show it. Still with GC off: with
+        # 100,000 live objects a collection pass costs more than the re-encoding itself.
+        return calendar_safe(plan)
     finally:
         if collecting:
             gc.enable()
-    plan = Plan(
-        year=year,
-        policy=policy,
-        sessions=tuple(sessions),
-        series=tuple(series),
-        window=(first, planner.last),
-        reassignments=tuple(planner.reassignments),
-        notes=tuple(planner.notes),
-        gaps=tuple(planner.gaps),
-    )
-    return calendar_safe(plan)  # no session after its rule's end: Google would not show it

@@ -134,9 +134,13 @@ def session_id_for(series_id: str, start: datetime) -> str:
     return f"{series_id}_{start.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
+# json.dumps with these options builds a new encoder per call: one per series planned
+_HASH_ENCODER = json.JSONEncoder(sort_keys=True, default=str, separators=(",", ":"))
+
+
 def plan_hash_for(fields: dict[str, object]) -> str:
     """A digest of everything written to the event, so a changed plan is detectable."""
-    blob = json.dumps(fields, sort_keys=True, default=str, separators=(",", ":"))
+    blob = _HASH_ENCODER.encode(fields)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

@@ -5,6 +5,10 @@ Reconcile, never append: each series event is tagged with the app, the pair, the
 id and a hash of what was written, so a re-run writes nothing and a run cut off anywhere is
 finished by running it again. Past sessions are never changed: a series that has started is
 cut short at "now" (RRULE UNTIL) and its future part booked as a new event.
+
+Stable: every pair already booked keeps its booked weekday, time and place in the cadence
+(`pins` -> domain.pins.Pin -> the planner places those first), so a roster edit (a handover, a
+starter, a leaver's end date) re-books only the pairs it is about and emails nobody else.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ from dateutil.rrule import rrulestr
 
 from ..context import RunContext
 from ..domain.absences import Absence
+from ..domain.events import SUPERVISION
+from ..domain.pins import Pin
 from ..domain.planner import Plan, plan_year
 from ..domain.policy import Policy
 from ..domain.roster import RosterEntry
-from ..domain.series import WEEKDAY_CODES, Series, expand, series_id_for
+from ..domain.series import WEEKDAY_CODES, Series, expand, pair_id_for, series_id_for
 from ..errors import APIError, InputError, Problem
 from ..google.batch import BatchError
 from ..google.calendar import (
@@ -141,8 +147,9 @@ def book(
     warnings: list[str] = []
     busy = _busy_times(adapter, roster, booked, the_policy, year, now, settings, warnings)
     closures = _setting(settings, "closure_days") or ()
+    pinned = pins(roster, booked, the_policy)
     plan = plan_year(roster, the_policy, year, start=start, busy=busy, closure_days=closures,
-                     absences=absences)  # fmt: skip
+                     absences=absences, pinned=pinned)  # fmt: skip
     changes = diff(plan, booked, now, roster, settings)
     result = BookingResult(year, dry_run, send_updates, plan, changes, warnings=warnings)
     if not dry_run:
@@ -185,6 +192,36 @@ def _busy_times(
             for person in {cal, *b.attendees}:
                 ours[person] += spans
     return {p: subtract(found.busy.get(p, []), ours.get(p, [])) for p in people}
+
+
+def pins(
+    roster: Sequence[RosterEntry], booked: Mapping[str, Sequence[BookedSeries]], policy: Policy
+) -> list[Pin]:
+    """Each roster pair's booked slot (its supervision series in its supervisor's calendar)
+    and each booked [[events]] event's: the planner keeps them, so a roster edit re-books only
+    the pairs it is about. A series cut short (its slot given up for a new one) pins only a
+    pair with nothing else booked."""
+    pairs = {pair_id_for(e.supervisee_email, e.supervisor_email): e for e in roster}
+    found: dict[str, list[tuple[bool, Pin]]] = defaultdict(list)
+    out: list[Pin] = []
+    for cal, series in sorted(booked.items()):
+        for b in series:
+            entry = pairs.get(b.pair_id)
+            if b.cancelled or entry is None or entry.supervisor_email != cal:
+                continue
+            local = b.start.astimezone(policy.tz)
+            if b.kind != SUPERVISION:  # an observation, appraisal, review: one session
+                out.append(
+                    Pin(entry.supervisee_email, cal, local.date(), local.time(), b.series_key)
+                )
+                continue
+            sessions = frozenset(o.astimezone(policy.tz) for o in b.occurrences())
+            pin = Pin(entry.supervisee_email, cal, local.date(), local.time(), "", sessions)
+            found[b.pair_id].append((b.truncated_at is not None, pin))
+    for _, candidates in sorted(found.items()):
+        current = [p for cut, p in candidates if not cut]
+        out += current or [p for _, p in candidates]
+    return out
 
 
 def subtract(

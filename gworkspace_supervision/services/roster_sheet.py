@@ -7,8 +7,9 @@ from typing import Any
 from ..domain.policy import Policy
 from ..domain.roster import RosterEntry
 from ..domain.roster_sheet import parse_roster_rows, sheet_ref
+from ..domain.roster_sheet_layout import NOTES, column_checks, header, rows_for_header
 from ..google.connect import Connection
-from ..google.roster_sheet import read_roster_tab
+from ..google.roster_sheet import create_roster_sheet, read_roster_tab
 from .tracking import operator_of, setting
 
 
@@ -21,3 +22,25 @@ def load_sheet_roster(
     tab, rows = read_roster_tab(connection, operator_of(settings, connection), ref)
     domains = setting(settings, "organisation", "allowed_domains")
     return parse_roster_rows(rows, ref.where(tab), policy, domains)
+
+
+TITLE = "Supervision roster"
+TAB = "Staff"
+
+
+def make_roster_sheet(
+    connection: Connection, operator: str, policy: Policy, rows: list[dict[str, str]]
+) -> str:
+    """The roster Sheet, owned by the operator and shared with nobody else: every roster
+    column, a note on each, the policy's drop-downs and date/email checks, and `rows` (a
+    validated CSV roster's rows by column name) typed in. Returns its id."""
+    return create_roster_sheet(
+        connection,
+        operator,
+        TITLE,
+        TAB,
+        header(),
+        NOTES,
+        column_checks(policy),
+        rows_for_header(rows),
+    )
