@@ -146,6 +146,9 @@ def load_settings(path: Path | None) -> Settings:
         return parse_settings(read_toml(text, name), name)
 
 
+_FREE_TEXT = {("organisation", "name")}  # settings text that is a label, not an ID or path
+
+
 def parse_settings(data: dict[str, Any], name: str) -> Settings:
     problems: list[Problem] = []
 
@@ -177,7 +180,9 @@ def parse_settings(data: dict[str, Any], name: str) -> Settings:
         if choices and value not in choices:
             bad(f"{section}.{key}", f"must be one of {', '.join(choices)}, got {value!r}")
             return default
-        wrong = text_problem(value.strip(), 1000)  # shown to people and written to the Sheet
+        # shown to people and written to the Sheet; only free text (the organisation's name)
+        # is refused for starting like a formula: an ID such as a Sheet's may start with "-"
+        wrong = text_problem(value.strip(), 1000, formula=(section, key) in _FREE_TEXT)
         if wrong:
             bad(f"{section}.{key}", wrong)
             return default

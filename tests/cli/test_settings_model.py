@@ -19,7 +19,7 @@ from cli_support import ANN, HEAD, LM, D, counters, outbox, reset, run, set_cloc
 from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import load_roster
-from gworkspace_supervision.errors import PrivacyError
+from gworkspace_supervision.errors import InputError, PrivacyError
 from gworkspace_supervision.google.auth import GoogleAuthSettings
 from gworkspace_supervision.google.connect import auth_settings, connect
 from gworkspace_supervision.services.booking import book
@@ -139,3 +139,18 @@ def test_with_no_settings_every_service_allows_only_the_default_domains(
             else:
                 sync(ctx, 2027)
     assert writes(tmp_path / "ws") == {} and outbox(tmp_path / "ws") == []
+
+
+def test_an_id_that_starts_with_a_dash_is_accepted_but_a_name_like_a_formula_is_not(
+    tmp_path: Path,
+) -> None:
+    """Google's file IDs use the URL-safe alphabet, '-' included, and may start with it (a
+    local Workspace Sheet id did, and check's test failed by chance); only free text such as
+    the organisation's name is refused for starting like a formula."""
+    good = tmp_path / "ids.toml"
+    good.write_text('[supervision]\ntracker_sheet_id = "-AbC_12"\n', encoding="utf-8")
+    assert load_settings(good).supervision.tracker_sheet_id == "-AbC_12"
+    bad = tmp_path / "name.toml"
+    bad.write_text('[organisation]\nname = "=HYPERLINK(1)"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="formula"):
+        load_settings(bad)
