@@ -207,8 +207,8 @@ def test_an_existing_folder_we_did_not_make_keeps_its_mode(tmp_path: Path) -> No
     folder = tmp_path / "shared"
     folder.mkdir(mode=0o755)
     folder.chmod(0o755)
-    with LocalWorkspace(folder):
-        pass
+    with LocalWorkspace(folder) as ws:
+        assert ws.clock.now().year >= 1970  # opened: its database made inside the folder
     assert stat.S_IMODE(folder.stat().st_mode) == 0o755  # not ours to change
     assert stat.S_IMODE((folder / "workspace.sqlite3").stat().st_mode) == 0o600
 
