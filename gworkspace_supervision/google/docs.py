@@ -308,21 +308,13 @@ class DocsAdapter:
         one batchUpdate, batched; key -> requests applied. Failed parts raise BatchError."""
         if not writes:
             return {}
-        conn = self.connection
         documents = self._documents_of(user)
         requests = [
             (key, documents.batchUpdate(
                 documentId=doc, body={"requests": content_requests(template, values)}))
             for key, doc, template, values in writes
         ]  # fmt: skip
-        replies = run_batch(
-            conn.docs(user),
-            requests,
-            size=self.batch_size,
-            what=WHAT,
-            policy=conn.retry,
-            meter=conn.meter,
-        )
+        replies = self._batch(user, requests, WHAT)
         return {key: len(reply.get("replies", [])) for key, reply in replies.items()}
 
     def states(self, user: str, document_ids: Sequence[str]) -> dict[str, str]:
@@ -331,17 +323,9 @@ class DocsAdapter:
         for records a run left unfinished."""
         if not document_ids:
             return {}
-        conn = self.connection
         documents = self._documents_of(user)
         requests = [(doc, documents.get(documentId=doc)) for doc in document_ids]
-        replies = run_batch(
-            conn.docs(user),
-            requests,
-            size=self.batch_size,
-            what="docs.documents.get",
-            policy=conn.retry,
-            meter=conn.meter,
-        )
+        replies = self._batch(user, requests, "docs.documents.get")
         out = {}
         for doc, reply in replies.items():
             content = (reply.get("body") or {}).get("content") or []
@@ -353,6 +337,14 @@ class DocsAdapter:
             else:
                 out[doc] = "written"
         return out
+
+    def _batch(self, user: str, requests: Sequence[tuple[K, Any]], what: str) -> dict[K, Any]:
+        """`requests` as `user` in Docs batches of `batch_size`, with the toolkit's retry."""
+        conn = self.connection
+        return run_batch(
+            conn.docs(user), requests, size=self.batch_size, what=what,
+            policy=conn.retry, meter=conn.meter,
+        )  # fmt: skip
 
     def _documents_of(self, user: str) -> Any:
         key = user.lower()
@@ -367,14 +359,6 @@ class DocsAdapter:
         changed. Parts that failed for good raise BatchError (with the ones that succeeded)."""
         if not fills:
             return {}
-        conn = self.connection
         requests = [(key, self._request(user, doc, values)) for key, doc, values in fills]
-        replies = run_batch(
-            conn.docs(user),
-            requests,
-            size=self.batch_size,
-            what=WHAT,
-            policy=conn.retry,
-            meter=conn.meter,
-        )
+        replies = self._batch(user, requests, WHAT)
         return {key: _changed(reply) for key, reply in replies.items()}

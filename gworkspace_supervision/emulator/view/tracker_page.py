@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...google.connect import Connection
+from ..sheets.a1 import col_letters
 
 SHEET_MIME = "application/vnd.google-apps.spreadsheet"
 _DOC_LINK = re.compile(r"/document/d/([A-Za-z0-9_-]+)")
@@ -82,18 +83,10 @@ def _cell(data: dict[str, Any]) -> Cell:
 def a1(rng: dict[str, Any]) -> str:
     """A GridRange in A1 notation (open ends as whole columns or rows)."""
 
-    def column(n: int) -> str:
-        out = ""
-        n += 1
-        while n:
-            n, rem = divmod(n - 1, 26)
-            out = chr(65 + rem) + out
-        return out
-
     c0, c1 = rng.get("startColumnIndex"), rng.get("endColumnIndex")
     r0, r1 = rng.get("startRowIndex"), rng.get("endRowIndex")
-    left = (column(c0) if c0 is not None else "A") + (str(r0 + 1) if r0 is not None else "")
-    right = (column(c1 - 1) if c1 is not None else "") + (str(r1) if r1 is not None else "")
+    left = (col_letters(c0) if c0 is not None else "A") + (str(r0 + 1) if r0 is not None else "")
+    right = (col_letters(c1 - 1) if c1 is not None else "") + (str(r1) if r1 is not None else "")
     return f"{left}:{right}" if right else left
 
 
