@@ -69,7 +69,7 @@ def calendar_safe(plan: Plan) -> Plan:
         for i in mine if renamed else ():
             new = renamed.get(sessions[i].session_id)
             if new is not None:
-                sessions[i] = replace(sessions[i], session_id=new[0], series_id=new[1])
+                sessions[i] = sessions[i]._replace(session_id=new[0], series_id=new[1])
     return replace(plan, series=tuple(series), sessions=tuple(sessions))
 
 

@@ -29,6 +29,7 @@ PEOPLE_FIELDS = tuple(PairPeople.__dataclass_fields__)
 class ThroughPeople:
     """The PairPeople names, read from `self.people` (a Session's pair)."""
 
+    __slots__ = ()
     people: PairPeople
 
     @property

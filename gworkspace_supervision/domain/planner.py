@@ -12,7 +12,8 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from operator import attrgetter
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -20,7 +21,7 @@ from ..errors import InputError, Problem, SupervisionError
 from .absences import Absence, by_person
 from .calendar_safe import calendar_safe
 from .events import SUPERVISION, EventRule
-from .people import PEOPLE_FIELDS, PairPeople, ThroughPeople
+from .people import PairPeople, ThroughPeople
 from .pins import Pin, by_pair, by_series
 from .policy import Category, Phase, Policy, cadence_text
 from .roster import RosterEntry
@@ -43,6 +44,7 @@ BusyTimes = (
     | Callable[[str], Iterable[tuple[datetime, datetime]]]
 )
 SINGLE_RULE = "FREQ=DAILY;COUNT=1"  # an [[events]] event: a series of one
+_START = attrgetter("start")
 _EVENT_CADENCE = {1: "yearly", 2: "six-monthly", 4: "quarterly"}
 GRID_MINUTES = 30  # candidate start times when the preferred slot is taken
 MOVE_SEARCH_DAYS = 10  # working days searched for a moved occurrence, each direction
@@ -60,12 +62,7 @@ class PlanningError(SupervisionError):
         super().__init__(message)
 
 
-@dataclass(frozen=True)
-class Session(ThroughPeople):
-    """One planned occurrence: a supervision session or an [[events]] event. Its pair's
-    people (supervisee, supervisor, line manager, team, category, location) are `people`,
-    shared by the pair's sessions, and read as session.supervisee_email etc."""
-
+class _SessionFields(NamedTuple):
     people: PairPeople
     session_id: str
     series_id: str
@@ -79,6 +76,14 @@ class Session(ThroughPeople):
     reassigned: str | None = None  # why the series is not at the preferred slot
     type: str = SUPERVISION  # or an [[events]] type: observation, appraisal, ...
     kind: str = ""  # an observation's kind, e.g. "direct work with a child"
+
+
+class Session(_SessionFields, ThroughPeople):
+    """One planned occurrence: a supervision session or an [[events]] event. Its pair's
+    people (supervisee, supervisor, line manager, team, category, location) are `people`,
+    shared by the pair's sessions, and read as session.supervisee_email etc."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,18 @@ class _Diary:
         counts[day] = counts.get(day, 0) + 1
 
 
+class _EventJob(NamedTuple):
+    """One [[events]] event to place: the pair, the rule, which of its events and its month."""
+
+    entry: RosterEntry
+    pair_id: str
+    facts: str  # what the event says of the pair (its plan hash covers them)
+    spread: int  # where in the month the pair's events fall, from its pair id
+    rule: EventRule
+    nth: int  # which of the rule's events for the pair (0, 1, ...)
+    month: int
+
+
 @dataclass
 class _Pair:
     """One person's placed year, waiting for the second pass (moves) and emission."""
@@ -238,7 +255,7 @@ class _Planner:
         self.gaps: list[Gap] = []
         self.pins: dict[tuple[str, str], Pin] = {}  # booked pairs: their slot comes first
         self.event_pins: dict[str, Pin] = {}  # booked [[events]] events, by series id
-        self.events_done: set[tuple[str, str, int]] = set()  # (pair, type, index) booked at pins
+        self.events_done: set[tuple[str, str, str, int]] = set()  # (pair, type, index) at pins
         self.moved: dict[tuple[int, date], tuple[date, int, str]] = {}
         self.settled = 0  # pending pairs whose moves are relocated already
         self.returned = 0  # absences' returns handled already
@@ -846,7 +863,6 @@ class _Planner:
         }  # fmt: skip
         pair_id = pair_id_for(entry.supervisee_email, entry.supervisor_email)
         ids: list[str] = []
-        people = _people(entry)
         phases: list[tuple[str, str]] = []
         slots, sessions, reassigned = self.slot_cache, self.sessions, pair.reassigned
         for g, run in zip(segs, runs, strict=True):
@@ -859,9 +875,8 @@ class _Planner:
                 session_id = series_id + stamp
                 ids.append(session_id)
                 sessions.append(Session(
-                    people=entry, session_id=session_id, series_id=series_id, pair_id=pair_id,
-                    phase=phase, start=when, end=end, record_due=due, moved_from=moved_from,
-                    move_reason=reason, reassigned=reassigned,
+                    entry, session_id, series_id, pair_id, phase, when, end, due, moved_from,
+                    reason, reassigned,
                 ))  # fmt: skip
             phases.append((g.phase.name, ids[-len(run)][-16:]))
         if len(segs) > 1:
@@ -872,7 +887,7 @@ class _Planner:
             cadence = cadence_text(None if seg.every_days is None else seg.every_days // 7)
         self.series.append(
             Series(
-                **people, series_id=series_id, pair_id=pair_id, phase=seg.phase.name,
+                people=entry, series_id=series_id, pair_id=pair_id, phase=seg.phase.name,
                 cadence=cadence, start=start, duration=duration, rrule=rule,
                 exdates=tuple(exdates), rdates=tuple(rdates), plan_hash=plan_hash_for(hashed),
                 session_ids=tuple(ids), timezone=self.policy.timezone, phases=tuple(phases),
@@ -890,76 +905,52 @@ class _Planner:
         rules = self.policy.events
         if not rules:
             return
-        jobs: list[tuple[RosterEntry, EventRule, int, int, Mapping[str, Any], str, str, int]] = []
+        jobs: list[_EventJob] = []
         for entry in sorted(roster, key=lambda e: (e.supervisee_email, e.supervisor_email)):
             pair_id = pair_id_for(entry.supervisee_email, entry.supervisor_email)
-            person: dict[str, Any] = {
-                "pair_id": pair_id, "people": _people(entry), "entry": entry,
-            }  # fmt: skip
             facts = "\x1f".join((
                 entry.location or "", entry.supervisee_email, entry.supervisee_name,
                 entry.supervisor_email, entry.supervisor_name, entry.line_manager_email,
                 entry.line_manager_name, entry.category, entry.team,
             ))  # fmt: skip
-            head = f"{entry.supervisee_email}\x1f{entry.supervisor_email}\x1fevent\x1f"
             spread = int(pair_id[:8], 16)  # spreads pairs over the month
             kinds = entry.categories
             for rule in rules:
                 if rule.applies_to(*kinds):
                     for index, month in rule.months_for(entry.start_date, self.year, spread):
-                        jobs.append((entry, rule, index, month, person, facts, head, spread))
-        if pinned_only:  # booked events keep their slot, before any new pair is placed
-            for job in jobs:
-                if self.pinned_event(*job):
-                    self.events_done.add(
-                        (
-                            job[0].supervisee_email + "\x1f" + job[0].supervisor_email,
-                            job[1].type,
-                            job[2],
-                        )
-                    )
-            return
+                        jobs.append(_EventJob(entry, pair_id, facts, spread, rule, index, month))
         for job in jobs:
-            if (
-                job[0].supervisee_email + "\x1f" + job[0].supervisor_email,
-                job[1].type,
-                job[2],
-            ) not in self.events_done:
-                self.place_event(*job)
+            done = (
+                job.entry.supervisee_email,
+                job.entry.supervisor_email,
+                job.rule.type,
+                job.nth,
+            )
+            if pinned_only:  # booked events keep their slot, before any new pair is placed
+                if self.pinned_event(job):
+                    self.events_done.add(done)
+            elif done not in self.events_done:
+                self.place_event(job)
 
-    def pinned_event(
-        self,
-        entry: RosterEntry,
-        rule: EventRule,
-        index: int,
-        month: int,
-        person: Mapping[str, Any],
-        facts: str,
-        head: str,
-        spread: int,
-    ) -> bool:
+    def pinned_event(self, job: _EventJob) -> bool:
         """Book the event at its booked slot when that is still in its month, in the person's
         dates and free for both; False: place it as new."""
+        entry, rule = job.entry, job.rule
         a, b = entry.supervisee_email, entry.supervisor_email
-        series_id = series_id_for(a, b, "event", rule.type, index, self.year)
-        pin = self.event_pins.get(series_id)
+        pin = self.event_pins.get(series_id_for(a, b, "event", rule.type, job.nth, self.year))
         if pin is None:
             return False
         day = pin.day.toordinal()
-        minute, minutes = (
-            pin.at.hour * 60 + pin.at.minute,
-            rule.minutes or self.policy.session_minutes,
-        )
-        if minute < self.open or minute + minutes > self.close or day not in self.month_days(month):
+        minute, minutes = pin.at.hour * 60 + pin.at.minute, self.event_minutes(rule)
+        if minute < self.open or minute + minutes > self.close:
+            return False
+        if day not in self.month_days(job.month):
             return False
         if not self.started(entry) <= pin.day <= self.finished(entry):
             return False
         if day in self.away_days(a) or not self.diary.fits(a, b, day, minute, minute + minutes):
             return False
-        self.diary.book_pair(
-            a, b, day, minute, minute + minutes, f"{entry.supervisee_name}'s {rule.label.lower()}"
-        )
-        self.emit_event(rule, index, day, minute, minutes, person, facts, head)
+        self.book_event(job, day, minute, minutes)
         return True
 
     def month_days(self, month: int) -> list[int]:
@@ -976,6 +967,41 @@ class _Planner:
             self.month_cache[month] = days
         return days
 
+    def event_minutes(self, rule: EventRule) -> int:
+        return rule.minutes or self.policy.session_minutes
+
+    def place_event(self, job: _EventJob) -> None:
+        """The event on the first day of its month, from the pair's place in the month
+        (`spread`), with a time free for both, nearest the person's preferred time."""
+        entry = job.entry
+        days = self.month_days(job.month)
+        a, b = entry.supervisee_email, entry.supervisor_email
+        if entry.start_date is not None or entry.end_date is not None or a in self.away:
+            # not before the person starts, after they leave or while they are away
+            started, finished = self.started(entry).toordinal(), self.finished(entry).toordinal()
+            away = self.away_days(a)
+            days = [d for d in days if started <= d <= finished and d not in away]
+        if not days:
+            return
+        minutes = self.event_minutes(job.rule)
+        preferred = (
+            entry.preferred_time.hour * 60 + entry.preferred_time.minute
+            if entry.preferred_time
+            else self.open
+        )
+        times = self.event_times(preferred, minutes)
+        fits, n = self.diary.fits, len(days)
+        for step in range(n):
+            day = days[(job.spread + step) % n]
+            for minute in times:
+                if fits(a, b, day, minute, minute + minutes):
+                    self.book_event(job, day, minute, minutes)
+                    return
+        self.notes.append(
+            f"{a} with {b}: no free slot in {date(self.year, job.month, 1):%B %Y} for the "
+            f"{job.rule.label.lower()}"
+        )
+
     def event_times(self, preferred: int, minutes: int) -> list[int]:
         """Start times nearest `preferred` for a `minutes`-long event ending by closing time."""
         key = (preferred, minutes)
@@ -985,71 +1011,13 @@ class _Planner:
             self.event_times_cache[key] = times
         return times
 
-    def place_event(
-        self,
-        entry: RosterEntry,
-        rule: EventRule,
-        index: int,
-        month: int,
-        person: Mapping[str, Any],
-        facts: str,
-        head: str,
-        spread: int,
-    ) -> None:
-        days = self.month_days(month)
-        a, b = entry.supervisee_email, entry.supervisor_email
-        if entry.start_date is not None or entry.end_date is not None or a in self.away:
-            # not before the person starts, after they leave or while they are away
-            started, finished = self.started(entry).toordinal(), self.finished(entry).toordinal()
-            away = self.away_days(a)
-            days = [d for d in days if started <= d <= finished and d not in away]
-        if not days:
-            return
-        minutes = rule.minutes or self.policy.session_minutes
-        preferred = (
-            entry.preferred_time.hour * 60 + entry.preferred_time.minute
-            if entry.preferred_time
-            else self.open
-        )
-        times = self.event_times(preferred, minutes)
-        n = len(days)
-        offset = spread % n
-        diary = self.diary
-        limit = diary.limit
-        counts = diary.count.get(b, {})
-        mine = diary.busy.get(a, {})
-        theirs = diary.busy.get(b, {})
-        for step in range(n):  # = diary.fits for each day and time, nearest time first
-            day = days[(offset + step) % n]
-            if counts.get(day, 0) >= limit:
-                continue
-            taken = mine.get(day, ()), theirs.get(day, ())
-            for minute in times:
-                end = minute + minutes
-                if any(s < end and minute < e for booked in taken for s, e, _ in booked):
-                    continue
-                diary.book_pair(
-                    a, b, day, minute, end, f"{entry.supervisee_name}'s {rule.label.lower()}"
-                )
-                self.emit_event(rule, index, day, minute, minutes, person, facts, head)
-                return
-        self.notes.append(
-            f"{a} with {b}: no free slot in {date(self.year, month, 1):%B %Y} for the "
-            f"{rule.label.lower()}"
-        )
-
-    def emit_event(
-        self,
-        rule: EventRule,
-        index: int,
-        ordinal: int,
-        minute: int,
-        minutes: int,
-        person: Mapping[str, Any],
-        facts: str,
-        head: str,
-    ) -> None:
-        """The event as a Session and a one-occurrence Series."""
+    def book_event(self, job: _EventJob, ordinal: int, minute: int, minutes: int) -> None:
+        """Book the event in the diary, and emit it as a Session and a one-occurrence Series."""
+        entry, rule, index = job.entry, job.rule, job.nth
+        self.diary.book_pair(
+            entry.supervisee_email, entry.supervisor_email, ordinal, minute, minute + minutes,
+            f"{entry.supervisee_name}'s {rule.label.lower()}",
+        )  # fmt: skip
         key = (ordinal, minute, minutes)
         slot = self.event_slots.get(key)
         if slot is None:
@@ -1061,22 +1029,19 @@ class _Planner:
             )  # fmt: skip
         day, start, end, stamp, duration, when = slot
         kind = rule.kind(index)
-        people = person["people"]
         series_id = series_id_for(
-            people["supervisee_email"], people["supervisor_email"], "event", rule.type, index,
-            self.year,
-        )  # fmt: skip
+            entry.supervisee_email, entry.supervisor_email, "event", rule.type, index, self.year
+        )
         session_id = series_id + stamp
         plan_hash = hashlib.sha256(
-            f"{when}{rule.type}\x1f{kind}\x1f{rule.label}\x1f{facts}".encode()
+            f"{when}{rule.type}\x1f{kind}\x1f{rule.label}\x1f{job.facts}".encode()
         ).hexdigest()[:16]  # everything written to the event
-        pair_id = person["pair_id"]
         self.sessions.append(Session(
-            people=person["entry"], session_id=session_id, series_id=series_id, pair_id=pair_id,
-            phase=rule.type, start=start, end=end, record_due=day, type=rule.type, kind=kind,
+            entry, session_id, series_id, job.pair_id, rule.type, start, end, day, None, None,
+            None, rule.type, kind,
         ))  # fmt: skip
         self.series.append(Series(
-            **people, series_id=series_id, pair_id=pair_id, phase=rule.type,
+            people=entry, series_id=series_id, pair_id=job.pair_id, phase=rule.type,
             cadence=_event_cadence(rule), start=start, duration=duration, rrule=SINGLE_RULE,
             exdates=(), rdates=(), plan_hash=plan_hash, session_ids=(session_id,),
             timezone=self.policy.timezone, type=rule.type, kind=kind, title=rule.label,
@@ -1128,11 +1093,6 @@ class _Planner:
                     day += timedelta(days=1)
 
 
-def _people(entry: PairPeople) -> dict[str, Any]:
-    """The PairPeople fields of a roster row, for the sessions and series made from it."""
-    return {name: getattr(entry, name) for name in PEOPLE_FIELDS}
-
-
 def _event_cadence(rule: EventRule) -> str:
     """'six-monthly', 'yearly', '3 a year': how often an [[events]] rule books."""
     per_year = (
@@ -1161,10 +1121,6 @@ def _order(entry: RosterEntry, policy: Policy) -> tuple[object, ...]:
     every = min((p.every_weeks or entry.interval_weeks or 4) for p in phases)
     has_preference = entry.preferred_day is not None or entry.preferred_time is not None
     return (not has_preference, every, entry.supervisee_email)
-
-
-def _stamp(session: Session) -> str:
-    return session.session_id[-16:]
 
 
 def plan_year(
@@ -1215,10 +1171,10 @@ def plan_year(
         planner.finish()
         planner.place_events(roster)
         planner.cover_notes(roster)
-        # By start time; ties keep the (deterministic) planning order. Sorting on the UTC stamp
-        # at the end of the session id avoids comparing 60,000 aware datetimes. (Still with GC
-        # off: the sort keys are 80,000 new objects.)
-        sessions = sorted(planner.sessions, key=_stamp)
+        # By start time; ties keep the (deterministic) planning order. Every start carries the
+        # policy's one tzinfo, and aware datetimes with the same tzinfo compare as wall times
+        # (no UTC offset is looked up); sessions are on working days, never in a clock change.
+        sessions = sorted(planner.sessions, key=_START)
         series = sorted(planner.series, key=lambda s: (s.supervisor_email, s.start, s.series_id))
         plan = Plan(
             year=year,

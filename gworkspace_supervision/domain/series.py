@@ -16,15 +16,18 @@ from datetime import UTC, date, datetime, timedelta
 
 from dateutil.rrule import rruleset, rrulestr
 
-from .people import PairPeople
+from .people import PairPeople, ThroughPeople
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 @dataclass(frozen=True)
-class Series(PairPeople):
-    """One recurring event: `start` is the first RRULE occurrence (aware, policy time zone)."""
+class Series(ThroughPeople):
+    """One recurring event: `start` is the first RRULE occurrence (aware, policy time zone).
+    Its pair's people are `people` (the roster row, shared with the pair's sessions), read as
+    series.supervisee_email etc."""
 
+    people: PairPeople
     series_id: str
     pair_id: str
     phase: str

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from gworkspace_supervision.domain.people import PairPeople
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.series import Series, expand, weekly_rule
 from gworkspace_supervision.google.calendar import (
@@ -21,17 +23,24 @@ from gworkspace_supervision.services.booking import future_part, subtract
 LONDON = ZoneInfo("Europe/London")
 
 
+def fields_of(cls: type) -> set[str]:
+    return {f.name for f in fields(cls)}
+
+
 def series(**changes: object) -> Series:
     start = datetime(2027, 1, 5, 10, 0, tzinfo=LONDON)
     base = Series(
         series_id="sup0123456789abcdef",
         pair_id="pair01",
-        supervisee_email="sam.patel@example-council.gov.uk",
-        supervisee_name="Sam Patel",
-        supervisor_email="ella.singh@example-council.gov.uk",
-        supervisor_name="Ella Singh",
-        line_manager_email="ella.singh@example-council.gov.uk",
-        category="case_holding",
+        people=PairPeople(
+            supervisee_email="sam.patel@example-council.gov.uk",
+            supervisee_name="Sam Patel",
+            supervisor_email="ella.singh@example-council.gov.uk",
+            supervisor_name="Ella Singh",
+            line_manager_email="ella.singh@example-council.gov.uk",
+            category="case_holding",
+            location="Civic Centre room 4",
+        ),
         phase="four-weekly",
         cadence="four-weekly",
         start=start,
@@ -39,11 +48,11 @@ def series(**changes: object) -> Series:
         rrule=weekly_rule(4, 1, 13),
         exdates=(datetime(2027, 5, 25, 10, 0, tzinfo=LONDON),),
         rdates=(datetime(2027, 5, 26, 10, 0, tzinfo=LONDON),),
-        location="Civic Centre room 4",
         plan_hash="abc",
         session_ids=(),
     )
-    return Series(**{**base.__dict__, **changes})  # type: ignore[arg-type]
+    people = {k: changes.pop(k) for k in list(changes) if k in fields_of(PairPeople)}
+    return replace(base, people=replace(base.people, **people), **changes)  # type: ignore[arg-type]
 
 
 def test_event_body_names_the_pair_and_tags_the_series() -> None:
