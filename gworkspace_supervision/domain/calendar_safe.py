@@ -16,8 +16,9 @@ occurrence of its rule (so no RDATE comes after the rule's end, whichever way Go
 
 and any session after that rule's last occurrence (rare: a moved last session) becomes a
 single-occurrence series of its own. The session keeps its time; its id follows its new event
-(plan session id == Google instance id stays true). A pure function of the plan, so a re-run
-re-encodes identically and `book` writes nothing new.
+(plan session id == Google instance id stays true). The planner re-encodes each series it makes
+that needs it; a pure function of the series, so a re-run re-encodes identically and `book`
+writes nothing new.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from dateutil.rrule import rrulestr
 from .series import WEEKDAY_CODES, Series, expand, phase_at, series_id_for, session_id_for
 
 if TYPE_CHECKING:
-    from .planner import Plan
+    from .planner import Session
 
 SINGLE_RULE = "FREQ=DAILY;COUNT=1"
 
@@ -41,36 +42,20 @@ SINGLE_RULE = "FREQ=DAILY;COUNT=1"
 _Encoding = dict[str, Any]
 
 
-def calendar_safe(plan: Plan) -> Plan:
-    """The plan with every series re-encoded so that Google shows all of its sessions."""
-    unsafe = {s.series_id for s in plan.series if not is_safe(s)}
-    if not unsafe:
-        return plan
-    # one pass over the sessions: where each unsafe series' sessions are (a few percent of them)
-    where: dict[str, list[int]] = {key: [] for key in unsafe}
-    for index, series_id in enumerate([session.series_id for session in plan.sessions]):
-        if series_id in unsafe:
-            where[series_id].append(index)
-    sessions = list(plan.sessions)
-    series: list[Series] = []
-    for s in plan.series:
-        if s.series_id not in unsafe:
-            series.append(s)
-            continue
-        mine = where[s.series_id]
-        parts = safe_parts(s, sorted(sessions[i].start for i in mine) or None)
-        series += parts
-        renamed: dict[str, tuple[str, str]] = {}  # old session id -> (new session id, series)
-        for part in parts[1:]:
-            renamed[session_id_for(s.series_id, part.start)] = (
-                part.session_ids[0],
-                part.series_id,
-            )
-        for i in mine if renamed else ():
-            new = renamed.get(sessions[i].session_id)
-            if new is not None:
-                sessions[i] = sessions[i]._replace(session_id=new[0], series_id=new[1])
-    return replace(plan, series=tuple(series), sessions=tuple(sessions))
+def safe_series(s: Series, sessions: list[Session]) -> tuple[list[Series], list[Session]]:
+    """`s` re-encoded so that Google shows every session (`safe_parts`), and its `sessions`
+    (in the plan's order) with the ids of the events they now belong to."""
+    parts = safe_parts(s, sorted(session.start for session in sessions))
+    renamed = {  # old session id -> (new session id, series)
+        session_id_for(s.series_id, part.start): (part.session_ids[0], part.series_id)
+        for part in parts[1:]
+    }
+    return parts, [
+        session._replace(session_id=new[0], series_id=new[1])
+        if (new := renamed.get(session.session_id))
+        else session
+        for session in sessions
+    ]
 
 
 def rule_occurrences(s: Series) -> list[datetime]:

@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 
 from ..errors import InputError, Problem, SupervisionError
 from .absences import Absence, by_person
-from .calendar_safe import calendar_safe
+from .calendar_safe import is_safe, safe_series
 from .events import SUPERVISION, EventRule
 from .people import PairPeople, ThroughPeople
 from .pins import Pin, by_pair, by_series
@@ -174,25 +174,31 @@ class _Diary:
                 return f"{supervisor} already has {self.limit} sessions that day"
         return None
 
-    def book(self, email: str, day: int, start: int, end: int, who: str) -> None:
+    def block(self, email: str, day: int, start: int, end: int, who: str) -> None:
+        """An existing commitment: blocks the time, not counted as a session."""
         self.busy.setdefault(email, {}).setdefault(day, []).append((start, end, who))
+
+    def book(
+        self, supervisee: str, supervisor: str, days: Iterable[int], start: int, end: int, who: str
+    ) -> None:
+        """A session of the pair at start..end on each of `days`."""
+        slot = (start, end, who)
+        for email in (supervisee, supervisor):
+            booked = self.busy.setdefault(email, {})
+            for day in days:
+                held = booked.get(day)
+                if held is None:
+                    booked[day] = [slot]
+                else:
+                    held.append(slot)
+        counts = self.count.setdefault(supervisor, {})
+        for day in days:
+            counts[day] = counts.get(day, 0) + 1
 
     def book_pair(
         self, supervisee: str, supervisor: str, day: int, start: int, end: int, who: str
     ) -> None:
-        slot = (start, end, who)
-        busy = self.busy
-        for email in (supervisee, supervisor):
-            days = busy.get(email)
-            if days is None:
-                days = busy[email] = {}
-            booked = days.get(day)
-            if booked is None:
-                days[day] = [slot]
-            else:
-                booked.append(slot)
-        counts = self.count.setdefault(supervisor, {})
-        counts[day] = counts.get(day, 0) + 1
+        self.book(supervisee, supervisor, (day,), start, end, who)
 
 
 class _EventJob(NamedTuple):
@@ -233,7 +239,11 @@ class _Planner:
         self.diary = _Diary(policy.max_sessions_per_day)
         self.due_cache: dict[date, date] = {}
         self.near_cache: dict[int, list[int]] = {}
-        self.working_cache: dict[date, bool] = {}
+        # the plan window's working days (the planner asks for each of 60,000 sessions)
+        self.working = frozenset(
+            day for day in (first + timedelta(days=n) for n in range((self.last - first).days + 1))
+            if workdays.is_working_day(day)
+        )  # fmt: skip
         self.at_cache: dict[tuple[date, int], datetime] = {}
         self.utc_cache: dict[datetime, str] = {}
         self.event_times_cache: dict[tuple[int, int], list[int]] = {}
@@ -246,6 +256,7 @@ class _Planner:
         self.slot_cache: dict[tuple[date, int, int], tuple[datetime, datetime, str, date]] = {}
         self.sessions: list[Session] = []
         self.series: list[Series] = []
+        self.safe: dict[str, list[Series]] = {}  # a re-encoded series' id -> its parts
         self.reassignments: list[str] = []
         self.notes: list[str] = []
         self.pending: list[_Pair] = []
@@ -455,11 +466,7 @@ class _Planner:
                 return False
             candidates = iter([pinned])
         for offset, minute in candidates:
-            if offset not in shift_cache:
-                segs = self.segments(entry, anchor + timedelta(days=offset), chain)
-                days = [d.toordinal() for g in segs for d in g.dates if self.is_working(d)]
-                shift_cache[offset] = (segs, days)
-            segs, days = shift_cache[offset]
+            segs, days = self.shifted(entry, anchor, chain, offset, shift_cache)
             if fallback is None:
                 fallback, first_days = (offset, minute, segs), days
             if self.diary.fits_all(a, b, days, minute, minute + minutes):
@@ -488,6 +495,24 @@ class _Planner:
         self.commit(entry, segs, minute, minutes, reassigned, fits=chosen is not None)
         return True
 
+    def shifted(
+        self,
+        entry: RosterEntry,
+        anchor: date,
+        chain: list[_Link],
+        offset: int,
+        cache: dict[int, tuple[list[_Segment], list[int]]],
+    ) -> tuple[list[_Segment], list[int]]:
+        """The pair's segments with its cadence `offset` days after the anchor, and their
+        working days (ordinals): cached per offset while the pair is placed."""
+        known = cache.get(offset)
+        if known is None:
+            segs = self.segments(entry, anchor + timedelta(days=offset), chain)
+            working = self.working  # segments lie inside the plan window
+            days = [d.toordinal() for g in segs for d in g.dates if d in working]
+            known = cache[offset] = (segs, days)
+        return known
+
     def pinned(
         self,
         entry: RosterEntry,
@@ -513,11 +538,8 @@ class _Planner:
         booked = {pin.day} | {m.astimezone(self.tz).date() for m in pin.sessions}
         best, most = offsets[0], -1
         for offset in offsets:
-            if offset not in shift_cache:
-                segs = self.segments(entry, anchor + timedelta(days=offset), chain)
-                days = [d.toordinal() for g in segs for d in g.dates if self.is_working(d)]
-                shift_cache[offset] = (segs, days)
-            same = sum(1 for g in shift_cache[offset][0] for d in g.dates if d in booked)
+            segs, _ = self.shifted(entry, anchor, chain, offset, shift_cache)
+            same = sum(1 for g in segs for d in g.dates if d in booked)
             if same > most:
                 best, most = offset, same
         return best, at
@@ -541,20 +563,18 @@ class _Planner:
         away = self.away.get(a)
         if away:
             self.absent(pair, away)
-        diary, working = self.diary, self.working_cache
+        diary, working = self.diary, self.working  # segments lie inside the plan window
         started, finished = self.started(entry), self.finished(entry)
         nominal = [d for g in segs for d in g.dates]
+        booked: list[int] = []  # the pair's own days never clash: booked together at the end
         for seg in segs:
             for d in seg.dates:
                 if d in pair.dropped:
                     continue
-                known = working.get(d)
-                if known is None:
-                    known = self.is_working(d)
-                reason = None if known else self.workdays.reason_closed(d)
+                reason = None if d in working else self.workdays.reason_closed(d)
                 ordinal = d.toordinal()
                 if reason is None and (fits or diary.fits(a, b, ordinal, minute, end)):
-                    diary.book_pair(a, b, ordinal, minute, end, who)
+                    booked.append(ordinal)
                     continue
                 if reason is None:
                     reason = diary.holder(a, b, (d.toordinal(),), minute, end) or "taken"
@@ -563,6 +583,7 @@ class _Planner:
                 lo = nominal[at - 1] + timedelta(days=1) if at else started
                 hi = nominal[at + 1] - timedelta(days=1) if at + 1 < len(nominal) else finished
                 pair.moves.append((seg, d, reason, max(lo, started), min(hi, finished)))
+        diary.book(a, b, booked, minute, end, who)
         self.pending.append(pair)
 
     def absent(self, pair: _Pair, away: list[Absence]) -> None:
@@ -737,10 +758,9 @@ class _Planner:
         return times
 
     def is_working(self, day: date) -> bool:
-        known = self.working_cache.get(day)
-        if known is None:
-            known = self.working_cache[day] = self.workdays.is_working_day(day)
-        return known
+        if self.first <= day <= self.last:
+            return day in self.working
+        return self.workdays.is_working_day(day)
 
     # -- output --------------------------------------------------------------------------------
     def at(self, day: date, minute: int) -> datetime:
@@ -885,14 +905,16 @@ class _Planner:
         else:
             phases = []
             cadence = cadence_text(None if seg.every_days is None else seg.every_days // 7)
-        self.series.append(
-            Series(
-                people=entry, series_id=series_id, pair_id=pair_id, phase=seg.phase.name,
-                cadence=cadence, start=start, duration=duration, rrule=rule,
-                exdates=tuple(exdates), rdates=tuple(rdates), plan_hash=plan_hash_for(hashed),
-                session_ids=tuple(ids), timezone=self.policy.timezone, phases=tuple(phases),
-            )
+        series = Series(
+            people=entry, series_id=series_id, pair_id=pair_id, phase=seg.phase.name,
+            cadence=cadence, start=start, duration=duration, rrule=rule,
+            exdates=tuple(exdates), rdates=tuple(rdates), plan_hash=plan_hash_for(hashed),
+            session_ids=tuple(ids), timezone=self.policy.timezone, phases=tuple(phases),
         )  # fmt: skip
+        self.series.append(series)
+        if rdates and not is_safe(series):  # Google would not show a session after the rule's end
+            begin = len(sessions) - len(ids)
+            self.safe[series_id], sessions[begin:] = safe_series(series, sessions[begin:])
 
     # -- [[events]]: observations, appraisals, reviews ------------------------------------------
     def place_events(self, roster: Sequence[RosterEntry], pinned_only: bool = False) -> None:
@@ -1087,7 +1109,7 @@ class _Planner:
                     )
                     hi = local_end.hour * 60 + local_end.minute if day == local_end.date() else 1440
                     if hi > lo:
-                        self.diary.book(
+                        self.diary.block(
                             email, day.toordinal(), lo, hi, "an existing calendar event"
                         )
                     day += timedelta(days=1)
@@ -1175,8 +1197,14 @@ def plan_year(
         # policy's one tzinfo, and aware datetimes with the same tzinfo compare as wall times
         # (no UTC offset is looked up); sessions are on working days, never in a clock change.
         sessions = sorted(planner.sessions, key=_START)
-        series = sorted(planner.series, key=lambda s: (s.supervisor_email, s.start, s.series_id))
-        plan = Plan(
+        series = [
+            part
+            for s in sorted(
+                planner.series, key=lambda s: (s.supervisor_email, s.start, s.series_id)
+            )
+            for part in planner.safe.get(s.series_id, (s,))
+        ]
+        return Plan(
             year=year,
             policy=policy,
             sessions=tuple(sessions),
@@ -1186,9 +1214,6 @@ def plan_year(
             notes=tuple(planner.notes),
             gaps=tuple(planner.gaps),
         )
-        # No session after its rule's end: Google would not show it. Still with GC off: with
-        # 100,000 live objects a collection pass costs more than the re-encoding itself.
-        return calendar_safe(plan)
     finally:
         if collecting:
             gc.enable()

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from gworkspace_supervision.domain.calendar_safe import is_safe
 from gworkspace_supervision.domain.planner import Plan, Session, plan_year
 from gworkspace_supervision.domain.policy import Policy, load_policy
 from gworkspace_supervision.domain.roster import RosterEntry
-from gworkspace_supervision.domain.series import expand, phase_at, series_id_for
+from gworkspace_supervision.domain.series import expand, phase_at, series_id_for, session_id_for
 
 LONDON = ZoneInfo("Europe/London")
 DOMAIN = "example-council.gov.uk"
@@ -238,6 +239,27 @@ def test_series_expand_to_exactly_the_plan(hillingdon: Policy) -> None:
     assert recurrence[0].startswith("RRULE:FREQ=") and recurrence[1].startswith(
         "EXDATE;TZID=Europe/London:"
     )
+
+
+def test_a_last_session_moved_past_its_rule_is_an_event_of_its_own(hillingdon: Policy) -> None:
+    # Weekly on Mondays: Monday 27 December 2027 is the Christmas Day substitute holiday and
+    # Tuesday 28th the Boxing Day one, so the last session moves to Wednesday 29th. Google does
+    # not show an RDATE after the rule's last occurrence (esrg-knights/Squire issue 107), so that
+    # session becomes a one-occurrence series, and the session carries its event's instance id.
+    plan = plan_year([person("wes", category="pip", interval_weeks=1, preferred_day=0)],
+                     hillingdon, 2027)  # fmt: skip
+    last = of(plan, "wes")[-1]
+    assert last.start == datetime(2027, 12, 29, 9, tzinfo=LONDON)
+    assert last.moved_from == datetime(2027, 12, 27, 9, tzinfo=LONDON)
+    main, single = [s for s in plan.series if s.type == "supervision"]
+    # the rule ends on Monday 20 December; other moved Mondays stay RDATEs before that
+    assert main.rrule == "FREQ=WEEKLY;BYDAY=MO;COUNT=51" and is_safe(main)
+    assert main.rdates and max(main.rdates) < datetime(2027, 12, 20, 9, tzinfo=LONDON)
+    assert single.rrule == "FREQ=DAILY;COUNT=1" and single.start == last.start
+    assert last.series_id == single.series_id and single.session_ids == (last.session_id,)
+    assert last.session_id == session_id_for(single.series_id, last.start)
+    assert last.session_id not in main.session_ids
+    assert len(main.session_ids) == len(of(plan, "wes")) - 1
 
 
 def test_islington_every_calendar_month_and_sunderland_90_minutes() -> None:

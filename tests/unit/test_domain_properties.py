@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gworkspace_supervision.domain.absences import Absence
+from gworkspace_supervision.domain.calendar_safe import is_safe
 from gworkspace_supervision.domain.planner import plan_year
 from gworkspace_supervision.domain.policy import load_policy
 from gworkspace_supervision.domain.roster import RosterEntry
-from gworkspace_supervision.domain.series import expand, phase_at
+from gworkspace_supervision.domain.series import expand, phase_at, session_id_for
 from gworkspace_supervision.domain.workdays import WorkingDays
 
 POLICY = load_policy("hillingdon")
@@ -90,8 +91,13 @@ def test_plan_invariants(roster: list[RosterEntry], year: int) -> None:
         for s in mine:
             if s.moved_from:
                 assert abs(s.start - s.moved_from) <= timedelta(days=15)
-        # the series expand back to exactly the planned sessions, in the sessions' phases
+        # the series expand back to exactly the planned sessions, in the sessions' phases; each
+        # session's id is its Google instance id; Google shows every one (no RDATE after the
+        # rule's last occurrence: domain.calendar_safe)
         assert expand(series) == [s.start for s in mine]
+        assert sorted(series.session_ids) == sorted(s.session_id for s in mine)
+        assert all(s.session_id == session_id_for(series.series_id, s.start) for s in mine)
+        assert is_safe(series)
         assert [phase_at(series.phases_text(), s.session_id, series.phase) for s in mine] == [
             s.phase for s in mine
         ]
