@@ -81,19 +81,22 @@ def safe_parts(s: Series, sessions: list[datetime] | None = None) -> list[Series
         return [s]
     sessions = sessions or expand(s)
     own = _own_rule(s, sessions)
-    options: list[tuple[_Encoding, list[datetime]] | None] = (
-        [own] if own is not None and not own[1] else [own, _weekly_rule(s, sessions)]
-    )
+    options: list[tuple[_Encoding, list[datetime]] | None] = [own]
+    if own is None or own[1]:  # the weekly rule, if it is cheaper (the first of equals wins)
+        options.append(_weekly_rule(s, sessions, beat=None if own is None else _cost(own)))
     if all(o is None for o in options):  # every session moved off the rule's day or time
         options.append(_weekly_rule(s, sessions, first=sessions[0]))
-    encoding, tail = min(
-        (o for o in options if o is not None),
-        key=lambda o: (len(o[1]), len(o[0]["exdates"]) + len(o[0]["rdates"])),
-    )
+    encoding, tail = min((o for o in options if o is not None), key=_cost)
     moved_out = {_stamp(t) for t in tail}
     kept = tuple(i for i in s.session_ids if i[-16:] not in moved_out)
     main = replace(s, **encoding, session_ids=kept)  # one copy: the chosen encoding only
     return [main, *(_single(s, moment) for moment in tail)]
+
+
+def _cost(option: tuple[_Encoding, list[datetime]]) -> tuple[int, int]:
+    """Fewest sessions left as events of their own, then fewest EXDATEs and RDATEs."""
+    encoding, tail = option
+    return len(tail), len(encoding["exdates"]) + len(encoding["rdates"])
 
 
 def _own_rule(s: Series, sessions: list[datetime]) -> tuple[_Encoding, list[datetime]] | None:
@@ -114,10 +117,14 @@ def _own_rule(s: Series, sessions: list[datetime]) -> tuple[_Encoding, list[date
 
 
 def _weekly_rule(
-    s: Series, sessions: list[datetime], first: datetime | None = None
+    s: Series,
+    sessions: list[datetime],
+    first: datetime | None = None,
+    beat: tuple[int, int] | None = None,
 ) -> tuple[_Encoding, list[datetime]] | None:
     """Every week on the first session's weekday and time, gaps excluded (`first`: a start
-    other than the series', which the encoding then carries)."""
+    other than the series', which the encoding then carries). None when no session fits it,
+    or when its `_cost` would not be below `beat` (then its EXDATEs are never built)."""
     first = first or s.start
     tz = first.tzinfo
     wall = (first.weekday(), first.time())
@@ -131,6 +138,11 @@ def _weekly_rule(
     weeks = (fits[-1][0].date() - start_day).days // 7
     # the weeks the rule makes with no session there: only those gaps are built
     held = {(local.date() - start_day).days // 7 for local, _ in fits}
+    rdates = tuple(o for local, o in on if (local.weekday(), local.time()) != wall and o < last)
+    tail = [o for o in sessions if o > last]
+    gaps = weeks + 1 - sum(1 for k in held if 0 <= k <= weeks)  # its EXDATEs, counted
+    if beat is not None and (len(tail), gaps + len(rdates)) >= beat:
+        return None
     main: _Encoding = {
         "start": first,
         "rrule": f"FREQ=WEEKLY;BYDAY={WEEKDAY_CODES[first.weekday()]};COUNT={weeks + 1}",
@@ -139,11 +151,9 @@ def _weekly_rule(
             for k in range(weeks + 1)
             if k not in held
         ),
-        "rdates": tuple(
-            o for local, o in on if (local.weekday(), local.time()) != wall and o < last
-        ),
+        "rdates": rdates,
     }
-    return main, [o for o in sessions if o > last]
+    return main, tail
 
 
 def _stamp(moment: datetime) -> str:
