@@ -2,7 +2,8 @@
 """Plan a generated roster of 5,000 staff for a year and print the seconds it takes.
 
 Roster generation and validation are timed separately from planning. Not a test: run it on the
-target machine (CI: 2 cores) and compare with the 2 s budget.
+target machine (CI: 2 cores) and compare with the 1 s budget (planning only; the previous
+run's plan is freed before each timing starts, as a single `plan` run never frees one).
 
 Example: python scripts/bench_plan.py --staff 5000 --year 2027 --repeat 3
 """

@@ -63,6 +63,10 @@ class PlanningError(SupervisionError):
 
 
 class _SessionFields(NamedTuple):
+    """A Session's fields. A year for 5,000 staff is 75,000 sessions: an immutable NamedTuple
+    is built in a quarter of a frozen dataclass's time (which sets each field through
+    object.__setattr__), so the planner builds them positionally, in this order."""
+
     people: PairPeople
     session_id: str
     series_id: str
