@@ -59,6 +59,7 @@ EVENT_TABS = {
 }
 # Leave and absence (`sync --absences`): the gaps and the sessions needing cover, by date.
 GAPS = "Gaps and cover"
+GAP_DATE_COLUMNS = (7,)  # Session date (services/absence_tracking.py's HEADER)
 EXTRA_SHEET_IDS = {
     OBSERVATIONS: 3,
     **{t: 4 + i for i, t in enumerate(EVENT_TABS.values())},

@@ -37,6 +37,8 @@ from ..google.sheet_layout import (
     DATE_COLUMNS,
     EVENT_DATE_COLUMNS,
     EXTRA_COLOURS,
+    GAP_DATE_COLUMNS,
+    GAPS,
     OBSERVATION_DATE_COLUMNS,
     OBSERVATIONS,
     OVERDUE,
@@ -196,6 +198,8 @@ def tab_format(
         return {(None, 5), (None, 6)}, None, {}
     if title == SUMMARY:
         return {(0, 4)}, None, {}
+    if title == GAPS:
+        return {(None, c) for c in GAP_DATE_COLUMNS}, None, {}
     dates = OBSERVATION_DATE_COLUMNS if title == OBSERVATIONS else EVENT_DATE_COLUMNS
     return {(None, c) for c in dates}, width - 1, EXTRA_COLOURS
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from gworkspace_supervision.cli.main import cli
 from gworkspace_supervision.google.connect import connect
@@ -92,6 +93,15 @@ def test_sync_records_gaps_and_proposes_cover(tmp_path: Path, policy: str) -> No
     cover_days = [from_serial(r[7]) for r in cover]
     assert all(d is not None and f"{d}" >= "2027-08-02" and f"{d}" <= "2027-08-20"
                for d in cover_days)  # fmt: skip
+    # the export's workbook has the tab as the Sheet has it, its session dates as dates
+    exported = runner.invoke(cli, ["--workspace", ws, "export", "--to", str(tmp_path / "out")])
+    assert exported.exit_code == 0, exported.output
+    book = load_workbook(tmp_path / "out" / "tracker.xlsx")
+    tab = book[GAPS]
+    assert tuple(c.value for c in tab[1]) == HEADER
+    assert [c.value.date() for c in tab["H"][1:]] == [from_serial(r[7]) for r in rows[1:]]
+    assert all(c.number_format == "yyyy-mm-dd" for c in tab["H"][1:])
+    assert [c.value for c in tab["F"][1:]] == [r[5] for r in rows[1:]]
     # a sync without the file leaves the tab as it was
     again = runner.invoke(cli, ["--workspace", ws, "sync", *common, "--today", "2027-03-11"])
     assert again.exit_code == 0 and "cover --supervisor" not in again.output
