@@ -40,7 +40,8 @@ def check_command(obj: Context, as_user: str | None, roster: Path | None, digest
     creates, shares (with the operator) and deletes a Doc as the supervisor, reads the tracking
     Sheet (when [supervision] tracker_sheet_id is set), reads Drive's change log and, with
     --digest, sends the operator a test email. Scratch objects are deleted again. One line per
-    capability: PASS, or FAIL with the fix. Exit status 0 when all pass, 1 otherwise.
+    capability: PASS, FAIL with the fix, or SKIP with why it was not tried. Exit status 0 when
+    all that was tried passes, 1 otherwise.
 
     Example: gws-supervision --workspace google --config council.toml check --as sam.patel@council.gov.uk
 
@@ -74,8 +75,10 @@ def check_command(obj: Context, as_user: str | None, roster: Path | None, digest
         )
     for line in result.lines:
         click.echo(line.render())
-    failed = sum(1 for line in result.lines if not line.passed)
+    tried = [line for line in result.lines if not line.skipped]
+    skipped = len(result.lines) - len(tried)
+    failed = sum(1 for line in tried if not line.passed)
     if failed:
-        click.echo(f"{failed} of {len(result.lines)} checks failed; fix them and run check again.")
+        click.echo(f"{failed} of {len(tried)} checks failed; fix them and run check again.")
         sys.exit(1)
-    click.echo(f"All {len(result.lines)} checks passed.")
+    click.echo(f"All {len(tried)} checks passed" + (f"; {skipped} skipped." if skipped else "."))

@@ -34,8 +34,11 @@ class Line:
     passed: bool
     detail: str = ""  # what Google answered, on a FAIL
     fix: str = ""  # what to do, on a FAIL
+    skipped: str = ""  # why it was not tried (the settings do not use it)
 
     def render(self) -> str:
+        if self.skipped:
+            return f"SKIP  {self.capability}: {self.skipped}"
         if self.passed:
             return f"PASS  {self.capability}"
         return f"FAIL  {self.capability}: {self.detail}\n      Fix: {self.fix}"
@@ -143,11 +146,28 @@ def run_check(
                 f"{operator}, or give the ID of the Sheet `sync` created"
             ),
         )
+    else:
+        lines.append(
+            Line(
+                f"read the tracking Sheet as {operator}",
+                True,
+                skipped=(
+                    "no [supervision] tracker_sheet_id is set: the first `sync` creates the "
+                    f"Sheet as {operator}; set the ID it prints, then check again"
+                ),
+            )
+        )
+    mail = f"send an email as {operator} (the digest)"
     if digest:
-        probe(
-            f"send an email as {operator} (the digest)",
-            G + "gmail.send",
-            lambda: preflight.send_mail(connection, operator),
+        probe(mail, G + "gmail.send", lambda: preflight.send_mail(connection, operator))
+    else:
+        lines.append(
+            Line(
+                mail,
+                True,
+                skipped="the digest is off; `check --digest` tries it (after [google] digest = "
+                "true and gmail.send granted)",
+            )
         )
     return CheckResult(operator, supervisor, lines)
 
