@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -271,7 +272,8 @@ class TrackerSheet:
             mine = int(
                 reply["replies"][0]["createDeveloperMetadata"]["developerMetadata"]["metadataId"]
             )
-            info = self.calls.metadata(METADATA_FIELDS)
+            with self._missing_if_gone():  # a twin its maker deleted since our write
+                info = self.calls.metadata(METADATA_FIELDS)
             self.grid = {
                 s["properties"]["title"]: (
                     int(s["properties"]["gridProperties"]["rowCount"]),
@@ -287,7 +289,8 @@ class TrackerSheet:
                 if stale:
                     self._delete_metadata(stale)
                 return
-            self._delete_metadata([mine])
+            with self._missing_if_gone():
+                self._delete_metadata([mine])
             if attempt + 1 < attempts:  # no wait after the last look
                 self.sleep(min(30.0, 0.5 * 2**attempt) * (0.5 + random.random()))
         holder_text = sync_lock.describe(live[0][1]) if live else "another run"
@@ -317,10 +320,28 @@ class TrackerSheet:
             ) from err
 
     def release(self) -> None:
+        """Let the lock go. A tracker deleted meanwhile (a twin that lost the race to an
+        earlier one, deleted by the run that made it) took its lock with it."""
         if self._lock_id is not None:
             sync_lock.released(self._lock_nonce)  # first: the delete below may fail
             lock_id, self._lock_id = self._lock_id, None
-            self._delete_metadata([lock_id])
+            try:
+                with self._missing_if_gone():
+                    self._delete_metadata([lock_id])
+            except TrackerMissing:
+                pass
+
+    @contextmanager
+    def _missing_if_gone(self) -> Iterator[None]:
+        """Sheets' 404 for this tracker as TrackerMissing: two first-ever runs may each make a
+        tracker, and the one that loses deletes its own while the other may be reading it; the
+        caller then lists the trackers again (services.tracking.locked_tracker)."""
+        try:
+            yield
+        except APIError as err:
+            if err.status != 404:
+                raise
+            raise TrackerMissing(f"The tracking Sheet {self.url} is gone") from err
 
     def _delete_metadata(self, ids: Sequence[int]) -> None:
         self.calls.batch_update(
