@@ -250,7 +250,6 @@ class _Planner:
         )  # fmt: skip
         self.at_cache: dict[tuple[date, int], datetime] = {}
         self.utc_cache: dict[datetime, str] = {}
-        self.event_times_cache: dict[tuple[int, int], list[int]] = {}
         self.event_slots: dict[
             tuple[int, int, int], tuple[date, datetime, datetime, str, timedelta, str]
         ] = {}
@@ -1015,7 +1014,7 @@ class _Planner:
             if entry.preferred_time
             else self.open
         )
-        times = self.event_times(preferred, minutes)
+        times = self.near(preferred, minutes)
         fits, n = self.diary.fits, len(days)
         for step in range(n):
             day = days[(job.spread + step) % n]
@@ -1027,15 +1026,6 @@ class _Planner:
             f"{a} with {b}: no free slot in {date(self.year, job.month, 1):%B %Y} for the "
             f"{job.rule.label.lower()}"
         )
-
-    def event_times(self, preferred: int, minutes: int) -> list[int]:
-        """Start times nearest `preferred` for a `minutes`-long event ending by closing time."""
-        key = (preferred, minutes)
-        times = self.event_times_cache.get(key)
-        if times is None:
-            times = self.near(preferred, minutes)
-            self.event_times_cache[key] = times
-        return times
 
     def book_event(self, job: _EventJob, ordinal: int, minute: int, minutes: int) -> None:
         """Book the event in the diary, and emit it as a Session and a one-occurrence Series."""
