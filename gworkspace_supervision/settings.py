@@ -30,7 +30,8 @@ ROLES = ("commenter", "reader", "writer")
 AUTH = ("service_account", "oauth", "adc")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DEFAULT_AUTH = "service_account"  # the usual council deployment (domain-wide delegation)
-DRIVE_SCOPES = ("drive.file", "drive")  # [google] drive_scope: least privilege, or the broad one
+DEFAULT_DRIVE_SCOPE = "drive.file"  # least privilege: only files the toolkit made
+DRIVE_SCOPES = (DEFAULT_DRIVE_SCOPE, "drive")  # [google] drive_scope: least privilege, or broad
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class GoogleSettings:
     oauth_client_secrets: str | None = None
     token_path: str | None = None
     subject: str | None = None
-    drive_scope: str = "drive.file"  # "drive": the broad scope `transfer` needs (README)
+    drive_scope: str = DEFAULT_DRIVE_SCOPE  # "drive": the broad scope `transfer` needs (README)
     digest: bool = False  # not a settings key: `digest --send` sets it to ask for gmail.send
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -48,7 +47,7 @@ def check_command(obj: Context, as_user: str | None, roster: Path | None, digest
     Example: gws-supervision check --roster roster.csv
     """
     config = obj.config if obj else None
-    settings: Any = load_settings(config)
+    settings = load_settings(config)
     if as_user:
         wrong = check_email(as_user.strip().lower(), settings.organisation.allowed_domains)
         if wrong:
@@ -59,7 +58,7 @@ def check_command(obj: Context, as_user: str | None, roster: Path | None, digest
         if not entries:
             raise InputError(Problem("--roster", None, None, "the roster has no rows"))
         supervisor = entries[0].supervisor_email
-    digest = digest or bool(getattr(settings.google, "digest", False))
+    digest = digest or settings.google.digest
     if digest:  # ask for gmail.send too, as `digest --send` does
         settings = dataclasses.replace(
             settings, google=dataclasses.replace(settings.google, digest=True)

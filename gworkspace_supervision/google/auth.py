@@ -22,7 +22,7 @@ from typing import Any
 import click
 
 from ..errors import InputError, Problem
-from ..settings import DEFAULT_AUTH
+from ..settings import DEFAULT_AUTH, DEFAULT_DRIVE_SCOPE
 
 _G = "https://www.googleapis.com/auth/"
 
@@ -61,7 +61,9 @@ AUTH_MODES = ("service_account", "oauth", "adc")
 APP_DIR_NAME = "gws-supervision"
 
 
-def scopes_for(mode: str, *, digest: bool = False, drive_scope: str = "drive.file") -> list[str]:
+def scopes_for(
+    mode: str, *, digest: bool = False, drive_scope: str = DEFAULT_DRIVE_SCOPE
+) -> list[str]:
     """The exact scopes one auth mode requests: impersonation owns the calendar, others do not;
     `drive_scope` "drive" replaces drive.file by the broad Drive scope (for `transfer`)."""
     if mode not in AUTH_MODES:
@@ -79,7 +81,8 @@ def scopes_for(mode: str, *, digest: bool = False, drive_scope: str = "drive.fil
 
 @dataclass(frozen=True)
 class GoogleAuthSettings:
-    """The `[google]` settings that decide how to sign in."""
+    """The `[google]` settings that decide how to sign in (connect.auth_settings builds it from
+    the typed Settings; its defaults are settings.py's, so signing in without settings agrees)."""
 
     auth: str = DEFAULT_AUTH
     service_account_key: Path | None = None  # JSON key with domain-wide delegation
@@ -87,7 +90,7 @@ class GoogleAuthSettings:
     operator: str | None = None  # the business-support account (oauth mode)
     token_file: Path | None = None  # default: <config folder>/token.json
     digest: bool = False  # ask for gmail.send too
-    drive_scope: str = "drive.file"  # "drive": the broad scope (transfer)
+    drive_scope: str = DEFAULT_DRIVE_SCOPE  # "drive": the broad scope (transfer)
     source: str = "settings"  # the settings file name, for error messages
 
 

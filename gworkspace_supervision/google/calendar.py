@@ -136,7 +136,6 @@ def popup_reminder() -> dict[str, Any]:
 def series_to_event(
     series: Series,
     policy: Any,
-    settings: Any = None,
     *,
     year: int | None = None,
     series_key: str | None = None,
@@ -226,14 +225,13 @@ def book_write(
     event_id: str,
     *,
     policy: Any,
-    settings: Any,
     year: int,
     series_key: str,
     kind: str = "insert",
 ) -> Write:
     """Insert (or, `kind` "patch", rewrite) the event booking `target` under `event_id`; the
     plan's series id stays in the `series` tag."""
-    body = series_to_event(target, policy, settings, year=year, series_key=series_key)
+    body = series_to_event(target, policy, year=year, series_key=series_key)
     body["id"] = event_id  # a tail or reused id: the plan's series id stays in `series`
     return Write(kind, event_id, body)
 

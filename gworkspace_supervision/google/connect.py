@@ -7,7 +7,7 @@ outside the emulator (and the tests) that imports the emulator.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import Any
 from googleapiclient.discovery import build
 
 from ..errors import InputError, Problem
-from ..settings import DEFAULT_AUTH
+from ..settings import Settings
 from .auth import CredentialSource, GoogleAuthSettings, credentials, scopes_for
 from .retry import Meter, RetryPolicy
 
@@ -187,7 +187,7 @@ class Connection:
 
 def connect(
     workspace_spec: str,
-    settings: Any = None,
+    settings: Settings | None = None,
     *,
     retry: RetryPolicy | None = None,
     scopes: list[str] | None = None,
@@ -196,7 +196,9 @@ def connect(
 
     The local Workspace issues tokens with exactly the scopes the toolkit asks Google for
     (`scopes_for("service_account")`, plus gmail.send when the digest is on) and refuses any
-    call outside them, as Google does; `scopes` replaces that list (tests, `check`)."""
+    call outside them, as Google does; `scopes` replaces that list (tests, `check`).
+    No `settings`: the defaults, `Settings()`, as with no settings file."""
+    settings = settings if settings is not None else Settings()
     spec = parse_workspace(workspace_spec)
     policy = retry or RetryPolicy()
     if spec.kind == "local":
@@ -205,10 +207,11 @@ def connect(
     return _connect_google(auth_settings(settings), policy)
 
 
-def local_scopes(settings: Any = None) -> list[str]:
+def local_scopes(settings: Settings | None = None) -> list[str]:
     """What a local connection asks for: impersonation (each user acts as themself), as the
-    usual council deployment (a service account with domain-wide delegation) does."""
-    chosen = auth_settings(settings)
+    usual council deployment (a service account with domain-wide delegation) does. No
+    `settings`: the defaults, `Settings()`."""
+    chosen = auth_settings(settings if settings is not None else Settings())
     return scopes_for("service_account", digest=chosen.digest, drive_scope=chosen.drive_scope)
 
 
@@ -266,33 +269,20 @@ def _google_token_error(source: CredentialSource, user: str, scope: str) -> str 
     return None
 
 
-def auth_settings(settings: Any) -> GoogleAuthSettings:
-    """The `[google]` part of the settings (a mapping or an object with attributes)."""
-    section: Any = getattr(settings, "google", None)
-    if section is None and isinstance(settings, Mapping):
-        section = settings.get("google")
-    if section is None:
-        return GoogleAuthSettings()
-    if isinstance(section, GoogleAuthSettings):
-        return section
+def auth_settings(settings: Settings) -> GoogleAuthSettings:
+    """The `[google]` part of the settings (and the operator), as signing in needs it."""
+    google = settings.google
 
-    def get(name: str) -> Any:
-        if isinstance(section, Mapping):
-            return section.get(name)
-        return getattr(section, name, None)
-
-    def path(*names: str) -> Path | None:
-        value = next((get(n) for n in names if get(n)), None)
+    def path(value: str | None) -> Path | None:
         return Path(value).expanduser() if value else None
 
-    organisation = getattr(settings, "organisation", None)
     return GoogleAuthSettings(
-        auth=str(get("auth") or DEFAULT_AUTH),
-        service_account_key=path("service_account_key"),
-        client_secrets=path("oauth_client_secrets", "client_secrets"),
-        operator=get("operator") or getattr(organisation, "operator", None),
-        token_file=path("token_path", "token_file"),
-        digest=bool(get("digest")),
-        drive_scope=str(get("drive_scope") or "drive.file"),
-        source=str(getattr(settings, "source", None) or "settings"),
+        auth=google.auth,
+        service_account_key=path(google.service_account_key),
+        client_secrets=path(google.oauth_client_secrets),
+        operator=settings.organisation.operator,
+        token_file=path(google.token_path),
+        digest=google.digest,
+        drive_scope=google.drive_scope,
+        source=settings.source or "settings",  # a message's label: no file, "settings"
     )

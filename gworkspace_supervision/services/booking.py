@@ -14,7 +14,7 @@ starter, a leaver's end date) re-books only the pairs it is about and emails nob
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -42,6 +42,7 @@ from ..google.calendar import (
     revive_write,
     truncate_write,
 )
+from ..settings import Settings
 
 SEND_UPDATES = ("all", "none")
 Progress = Callable[[int, int], None]  # (writes done so far, writes in total)
@@ -146,11 +147,11 @@ def book(
     booked = {cal: adapter.list_app_series(cal, year) for cal in calendars}
     warnings: list[str] = []
     busy = _busy_times(adapter, roster, booked, the_policy, year, now, settings, warnings)
-    closures = _setting(settings, "closure_days") or ()
+    closures = settings.organisation.closure_days
     pinned = pins(roster, booked, the_policy)
     plan = plan_year(roster, the_policy, year, start=start, busy=busy, closure_days=closures,
                      absences=absences, pinned=pinned)  # fmt: skip
-    changes = diff(plan, booked, now, roster, settings)
+    changes = diff(plan, booked, now, roster)
     result = BookingResult(year, dry_run, send_updates, plan, changes, warnings=warnings)
     if not dry_run:
         _apply(adapter, result, progress)
@@ -167,7 +168,7 @@ def _busy_times(
     policy: Policy,
     year: int,
     now: datetime,
-    settings: Any,
+    settings: Settings,
     warnings: list[str],
 ) -> dict[str, list[tuple[datetime, datetime]]]:
     """Everyone's busy time this year, minus the sessions this app booked (they move freely)."""
@@ -178,8 +179,9 @@ def _busy_times(
     if now >= hi:
         return {}
     people = sorted({e.supervisee_email for e in roster} | {e.supervisor_email for e in roster})
-    operator = _setting(settings, "operator") or min(e.supervisor_email for e in roster)
-    found = adapter.freebusy(str(operator), people, lo, hi)
+    # free/busy is asked as the operator; with none set, as a supervisor (who can read it)
+    operator = settings.organisation.operator or min(e.supervisor_email for e in roster)
+    found = adapter.freebusy(operator, people, lo, hi)
     for cal, reason in sorted(found.errors.items()):
         warnings.append(f"free/busy of {cal} not readable ({reason}); planned without it")
     ours: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
@@ -255,7 +257,6 @@ def diff(
     booked: Mapping[str, Sequence[BookedSeries]],
     now: datetime,
     roster: Sequence[RosterEntry],
-    settings: Any = None,
 ) -> list[Change]:
     """What to create, update, cancel or cut short, per supervisor calendar; pure."""
     wanted: dict[str, dict[str, Series]] = defaultdict(dict)
@@ -268,7 +269,7 @@ def diff(
         for b in booked.get(cal, ()):
             groups[b.series_key].append(b)
         for key, s in sorted(wanted.get(cal, {}).items()):
-            changes += _reconcile(cal, s, groups.get(key, []), now, plan, settings)
+            changes += _reconcile(cal, s, groups.get(key, []), now, plan)
         for key, events in sorted(groups.items()):
             if key in wanted.get(cal, {}):
                 continue
@@ -294,7 +295,7 @@ def _future(b: BookedSeries, now: datetime) -> tuple[int, bool]:
 
 
 def _reconcile(
-    cal: str, s: Series, events: list[BookedSeries], now: datetime, plan: Plan, settings: Any
+    cal: str, s: Series, events: list[BookedSeries], now: datetime, plan: Plan
 ) -> list[Change]:
     title = event_summary(s)
     live = [b for b in events if not b.cancelled and _future(b, now)[0]]
@@ -315,7 +316,7 @@ def _reconcile(
     rest = live
     if live and not _future(live[0], now)[1]:
         primary, rest = live[0], live[1:]
-        write = _write(target, primary.event_id, s, plan, settings, "patch")
+        write = _write(target, primary.event_id, s, plan, "patch")
         out.append(
             Change("update", cal, primary.event_id, s.series_id, s.supervisee_email, title,
                    sessions, "plan changed", write, notifies=1, first=target.start)
@@ -325,7 +326,7 @@ def _reconcile(
             out += _retire(cal, live[0], now, "plan changed; past sessions kept")
             rest = live[1:]
         event_id, revive = _free_id(s, events, now)
-        write = _write(target, event_id, s, plan, settings, "insert")
+        write = _write(target, event_id, s, plan, "insert")
         out.append(
             Change("create", cal, event_id, s.series_id, s.supervisee_email, title, sessions,
                    "new" if not events else "rebooked", revive_write(write) if revive else write,
@@ -336,11 +337,10 @@ def _reconcile(
     return out
 
 
-def _write(target: Series, event_id: str, s: Series, plan: Plan, settings: Any, kind: str) -> Write:
+def _write(target: Series, event_id: str, s: Series, plan: Plan, kind: str) -> Write:
     return book_write(
-        target, event_id, policy=plan.policy, settings=settings, year=plan.year,
-        series_key=s.series_id, kind=kind,
-    )  # fmt: skip
+        target, event_id, policy=plan.policy, year=plan.year, series_key=s.series_id, kind=kind
+    )
 
 
 def _free_id(s: Series, events: Sequence[BookedSeries], now: datetime) -> tuple[str, bool]:
@@ -480,23 +480,3 @@ def _apply(adapter: CalendarAdapter, result: BookingResult, progress: Progress |
 
 def _status(answer: Any) -> int | None:
     return answer.status if isinstance(answer, APIError) else None
-
-
-def _setting(settings: Any, name: str) -> Any:
-    """A setting by name, wherever the settings object keeps it (top level or a section)."""
-    if settings is None:
-        return None
-    for holder in (
-        settings,
-        *(getattr(settings, s, None) for s in ("organisation", "supervision", "google")),
-    ):
-        if holder is None:
-            continue
-        value = holder.get(name) if isinstance(holder, Mapping) else getattr(holder, name, None)
-        if value is not None:
-            return value
-    return None
-
-
-def allowed_domains(settings: Any) -> Collection[str] | None:
-    return _setting(settings, "allowed_domains")

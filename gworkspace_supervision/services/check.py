@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from ..context import RunContext
 from ..errors import APIError
 from ..google import preflight
 from ..google.auth import scopes_for
 from ..google.connect import Connection, auth_settings
+from ..settings import Settings
 
 G = "https://www.googleapis.com/auth/"
 DELEGATION = "Admin console > Security > API controls > Domain-wide delegation"
@@ -55,7 +55,7 @@ class CheckResult:
         return all(line.passed for line in self.lines)
 
 
-def needed_scopes(settings: Any, digest: bool) -> list[str]:
+def needed_scopes(settings: Settings, digest: bool) -> list[str]:
     """The scopes the toolkit asks for with these settings (gmail.send only with the digest)."""
     return scopes_for(auth_settings(settings).auth, digest=digest)
 

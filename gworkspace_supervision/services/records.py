@@ -19,7 +19,7 @@ is reported, not removed, because the supervisor may have shared on purpose (cov
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
@@ -53,6 +53,7 @@ from ..google.docs import DocsAdapter, TemplateContent
 from ..google.drive import DriveAdapter, RecordFile, Share, doc_link
 from ..google.sessions import CalendarSession, attach_write, list_sessions
 from ..google.tags import RECORD, FileTags
+from ..settings import SupervisionSettings
 from .templates import find_template, read_template
 
 Progress = Callable[[int, int], None]
@@ -148,9 +149,9 @@ def create_records(
     tz = policy.tz
     lo = datetime(year, 1, 1, tzinfo=tz)
     hi = datetime(year + 1, 2, 1, tzinfo=tz)  # past the year: the next session of December's
-    closures = set(policy.closure_days) | set(getattr(org, "closure_days", ()) or ())
+    closures = set(policy.closure_days) | set(org.closure_days)
     workdays = WorkingDays(policy.region, closures)
-    organisation = str(getattr(org, "name", "") or "")
+    organisation = org.name
     drive = DriveAdapter(connection)
     result = RecordsResult(through, dry_run, [])
     found: dict[str, list[RecordFile]] = {}
@@ -280,11 +281,14 @@ class _Held:
 
 
 def _caseload(
-    sup_settings: Any, policy: Policy, entries: Sequence[RosterEntry], domains: Any
+    sup_settings: SupervisionSettings,
+    policy: Policy,
+    entries: Sequence[RosterEntry],
+    domains: Collection[str] | None,
 ) -> tuple[list[Case], AgendaRule] | None:
     """The settings' caseload file and the policy's agenda rule, validated before any write
     (None when no caseload is given: records then say so where the case numbers go)."""
-    path = getattr(sup_settings, "caseload", None)
+    path = sup_settings.caseload
     if not path:
         return None
     rule = agenda_rule(policy)

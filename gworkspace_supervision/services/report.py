@@ -23,7 +23,7 @@ from ..domain.status import Status, Tally, TrackedSession, session_status, worki
 from ..domain.workdays import WorkingDays
 from ..errors import SupervisionError
 from ..google.sheet import rows_from
-from .tracking import open_tracker, setting
+from .tracking import open_tracker
 
 JSON_KEYS = (
     "session_id", "supervisee_email", "supervisor_email", "team", "session_date",
@@ -100,7 +100,7 @@ def report(
         teams[row.team or "(no team)"].add(
             row.status, (day_of.year, day_of.month) == (day.year, day.month)
         )
-    closures = setting(settings, "organisation", "closure_days") or ()
+    closures = settings.organisation.closure_days
     workdays = WorkingDays(policy.region, set(policy.closure_days) | set(closures))
     late_by = {
         r.session_id: working_days_overdue(r.record_due, day, workdays)

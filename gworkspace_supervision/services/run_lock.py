@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from ..google.connect import Connection
+from ..settings import Settings
 from .tracking import locked_tracker
 
 RECORDS_ATTEMPTS = 12  # about four minutes of waiting for another run to finish
@@ -24,7 +24,7 @@ RECORDS_ATTEMPTS = 12  # about four minutes of waiting for another run to finish
 @contextmanager
 def workspace_lock(
     connection: Connection,
-    settings: Any,
+    settings: Settings,
     what: str,
     *,
     dry_run: bool = False,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..context import RunContext
 from ..data import shipped_dir
@@ -25,7 +24,7 @@ from ..google.connect import Connection
 from ..google.docs import DocsAdapter, TemplateContent, placeholders_in
 from ..google.drive import DriveAdapter, RecordFile
 from ..google.tags import TEMPLATE, FileTags
-from ..settings import DEFAULT_DOMAINS
+from ..settings import DEFAULT_DOMAINS, Settings
 
 TEMPLATE_FOLDER = "Supervision record templates"
 
@@ -47,13 +46,13 @@ def digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()[:16]
 
 
-def operator_of(settings: Any) -> str:
-    """Who owns templates: [organisation] operator, else business.support@ the first domain."""
-    org = getattr(settings, "organisation", None)
-    operator = getattr(org, "operator", None)
-    if operator:
-        return str(operator).lower()
-    domains = getattr(org, "allowed_domains", None) or DEFAULT_DOMAINS
+def operator_of(settings: Settings) -> str:
+    """Who owns templates: [organisation] operator, else business.support@ the first domain
+    (the example domain when the domains are not restricted: there is no first one then)."""
+    org = settings.organisation
+    if org.operator:
+        return org.operator.lower()
+    domains = org.allowed_domains or DEFAULT_DOMAINS
     return f"business.support@{domains[0]}"
 
 
@@ -84,9 +83,7 @@ def install_templates(
             )  # fmt: skip
     drive = DriveAdapter(connection)
     existing = {t.template: t for t in drive.list_templates(user)}
-    folder = folder_id or getattr(
-        getattr(settings, "supervision", None), "template_folder_id", None
-    )
+    folder = folder_id or settings.supervision.template_folder_id
     given = folder is not None  # a folder the council named, not one the toolkit made
     out: list[Installed] = []
     for name, path in files.items():
@@ -125,11 +122,11 @@ def install_templates(
     return out
 
 
-def find_template(connection: Connection, settings: Any, name: str) -> RecordFile:
+def find_template(connection: Connection, settings: Settings, name: str) -> RecordFile:
     """The template Doc for a policy: settings' template_doc_id, else the installed one."""
     user = operator_of(settings)
     drive = DriveAdapter(connection)
-    doc_id = getattr(getattr(settings, "supervision", None), "template_doc_id", None)
+    doc_id = settings.supervision.template_doc_id
     if doc_id:
         try:
             return drive.get(user, doc_id)
@@ -150,7 +147,9 @@ def find_template(connection: Connection, settings: Any, name: str) -> RecordFil
     )  # fmt: skip
 
 
-def read_template(connection: Connection, settings: Any, template: RecordFile) -> TemplateContent:
+def read_template(
+    connection: Connection, settings: Settings, template: RecordFile
+) -> TemplateContent:
     """The template's content, read once as the operator who installed it; every placeholder it
     uses must be one the toolkit fills (checked before any record is written)."""
     user = operator_of(settings)

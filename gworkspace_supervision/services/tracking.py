@@ -59,7 +59,7 @@ from ..google.tracking_reads import (
     record_texts,
     start_page_token,
 )
-from ..settings import DEFAULT_DOMAINS
+from ..settings import DEFAULT_DOMAINS, Settings
 from .absence_tracking import CoverProposal, absence_rows, cover_proposals
 from .tracking_events import (
     event_row,
@@ -103,18 +103,14 @@ class SharePreview:
     emailed: list[str] = field(default_factory=list)
 
 
-def setting(settings: Any, section: str, name: str) -> Any:
-    holder = getattr(settings, section, None) if settings is not None else None
-    return getattr(holder, name, None) if holder is not None else None
-
-
-def operator_of(settings: Any, connection: Connection) -> str:
+def operator_of(settings: Settings, connection: Connection) -> str:
     """The account owning the tracker: [organisation] operator; on the local Workspace a
-    business support address in the first allowed domain when none is set."""
-    operator = setting(settings, "organisation", "operator")
+    business support address in the first allowed domain when none is set (the example
+    domain when the domains are not restricted: there is no first one then)."""
+    operator = settings.organisation.operator
     if operator:
-        return str(operator).lower()
-    domains = setting(settings, "organisation", "allowed_domains") or DEFAULT_DOMAINS
+        return operator.lower()
+    domains = settings.organisation.allowed_domains or DEFAULT_DOMAINS
     if connection.kind == "local":
         return f"business.support@{domains[0]}"
     raise InputError(
@@ -129,18 +125,20 @@ def as_at(today: date | None, connection: Connection, policy: Policy) -> datetim
     return datetime.combine(today, time(23, 59, 59), tzinfo=policy.tz)
 
 
-def open_tracker(connection: Connection, settings: Any, *, create: bool) -> TrackerSheet | None:
+def open_tracker(
+    connection: Connection, settings: Settings, *, create: bool
+) -> TrackerSheet | None:
     return TrackerSheet.open(
         connection,
         operator_of(settings, connection),
-        spreadsheet_id=setting(settings, "supervision", "tracker_sheet_id"),
+        spreadsheet_id=settings.supervision.tracker_sheet_id,
         create=create,
     )
 
 
 def locked_tracker(
     connection: Connection,
-    settings: Any,
+    settings: Settings,
     what: str,
     *,
     attempts: int = 6,
@@ -156,11 +154,11 @@ def locked_tracker(
     The earliest tracker is used; one this run made in vain is deleted (its lock held, so
     nobody else is using it; a run that listed it meets a 404 and looks again).
     """
-    chosen = setting(settings, "supervision", "tracker_sheet_id")
+    chosen = settings.supervision.tracker_sheet_id
     operator = operator_of(settings, connection)
     wait = sleep or time_module.sleep
     if chosen:
-        sheet = TrackerSheet(connection, operator, str(chosen), sleep=wait)
+        sheet = TrackerSheet(connection, operator, chosen, sleep=wait)
         sheet.acquire(attempts=attempts, what=what)
         return sheet
     busy: SupervisionError | None = None

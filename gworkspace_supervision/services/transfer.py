@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,6 +43,7 @@ from ..errors import APIError, InputError, Problem, SupervisionError
 from ..google.calendar import BookedSeries, CalendarAdapter, Write
 from ..google.connect import Connection
 from ..google.drive import DriveAdapter, RecordFile, Share
+from ..settings import Settings
 from .booking import Change, diff, subtract
 from .templates import operator_of
 
@@ -231,8 +232,8 @@ def transfer(
 # -- validating -----------------------------------------------------------------------------------
 def _validate(
     roster: Sequence[RosterEntry],
-    settings: Any,
-    domains: Any,
+    settings: Settings,
+    domains: Collection[str] | None,
     supervisee: str,
     to_supervisor: str | None,
     line_manager: str | None,
@@ -294,19 +295,19 @@ def _validate(
     return entry, new_owner, new_lm
 
 
-def _drive_scope(connection: Connection, settings: Any) -> str:
+def _drive_scope(connection: Connection, settings: Settings) -> str:
     """ "drive" or "drive.file": what the connection's tokens carry when it says (the truth),
     else what the settings ask for."""
     scopes = getattr(connection, "scopes", None)
     if scopes:
         return "drive" if DRIVE_SCOPE in scopes else "drive.file"
-    return str(getattr(getattr(settings, "google", None), "drive_scope", "drive.file"))
+    return settings.google.drive_scope
 
 
-def _scope_problem(settings: Any, count: int, name: str) -> Problem:
+def _scope_problem(settings: Settings, count: int, name: str) -> Problem:
     """Why a handover of records cannot run under drive.file, and exactly what to change."""
-    source = str(getattr(settings, "source", None) or "the settings file")
-    asked = getattr(getattr(settings, "google", None), "drive_scope", "") == "drive"
+    source = settings.source or "the settings file"  # no file read: named generically
+    asked = settings.google.drive_scope == "drive"
     todo = (
         'the settings ask for it ([google] drive_scope = "drive") but the connection\'s tokens '
         "do not carry it: in the Google Admin console"
@@ -428,7 +429,7 @@ def _plan_calendar(
     connection: Connection,
     calendar: CalendarAdapter,
     policy: Policy,
-    settings: Any,
+    settings: Settings,
     year: int | None,
     entry: RosterEntry,
     new_entry: RosterEntry | None,
@@ -455,7 +456,7 @@ def _plan_calendar(
             + (f" in {year}" if year is not None else "")
             + ": no calendar changes (book the new pair with `book` once the roster is updated)"
         )
-    closures = getattr(getattr(settings, "organisation", None), "closure_days", ()) or ()
+    closures = settings.organisation.closure_days
     changes: list[Change] = []
     for y in years:
         booked = {old: [b for b in olds if b.year == y]}
@@ -466,7 +467,7 @@ def _plan_calendar(
             roster = [new_entry]
             busy = _busy(calendar, policy, y, now, new_entry, olds + news, others, warnings)
         plan = plan_year(roster, policy, y, busy=busy, closure_days=closures)
-        year_changes = diff(plan, booked, now, roster, settings)
+        year_changes = diff(plan, booked, now, roster)
         # the new calendar first: a run cut off between leaves the supervisee booked somewhere
         first = new_entry.supervisor_email if new_entry is not None else ""
         changes += sorted(year_changes, key=lambda c: c.calendar != first)

@@ -37,13 +37,12 @@ def test_one_default_per_field_whichever_way_settings_are_read(tmp_path: Path) -
     assert Settings().organisation.allowed_domains == ("example-council.gov.uk",)
     assert Settings().supervision.notify is True
     # the sign-in mode: the same default in settings, the auth adapter and the connect layer
+    assert auth_settings(Settings()) == GoogleAuthSettings()
     modes = {
         Settings().google.auth,
         GoogleAuthSettings().auth,
-        auth_settings(None).auth,
-        auth_settings({}).auth,
-        auth_settings({"google": {}}).auth,
         auth_settings(Settings()).auth,
+        auth_settings(load_settings(empty)).auth,
     }
     assert modes == {"service_account"}
 

@@ -176,10 +176,13 @@ def test_workspace_spec() -> None:
             parse_workspace(bad)
 
 
-def test_auth_settings_from_a_mapping(tmp_path: Path) -> None:
-    got = auth_settings({"google": {"auth": "oauth", "client_secrets": str(tmp_path / "c.json")}})
+def test_auth_settings_from_typed_settings(tmp_path: Path) -> None:
+    from gworkspace_supervision.settings import GoogleSettings, Settings
+
+    google = GoogleSettings(auth="oauth", oauth_client_secrets=str(tmp_path / "c.json"))
+    got = auth_settings(Settings(google=google))
     assert got.auth == "oauth" and got.client_secrets == tmp_path / "c.json"
-    assert auth_settings(None) == GoogleAuthSettings()
+    assert auth_settings(Settings()) == GoogleAuthSettings()  # one set of defaults
 
 
 def test_auth_settings_from_the_settings_file(tmp_path: Path) -> None:
