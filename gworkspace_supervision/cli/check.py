@@ -37,10 +37,10 @@ def check_command(obj: Context, as_user: str | None, roster: Path | None, digest
 
     Asks for a token for each scope, then creates and deletes an event, queries free/busy,
     creates, shares (with the operator) and deletes a Doc as the supervisor, reads the tracking
-    Sheet (when [supervision] tracker_sheet_id is set), reads Drive's change log and, with
-    --digest, sends the operator a test email. Scratch objects are deleted again. One line per
-    capability: PASS, FAIL with the fix, or SKIP with why it was not tried. Exit status 0 when
-    all that was tried passes, 1 otherwise.
+    Sheet ([supervision] tracker_sheet_id, else the one `sync` made), reads Drive's change log
+    and, with --digest, sends the operator a test email. Scratch objects are deleted again. One
+    line per capability: PASS, FAIL with the fix, or SKIP with why it was not tried. Exit
+    status 0 when all that was tried passes, 1 otherwise.
 
     Example: gws-supervision --workspace google --config council.toml check --as sam.patel@council.gov.uk
 

@@ -20,6 +20,7 @@ from ..errors import APIError
 from ..google import preflight
 from ..google.auth import scopes_for
 from ..google.connect import Connection, auth_settings
+from ..google.sheet import tracker_ids
 from ..settings import Settings
 
 G = "https://www.googleapis.com/auth/"
@@ -146,17 +147,26 @@ def run_check(
                 f"{operator}, or give the ID of the Sheet `sync` created"
             ),
         )
-    else:
-        lines.append(
-            Line(
-                f"read the tracking Sheet as {operator}",
-                True,
-                skipped=(
-                    "no [supervision] tracker_sheet_id is set: the first `sync` creates the "
-                    f"Sheet as {operator}; set the ID it prints, then check again"
-                ),
+    else:  # the tracker `sync` made, found by its tag in the operator's Drive
+        try:
+            found = tracker_ids(connection, operator)
+        except APIError:
+            found = []  # a Drive FAIL above says why
+        if found:
+            probe(
+                f"read the tracking Sheet {found[0]} as {operator}",
+                G + "drive.file",
+                lambda: preflight.read_sheet(connection, operator, found[0]),
             )
-        )
+        else:
+            lines.append(
+                Line(
+                    f"read the tracking Sheet as {operator}",
+                    True,
+                    skipped=f"there is none yet: the first `sync` or `records` makes it as "
+                    f"{operator}",
+                )
+            )
     mail = f"send an email as {operator} (the digest)"
     if digest:
         probe(mail, G + "gmail.send", lambda: preflight.send_mail(connection, operator))

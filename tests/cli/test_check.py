@@ -13,6 +13,7 @@ from gworkspace_supervision.cli.main import cli
 from gworkspace_supervision.context import RunContext
 from gworkspace_supervision.emulator import LocalWorkspace
 from gworkspace_supervision.google.connect import connect, local_scopes
+from gworkspace_supervision.google.sheet import TrackerSheet
 from gworkspace_supervision.services.check import run_check
 from gworkspace_supervision.services.demo import example_roster
 from gworkspace_supervision.settings import Settings
@@ -35,9 +36,8 @@ def test_all_pass_on_the_local_workspace_and_nothing_is_left(tmp_path: Path) -> 
     assert all(line.startswith("PASS  ") for line in lines[:-3])
     # what the settings do not use yet says so, and why
     assert lines[-3] == (
-        f"SKIP  read the tracking Sheet as {OPERATOR}: no [supervision] tracker_sheet_id is "
-        f"set: the first `sync` creates the Sheet as {OPERATOR}; set the ID it prints, then "
-        "check again"
+        f"SKIP  read the tracking Sheet as {OPERATOR}: there is none yet: the first `sync` or "
+        f"`records` makes it as {OPERATOR}"
     )
     assert lines[-2].startswith(f"SKIP  send an email as {OPERATOR} (the digest): ")
     first = SUP  # the roster's first supervisor
@@ -127,3 +127,16 @@ def test_an_address_outside_the_allowed_domains_is_refused(tmp_path: Path) -> No
         cli, ["--workspace", f"local:{tmp_path / 'ws'}", "check", "--as", "someone@gmail.com"]
     )
     assert result.exit_code == 2 and "--as" in result.output
+
+
+def test_the_tracker_sync_made_is_read_when_no_id_is_set(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    with connect(f"local:{ws}") as conn:  # what the first `sync` leaves: a tagged tracker
+        made = TrackerSheet.open(conn, OPERATOR, create=True)
+        assert made is not None
+    result = CliRunner().invoke(
+        cli, ["--workspace", f"local:{ws}", "check", "--roster", str(EXAMPLE)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"PASS  read the tracking Sheet {made.spreadsheet_id} as {OPERATOR}" in result.output
+    assert result.output.splitlines()[-1] == "All 11 checks passed; 1 skipped."
