@@ -10,6 +10,7 @@ import click
 
 from ..errors import SupervisionError
 from ..services.booking import BookingResult, Change, book
+from ..services.run_lock import made_note, workspace_lock
 from .main import Context, cli
 from .options import (
     ProgressBar,
@@ -144,7 +145,10 @@ def book_command(
     )
     _plan, away = plan_before_calls(inputs, year, as_date(start), absences, roster)  # exit 2
     bar = ProgressBar("Booking")
-    with run_context(obj, inputs) as ctx:
+    with (
+        run_context(obj, inputs) as ctx,
+        workspace_lock(ctx.connection, ctx.settings, "book", dry_run=dry_run) as tracker,
+    ):
         try:
             result = book(
                 ctx,
@@ -158,5 +162,8 @@ def book_command(
         finally:
             bar.close()
     click.echo(render(result))
+    note = made_note(tracker)
+    if note:
+        click.echo(note)
     if not result.complete:
         raise SupervisionError(unfinished(result))

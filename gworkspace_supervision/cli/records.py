@@ -10,7 +10,7 @@ import click
 
 from ..errors import SupervisionError
 from ..services.records import RecordPlan, RecordsResult, create_records
-from ..services.run_lock import workspace_lock
+from ..services.run_lock import made_note, workspace_lock
 from ..services.transfer import TransferResult, transfer
 from .main import Context, cli
 from .options import (
@@ -105,7 +105,7 @@ def records_command(
     bar = ProgressBar("Records")
     with (
         run_context(obj, inputs) as ctx,
-        workspace_lock(ctx.connection, ctx.settings, "records", dry_run=dry_run),
+        workspace_lock(ctx.connection, ctx.settings, "records", dry_run=dry_run) as tracker,
     ):
         today = ctx.now().astimezone(ctx.policy.tz).date()
         if last > today:
@@ -119,6 +119,9 @@ def records_command(
         finally:
             bar.close()
     click.echo(render(result, ctx.settings.supervision.notify))
+    note = made_note(tracker)
+    if note:
+        click.echo(note)
     ahead = [
         p for p in result.plans if p.action == "create" and p.session.instance.start.date() > today
     ]

@@ -73,11 +73,20 @@ from .tracking_tabs import build_tabs, safe_tabs
 Progress = Callable[[str], None]
 
 
+def _nothing_booked(year: int, supervisors: int, outcome: str) -> SupervisionError:
+    """A first sync that finds no session of `year`: the wrong folder or year, most likely."""
+    return SupervisionError(
+        f"Nothing is booked for {year} in this workspace for the roster's {supervisors} "
+        f"supervisors, so {outcome}. Check --workspace names the folder (or Google domain) you "
+        "booked in, and --year; book first with `gws-supervision book`."
+    )
+
+
 @dataclass
 class SyncResult:
     spreadsheet_id: str
     url: str
-    created: bool
+    created: bool  # this sync made the tracker, or first gave it its tabs
     today: date
     rows: list[TrackedSession]
     summary: Summary
@@ -246,14 +255,12 @@ def sync(
         for supervisor in sorted({e.supervisor_email for e in roster}):
             read_first[supervisor] = list_year_sessions(connection, supervisor, read_lo, read_hi)
         if not any(lo <= e.start < hi for found in read_first.values() for e in found):
-            raise SupervisionError(
-                f"Nothing is booked for {year} in this workspace for the roster's "
-                f"{len(read_first)} supervisors, so no tracking Sheet was made. Check "
-                "--workspace names the folder (or Google domain) you booked in, and --year; "
-                "book first with `gws-supervision book`."
-            )
+            raise _nothing_booked(year, len(read_first), "no tracking Sheet was made")
     if not dry_run:
         sheet = locked_tracker(connection, settings, "sync", sleep=sleep)
+    # made by this run, or made empty by `book` or `records` (their lock lives on it) and
+    # first given its tabs now: either way this is when people first have a tracker to read
+    first_set_up = sheet is not None and (sheet.created or sheet.needs_setup)
     say(f"Tracker: {sheet.url}" if sheet is not None else "Tracker: not made yet (dry run)")
     try:
         previous = sheet.read() if sheet is not None else Content()
@@ -287,6 +294,9 @@ def sync(
                 if record.owner and record.owner != supervisor:
                     continue  # seen in this Drive, owned by someone else: read by its owner
                 records[record.session_id] = record
+        if not old_rows and not any(lo <= e.start < hi for e in events):
+            # a tracker `book` or `records` made (their lock lives on it), still empty
+            raise _nothing_booked(year, len(supervisors), "the tracking Sheet was left empty")
         statuses = read_statuses(connection, records, completed_state, supervisors)
         reads = len(statuses)
         everything = _rows(
@@ -327,7 +337,7 @@ def sync(
     return SyncResult(
         spreadsheet_id=sheet.spreadsheet_id if sheet is not None else "",
         url=sheet.url if sheet is not None else "",
-        created=sheet.created if sheet is not None else True,
+        created=first_set_up if sheet is not None else True,
         today=now.date(),
         rows=rows,
         summary=summary,

@@ -88,7 +88,8 @@ def test_sync_dry_run_names_who_would_be_given_the_sheet(tmp_path: Path) -> None
     result = run([*args, "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "Dry run: nothing was written." in result.stdout
-    assert "Tracker: none yet; it would be created" in result.stdout
+    # `book` made the tracker, empty and shared with nobody: its lock lives there
+    assert "Tracker: https://docs.google.com/spreadsheets/d/" in result.stdout
     for person in (LM, HEAD):
         assert f"would be given the Sheet (reader): {person}" in result.stdout
         assert f"would be emailed about the Sheet: {person}" in result.stdout

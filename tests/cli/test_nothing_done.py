@@ -30,6 +30,11 @@ def test_sync_in_the_wrong_folder_makes_no_sheet_and_says_why(tmp_path: Path) ->
     set_clock(directory, "2026-12-01T09:00:00Z")
     booked = run([*base, "book", *roster, "--year", "2027", "--send-updates", "none"])
     assert booked.exit_code == 0, booked.output
+    # the lock that makes two runs at once take turns lives on the tracker: the first run
+    # makes it and says so; the next run uses it
+    assert "Tracking Sheet made, empty and shared with nobody" in booked.output
+    again = run([*base, "book", *roster, "--year", "2027", "--send-updates", "none"])
+    assert again.exit_code == 0 and "Tracking Sheet made" not in again.output
     elsewhere = tmp_path / "elsewhere"
     wrong = run(["--workspace", f"local:{elsewhere}", "sync", *roster, "--year", "2027"])
     assert wrong.exit_code == 1, wrong.output
@@ -38,6 +43,9 @@ def test_sync_in_the_wrong_folder_makes_no_sheet_and_says_why(tmp_path: Path) ->
     assert writes(elsewhere) == {}
     year_off = run([*base, "sync", *roster, "--year", "2028"])
     assert year_off.exit_code == 1 and "--year" in year_off.stderr
+    # `book` made the tracker (its lock lives there): still empty, and given to nobody
+    assert "Nothing is booked for 2028" in year_off.stderr
+    assert "the tracking Sheet was left empty" in year_off.stderr
     right = run([*base, "sync", *roster, "--year", "2027", "--today", "2027-02-01"])
     assert right.exit_code == 0, right.output
     assert "Tracker (created)" in right.output

@@ -30,6 +30,7 @@ from gworkspace_supervision.google import sync_lock
 from gworkspace_supervision.google.connect import Connection, connect
 from gworkspace_supervision.google.retry import RetryPolicy
 from gworkspace_supervision.google.sheet import LOCK_KEY, TrackerMissing, TrackerSheet, _create_lock
+from gworkspace_supervision.services.booking import book
 from gworkspace_supervision.services.tracking import locked_tracker, operator_of, sync
 from gworkspace_supervision.settings import Settings
 
@@ -52,7 +53,11 @@ def conn(tmp_path: Path) -> Iterator[Connection]:
     connection = connect(f"local:{tmp_path / 'ws'}", retry=RetryPolicy(sleep=lambda _s: None))
     try:
         connection.workspace.clock.set("2027-03-31T09:00:00Z")  # frozen, as in the demo
-        # the tracker, made directly: `sync` refuses to make one where nothing is booked
+        # the year booked (`sync` fills a tracker only where something is booked) and the
+        # tracker made, empty, as `book`'s lock makes it
+        policy = load_policy("hillingdon")
+        roster = load_roster(ROSTER, policy)
+        book(RunContext.of(connection, roster, policy, Settings()), 2027, send_updates="none")
         TrackerSheet.open(connection, operator_of(Settings(), connection), create=True)
         yield connection
     finally:
