@@ -163,7 +163,7 @@ def run_check(
                 Line(
                     f"read the tracking Sheet as {operator}",
                     True,
-                    skipped=f"there is none yet: the first `sync` or `records` makes it as "
+                    skipped=f"there is none yet: the first `book`, `records` or `sync` makes it as "
                     f"{operator}",
                 )
             )

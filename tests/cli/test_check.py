@@ -36,8 +36,8 @@ def test_all_pass_on_the_local_workspace_and_nothing_is_left(tmp_path: Path) -> 
     assert all(line.startswith("PASS  ") for line in lines[:-3])
     # what the settings do not use yet says so, and why
     assert lines[-3] == (
-        f"SKIP  read the tracking Sheet as {OPERATOR}: there is none yet: the first `sync` or "
-        f"`records` makes it as {OPERATOR}"
+        f"SKIP  read the tracking Sheet as {OPERATOR}: there is none yet: the first `book`, "
+        f"`records` or `sync` makes it as {OPERATOR}"
     )
     assert lines[-2].startswith(f"SKIP  send an email as {OPERATOR} (the digest): ")
     first = SUP  # the roster's first supervisor
