@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from googleapiclient.errors import HttpError
 
@@ -95,14 +95,23 @@ def retry_after(headers: Mapping[str, Any] | None) -> float | None:
         return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def execute(
-    request: Any,
+# Reads a failed call's exception as Google's error and its Retry-After floor; None: not a
+# Google or connection error, raised as it is.
+ErrorReader = Callable[[BaseException, str], "tuple[APIError, float | None] | None"]
+T = TypeVar("T")
+
+
+def with_retry(
+    call: Callable[[], T],
+    read_error: ErrorReader,
     *,
     what: str,
     policy: RetryPolicy | None = None,
     meter: Meter | None = None,
-) -> Any:
-    """Run `request.execute()`, retrying transient failures; raise APIError for the rest."""
+) -> T:
+    """The one retry loop: run `call`, retrying transient failures (and lost connections) with
+    the policy's backoff; raise APIError for the rest. Both client libraries go through it:
+    google-api-python-client (`execute`) and gspread (`sheet_client.SheetCalls`)."""
     policy = policy or RetryPolicy()
     started = policy.clock()
     attempt = 0
@@ -110,13 +119,12 @@ def execute(
         if meter is not None:
             meter.record(what)
         try:
-            return request.execute(num_retries=0)
-        except HttpError as exc:
-            err = to_api_error(exc, what)
-            wait_floor = retry_after(exc.resp)
-        except (ConnectionError, TimeoutError) as exc:
-            err = APIError(0, "connectionError", str(exc) or type(exc).__name__, what)
-            wait_floor = None
+            return call()
+        except Exception as exc:
+            read = read_error(exc, what)
+            if read is None:
+                raise
+            err, wait_floor = read
         if not (err.transient or err.status == 0):
             raise err
         attempt += 1
@@ -126,6 +134,29 @@ def execute(
         if meter is not None:
             meter.retries += 1
         policy.sleep(pause)
+
+
+def execute(
+    request: Any,
+    *,
+    what: str,
+    policy: RetryPolicy | None = None,
+    meter: Meter | None = None,
+) -> Any:
+    """Run `request.execute()`, retrying transient failures; raise APIError for the rest."""
+    return with_retry(
+        lambda: request.execute(num_retries=0), _client_error, what=what, policy=policy,
+        meter=meter,
+    )  # fmt: skip
+
+
+def _client_error(exc: BaseException, what: str) -> tuple[APIError, float | None] | None:
+    """google-api-python-client's HttpError (or a lost connection) as Google's error."""
+    if isinstance(exc, HttpError):
+        return to_api_error(exc, what), retry_after(exc.resp)
+    if isinstance(exc, (ConnectionError, TimeoutError)):
+        return APIError(0, "connectionError", str(exc) or type(exc).__name__, what), None
+    return None
 
 
 def give_up(err: APIError, attempts: int) -> APIError:

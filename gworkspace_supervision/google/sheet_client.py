@@ -20,7 +20,7 @@ from gspread.utils import DateTimeOption, ValueInputOption, ValueRenderOption
 
 from ..errors import APIError
 from .connect import Connection
-from .retry import QUOTA_REASONS, QuotaExceededError, give_up, retry_after
+from .retry import QUOTA_REASONS, QuotaExceededError, retry_after, with_retry
 
 T = TypeVar("T")
 
@@ -86,30 +86,16 @@ class SheetCalls:
     # -- retry and meter -----------------------------------------------------------------------
     def _run(self, what: str, call: Callable[[], T]) -> T:
         conn = self.connection
-        policy, meter = conn.retry, conn.meter
-        started = policy.clock()
-        attempt = 0
-        while True:
-            meter.record(what)
-            try:
-                return call()
-            except GspreadAPIError as exc:
-                err = _api_error(exc.response, what)
-                wait_floor = retry_after(exc.response.headers)
-            except requests.RequestException as exc:
-                err = APIError(0, "connectionError", str(exc) or type(exc).__name__, what)
-                wait_floor = None
-            if not (err.transient or err.status == 0):
-                raise err
-            attempt += 1
-            pause = policy.delay(attempt - 1, wait_floor)
-            if (
-                attempt >= policy.max_attempts
-                or policy.clock() - started + pause > policy.max_elapsed
-            ):
-                raise give_up(err, attempt)
-            meter.retries += 1
-            policy.sleep(pause)
+        return with_retry(call, _gspread_error, what=what, policy=conn.retry, meter=conn.meter)
+
+
+def _gspread_error(exc: BaseException, what: str) -> tuple[APIError, float | None] | None:
+    """gspread's APIError (or a lost connection) as Google's error."""
+    if isinstance(exc, GspreadAPIError):
+        return _api_error(exc.response, what), retry_after(exc.response.headers)
+    if isinstance(exc, requests.RequestException):
+        return APIError(0, "connectionError", str(exc) or type(exc).__name__, what), None
+    return None
 
 
 def _api_error(response: requests.Response, what: str) -> APIError:
