@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from gspread.utils import rowcol_to_a1
+
 from ..errors import InputError, Problem
 from .policy import Policy
 from .roster import RosterEntry, parse_roster
@@ -56,13 +58,8 @@ def sheet_ref(spec: str) -> SheetRef:
 
 
 def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    """0 -> A, 25 -> Z, 26 -> AA (gspread's A1 helper, as the tracker's layout uses it)."""
+    return rowcol_to_a1(1, index + 1)[:-1]
 
 
 def parse_roster_rows(
