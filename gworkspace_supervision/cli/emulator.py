@@ -13,6 +13,7 @@ from ..errors import InputError, Problem
 from ..google.connect import parse_workspace
 from .main import Context, cli
 from .options import Amount, WholeNumber
+from .serving import cannot_listen, serve_until_stopped
 
 
 def _local_dir(ctx: click.Context) -> Path:
@@ -71,17 +72,12 @@ def serve_cmd(ctx: click.Context, port: int, quiet: bool) -> None:
         server = make_server(ws, port)
     except OSError as exc:
         ws.close()
-        raise InputError(
-            Problem("--port", None, None, f"cannot listen on port {port}: {exc}")
-        ) from None
+        raise cannot_listen(port, exc) from None
     server.verbose = not quiet
     click.echo(f"Serving {_local_dir(ctx)} on {server.url} (Ctrl-C to stop)", err=True)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
+        serve_until_stopped(server)
     finally:
-        server.server_close()
         ws.close()
 
 

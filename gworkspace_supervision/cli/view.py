@@ -8,6 +8,7 @@ from ..context import clock_notice
 from ..errors import InputError, Problem
 from ..google.connect import parse_workspace
 from .main import Context, cli
+from .serving import cannot_listen, serve_until_stopped
 
 DEFAULT_PORT = 8766
 
@@ -59,21 +60,9 @@ def view_command(obj: Context, port: int, host: str, allow_remote: bool) -> None
         except Refused as exc:
             raise InputError(Problem("--host", None, None, exc.message)) from None
         except OSError as exc:
-            raise InputError(
-                Problem(
-                    "--port",
-                    None,
-                    None,
-                    f"cannot listen on port {port}: {exc}; choose another with --port",
-                )  # fmt: skip
-            ) from None
+            raise cannot_listen(port, exc) from None
         shown = f"[{host}]" if ":" in host else host
         click.echo(f"Open http://{shown}:{server.port}/ in a browser (Ctrl-C to stop).", err=True)
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            click.echo("Stopped.", err=True)
-        finally:
-            server.server_close()
+        serve_until_stopped(server)
     finally:
         connection.close()
