@@ -1,6 +1,6 @@
 """Who a supervision pair is: the fields a roster row, a planned session and a calendar series
-share, defined once. A RosterEntry and a Series are PairPeople; a Session holds its pair's
-PairPeople (one shared object for a year of sessions) and reads the same names through it."""
+share, defined once. A RosterEntry is a PairPeople; a Session and a Series hold their pair's
+(the roster row: one shared object for a year of sessions) and read the same names through it."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ PEOPLE_FIELDS = tuple(PairPeople.__dataclass_fields__)
 
 
 class ThroughPeople:
-    """The PairPeople names, read from `self.people` (a Session's pair)."""
+    """The PairPeople names, read from `self.people` (a Session's or a Series' pair)."""
 
     __slots__ = ()
     people: PairPeople
